@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import typer
 
-from routecare.cli import linkage, screening
+from routecare.cli import admin, linkage, screening, server
 
 app = typer.Typer(
     name="routecare",
     help="routecare: protecting children on the move from trafficking.",
     no_args_is_help=True,
 )
+app.command("demo")(server.demo)
+app.command("serve")(server.serve)
+app.add_typer(admin.db_app, name="db")
+app.add_typer(admin.users_app, name="users")
+app.add_typer(admin.audit_app, name="audit")
+app.add_typer(admin.keys_app, name="keys")
 app.add_typer(screening.app, name="screening")
 app.add_typer(linkage.app, name="linkage")
 

@@ -1,0 +1,10 @@
+"""The JSON API under /api/v1, for scripts, partners and the pages' own scripts."""
+
+from fastapi import APIRouter
+
+from routecare.api import accounts, audit_trail, children
+
+router = APIRouter(prefix="/api/v1")
+router.include_router(accounts.router)
+router.include_router(children.router)
+router.include_router(audit_trail.router)

@@ -1,0 +1,52 @@
+"""The ASGI application: pages and API over one deployment, policy enforced on every route."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import Depends, FastAPI
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import text
+
+from routecare import api
+from routecare.auth.http import DeploymentDep, enforce_route_policy
+from routecare.config import Settings
+from routecare.deployment import Deployment
+from routecare.storage.migrate import upgrade
+from routecare.web import account_pages, home_pages
+from routecare.web.errors import install_error_handlers
+from routecare.web.security import SecurityMiddleware
+from routecare.web.templating import Pages
+
+STATIC_DIR = Path(__file__).parent / "web" / "static"
+
+
+def create_app(settings: Settings, deployment: Deployment | None = None) -> FastAPI:
+    """Build the app on a deployment (opened from `settings` when not given), migrating first."""
+    deployment = deployment or Deployment.open(settings, create_keyring=True)
+    upgrade(deployment.database)
+    app = FastAPI(
+        title="routecare",
+        version="1.0",
+        summary="Protecting children on the move from trafficking.",
+        dependencies=[Depends(enforce_route_policy)],
+        redoc_url=None,
+        docs_url=None,
+    )
+    app.state.deployment = deployment
+    app.state.pages = Pages()
+    app.add_middleware(SecurityMiddleware, max_body_bytes=settings.max_body_bytes)
+    install_error_handlers(app, app.state.pages)
+
+    @app.get("/healthz", tags=["operations"])
+    def healthz(deployment: DeploymentDep) -> dict[str, str]:
+        """Liveness and database reachability, for load balancers and monitors."""
+        with deployment.database.transaction() as session:
+            session.execute(text("SELECT 1"))
+        return {"status": "ok"}
+
+    app.include_router(account_pages.router)
+    app.include_router(home_pages.router)
+    app.include_router(api.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    return app

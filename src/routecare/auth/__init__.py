@@ -1,0 +1,1 @@
+"""Organisations, users, roles, sessions, API tokens, and the one access policy."""

@@ -1,0 +1,139 @@
+"""The access policy: the only module that decides who may do what to which record.
+
+Two questions, answered here and nowhere else:
+
+1. May this role call this route at all?  ``ROUTES`` maps every route of the app to the
+   permission it needs (or ``PUBLIC`` / ``SIGNED_IN``); a route missing from the table is
+   refused, and the access-matrix test fails on it.
+2. Which part of this child's record may this user see?  ``child_fields_visible`` gives the
+   owner organisation's staff the whole record as their role allows, an organisation the record
+   was shared or referred to only the fields shared, for as long as the share lasts, and
+   everyone else nothing (the record then answers 404, as if it did not exist).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from routecare.auth.principal import Principal
+from routecare.auth.roles import Role
+from routecare.errors import Forbidden
+
+
+class Permission(StrEnum):
+    CHILD_REGISTER = "child.register"
+    CHILD_READ = "child.read"
+    CHILD_SHARE = "child.share"
+    CHILD_ERASE = "child.erase"
+    USER_MANAGE = "user.manage"
+    AUDIT_READ = "audit.read"
+    AGGREGATES_READ = "aggregates.read"
+
+
+class Access(StrEnum):
+    PUBLIC = "public"  # no login needed (login page, health check, static files)
+    SIGNED_IN = "signed_in"  # any active user (home page, own profile, logout)
+
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.SCREENER: frozenset({Permission.CHILD_REGISTER, Permission.CHILD_READ}),
+    Role.CASE_WORKER: frozenset(
+        {Permission.CHILD_REGISTER, Permission.CHILD_READ, Permission.CHILD_SHARE}
+    ),
+    Role.SUPERVISOR: frozenset(
+        {Permission.CHILD_REGISTER, Permission.CHILD_READ, Permission.CHILD_SHARE}
+    ),
+    Role.COORDINATOR: frozenset({Permission.CHILD_READ, Permission.AGGREGATES_READ}),
+    Role.DATA_PROTECTION_OFFICER: frozenset({Permission.AUDIT_READ, Permission.CHILD_ERASE}),
+    Role.ANALYST: frozenset({Permission.AGGREGATES_READ}),
+    Role.ADMINISTRATOR: frozenset({Permission.USER_MANAGE}),
+}
+
+Requirement = Permission | Access
+
+ROUTES: dict[tuple[str, str], Requirement] = {
+    ("GET", "/healthz"): Access.PUBLIC,
+    ("GET", "/openapi.json"): Access.PUBLIC,
+    ("GET", "/static"): Access.PUBLIC,
+    ("GET", "/login"): Access.PUBLIC,
+    ("POST", "/login"): Access.PUBLIC,
+    ("GET", "/language/{code}"): Access.PUBLIC,
+    ("POST", "/logout"): Access.SIGNED_IN,
+    ("GET", "/"): Access.SIGNED_IN,
+    ("GET", "/children/{reference}"): Permission.CHILD_READ,
+    ("GET", "/api/v1/me"): Access.SIGNED_IN,
+    ("GET", "/api/v1/children"): Permission.CHILD_READ,
+    ("POST", "/api/v1/children"): Permission.CHILD_REGISTER,
+    ("GET", "/api/v1/children/{reference}"): Permission.CHILD_READ,
+    ("POST", "/api/v1/children/{reference}/shares"): Permission.CHILD_SHARE,
+    ("DELETE", "/api/v1/children/{reference}/shares/{share_id}"): Permission.CHILD_SHARE,
+    ("POST", "/api/v1/children/{reference}/erasure"): Permission.CHILD_ERASE,
+    ("GET", "/api/v1/users"): Permission.USER_MANAGE,
+    ("POST", "/api/v1/users"): Permission.USER_MANAGE,
+    ("GET", "/api/v1/audit"): Permission.AUDIT_READ,
+}
+
+# Fields of a child's record. Identity fields are encrypted at rest; the rest are the minimum
+# needed to route and count without identifying.
+IDENTITY_FIELDS = frozenset(
+    {"given_name", "family_name", "other_names", "birth_date", "contact", "narrative"}
+)
+PROFILE_FIELDS = frozenset({"sex", "age", "nationality", "unaccompanied"})
+ALL_CHILD_FIELDS = IDENTITY_FIELDS | PROFILE_FIELDS
+# What a screener at first contact needs; the narrative is for case workers onwards.
+SCREENER_FIELDS = ALL_CHILD_FIELDS - {"narrative"}
+
+
+@dataclass(frozen=True)
+class ShareGrant:
+    """An active or ended grant of part of a child's record to another organisation."""
+
+    organisation_id: int
+    fields: frozenset[str]
+    ends_at: datetime | None
+    revoked_at: datetime | None
+
+    def is_active(self, now: datetime) -> bool:
+        return self.revoked_at is None and (self.ends_at is None or self.ends_at > now)
+
+
+def requirement_for(method: str, path: str) -> Requirement | None:
+    """What a route needs, or None when the route is unknown to the policy (then refuse)."""
+    return ROUTES.get((method.upper(), path))
+
+
+def allows(principal: Principal, permission: Permission) -> bool:
+    return permission in ROLE_PERMISSIONS[principal.role]
+
+
+def require(principal: Principal, permission: Permission) -> None:
+    """Refuse with 403 unless the role carries the permission."""
+    if not allows(principal, permission):
+        raise Forbidden(f"the {principal.role.value} role may not {permission.value}")
+
+
+def child_fields_visible(
+    principal: Principal,
+    owner_organisation_id: int,
+    grants: Iterable[ShareGrant],
+    now: datetime,
+) -> frozenset[str]:
+    """The fields of one child's record this user may see; empty means the record is hidden."""
+    if not allows(principal, Permission.CHILD_READ):
+        return frozenset()
+    role_fields = SCREENER_FIELDS if principal.role is Role.SCREENER else ALL_CHILD_FIELDS
+    if principal.organisation_id == owner_organisation_id:
+        return role_fields
+    shared: set[str] = set()
+    for grant in grants:
+        if grant.organisation_id == principal.organisation_id and grant.is_active(now):
+            shared |= grant.fields
+    return frozenset(shared) & role_fields
+
+
+def may_manage_child(principal: Principal, owner_organisation_id: int) -> bool:
+    """Sharing and erasure are decisions of the owning organisation only."""
+    return principal.organisation_id == owner_organisation_id

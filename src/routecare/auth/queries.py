@@ -1,0 +1,52 @@
+"""Reads about accounts."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from routecare.auth.models import Organisation, User
+from routecare.auth.policy import Permission, require
+from routecare.auth.principal import Principal
+from routecare.auth.schemas import OrganisationOut, UserOut
+from routecare.deployment import Deployment
+
+
+def _user_out(user: User) -> UserOut:
+    org = user.organisation
+    return UserOut(
+        id=user.id,
+        username=user.username,
+        role=user.role,
+        is_active=user.is_active,
+        organisation=OrganisationOut(id=org.id, name=org.name, country=org.country, kind=org.kind),
+    )
+
+
+def me(deployment: Deployment, principal: Principal) -> UserOut:
+    with deployment.database.transaction() as session:
+        user = session.get(User, principal.user_id)
+        assert user is not None  # the principal was resolved from this row in this request
+        return _user_out(user)
+
+
+def organisation_users(deployment: Deployment, principal: Principal) -> list[UserOut]:
+    """Accounts of the administrator's own organisation."""
+    require(principal, Permission.USER_MANAGE)
+    with deployment.database.transaction() as session:
+        users = session.execute(
+            select(User)
+            .where(User.organisation_id == principal.organisation_id)
+            .order_by(User.username)
+        ).scalars()
+        return [_user_out(u) for u in users]
+
+
+def organisations(deployment: Deployment) -> list[OrganisationOut]:
+    with deployment.database.transaction() as session:
+        rows = session.execute(
+            select(Organisation).order_by(Organisation.country, Organisation.name)
+        )
+        return [
+            OrganisationOut(id=o.id, name=o.name, country=o.country, kind=o.kind)
+            for o in rows.scalars()
+        ]

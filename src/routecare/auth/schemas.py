@@ -1,0 +1,30 @@
+"""Accounts as the API shows and accepts them."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from routecare.auth.roles import OrganisationKind, Role
+
+
+class OrganisationOut(BaseModel):
+    id: int
+    name: str
+    country: str
+    kind: OrganisationKind
+
+
+class UserOut(BaseModel):
+    id: int
+    username: str
+    role: Role
+    organisation: OrganisationOut
+    is_active: bool
+
+
+class UserIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    username: str = Field(min_length=3, max_length=80, pattern=r"^[a-z0-9._-]+$")
+    password: str = Field(min_length=12, max_length=200)
+    role: Role

@@ -1,0 +1,191 @@
+"""Writes to children's records: register, share part of one, end a share, erase.
+
+Each is one transaction with its audit entry; identities are encrypted before they reach the
+session, so plaintext never touches the database.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+
+from sqlalchemy import select
+
+from routecare import audit
+from routecare.auth.models import Organisation
+from routecare.auth.policy import (
+    IDENTITY_FIELDS,
+    Permission,
+    child_fields_visible,
+    may_manage_child,
+    require,
+)
+from routecare.auth.principal import Principal
+from routecare.children.models import Child, ChildShare
+from routecare.children.records import present, visible_child
+from routecare.children.schemas import ChildIn, ChildOut, ShareIn, ShareOut
+from routecare.clock import utcnow
+from routecare.crypto import ChildCipher, new_wrapped_data_key
+from routecare.deployment import Deployment
+from routecare.errors import InvalidInput, NotFound
+
+REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read over the phone
+
+
+def _new_reference(country: str) -> str:
+    return f"{country}-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+
+
+def register_child(deployment: Deployment, principal: Principal, data: ChildIn) -> ChildOut:
+    """Create a child's record owned by the user's organisation."""
+    require(principal, Permission.CHILD_REGISTER)
+    uid = uuid.uuid4().hex
+    key_id, wrapped = new_wrapped_data_key(deployment.keyring, uid)
+    cipher = ChildCipher(deployment.keyring, uid, key_id, wrapped)
+    identity = data.model_dump(include=set(IDENTITY_FIELDS))
+    if identity.get("birth_date") is not None:
+        identity["birth_date"] = identity["birth_date"].isoformat()
+    now = utcnow()
+    with deployment.database.transaction() as session:
+        child = Child(
+            uid=uid,
+            reference=_new_reference(principal.country),
+            owner_organisation_id=principal.organisation_id,
+            key_id=key_id,
+            wrapped_key=wrapped,
+            sex=data.sex.value,
+            age=data.age,
+            nationality=data.nationality,
+            unaccompanied=data.unaccompanied,
+            created_at=now,
+            created_by_user_id=principal.user_id,
+            **{field: cipher.encrypt(field, value) for field, value in identity.items()},
+        )
+        session.add(child)
+        session.flush()
+        audit.record(
+            session,
+            deployment.keyring.audit_key,
+            action="child.register",
+            actor_user_id=principal.user_id,
+            actor_organisation_id=principal.organisation_id,
+            subject_type="child",
+            subject_id=child.id,
+        )
+        fields = child_fields_visible(principal, child.owner_organisation_id, [], now)
+        return present(deployment.keyring, child, fields)
+
+
+def share_child(
+    deployment: Deployment, principal: Principal, reference: str, grant: ShareIn
+) -> ShareOut:
+    """Grant another organisation part of a record, for a named purpose."""
+    require(principal, Permission.CHILD_SHARE)
+    now = utcnow()
+    if grant.ends_at is not None and grant.ends_at <= now:
+        raise InvalidInput("ends_at must be in the future")
+    with deployment.database.transaction() as session:
+        child, _ = visible_child(session, principal, reference, now)
+        if not may_manage_child(principal, child.owner_organisation_id):
+            raise NotFound("no child record with that reference")
+        if grant.organisation_id == child.owner_organisation_id:
+            raise InvalidInput("a record cannot be shared with its own organisation")
+        if session.get(Organisation, grant.organisation_id) is None:
+            raise InvalidInput(f"organisation {grant.organisation_id} does not exist")
+        share = ChildShare(
+            child_id=child.id,
+            organisation_id=grant.organisation_id,
+            fields=" ".join(grant.fields),
+            purpose=grant.purpose,
+            granted_at=now,
+            granted_by_user_id=principal.user_id,
+            ends_at=grant.ends_at,
+        )
+        session.add(share)
+        session.flush()
+        audit.record(
+            session,
+            deployment.keyring.audit_key,
+            action="child.share",
+            actor_user_id=principal.user_id,
+            actor_organisation_id=principal.organisation_id,
+            subject_type="child",
+            subject_id=child.id,
+            detail={
+                "share_id": share.id,
+                "to_organisation_id": grant.organisation_id,
+                "purpose": grant.purpose,
+                "fields": grant.fields,
+            },
+        )
+        return _share_out(share)
+
+
+def end_share(
+    deployment: Deployment, principal: Principal, reference: str, share_id: int
+) -> ShareOut:
+    """Revoke a grant at once: the other organisation's next read answers 404."""
+    require(principal, Permission.CHILD_SHARE)
+    now = utcnow()
+    with deployment.database.transaction() as session:
+        child, _ = visible_child(session, principal, reference, now)
+        share = session.get(ChildShare, share_id)
+        if (
+            not may_manage_child(principal, child.owner_organisation_id)
+            or share is None
+            or (share.child_id != child.id)
+        ):
+            raise NotFound("no such share of that record")
+        if share.revoked_at is None:
+            share.revoked_at = now
+        audit.record(
+            session,
+            deployment.keyring.audit_key,
+            action="child.share.end",
+            actor_user_id=principal.user_id,
+            actor_organisation_id=principal.organisation_id,
+            subject_type="child",
+            subject_id=child.id,
+            detail={"share_id": share.id},
+        )
+        return _share_out(share)
+
+
+def erase_child(deployment: Deployment, principal: Principal, reference: str) -> None:
+    """Erase a record by destroying its data key: every ciphertext about the child, in the
+    database and in any backup taken before, becomes unreadable at once."""
+    require(principal, Permission.CHILD_ERASE)
+    now = utcnow()
+    with deployment.database.transaction() as session:
+        child = session.execute(select(Child).where(Child.reference == reference)).scalar()
+        if (
+            child is None
+            or child.erased_at is not None
+            or not may_manage_child(principal, child.owner_organisation_id)
+        ):
+            raise NotFound("no child record with that reference")
+        child.wrapped_key = None
+        for field in IDENTITY_FIELDS:
+            setattr(child, field, None)
+        child.erased_at = now
+        audit.record(
+            session,
+            deployment.keyring.audit_key,
+            action="child.erase",
+            actor_user_id=principal.user_id,
+            actor_organisation_id=principal.organisation_id,
+            subject_type="child",
+            subject_id=child.id,
+        )
+
+
+def _share_out(share: ChildShare) -> ShareOut:
+    return ShareOut(
+        id=share.id,
+        organisation_id=share.organisation_id,
+        fields=share.fields.split(),
+        purpose=share.purpose,
+        granted_at=share.granted_at,
+        ends_at=share.ends_at,
+        revoked_at=share.revoked_at,
+    )

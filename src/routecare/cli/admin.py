@@ -1,0 +1,104 @@
+"""`routecare db|users|audit|keys …`: administration of one deployment."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from routecare.audit.queries import verify
+from routecare.auth import actions
+from routecare.auth.roles import OrganisationKind, Role
+from routecare.auth.schemas import UserIn
+from routecare.children.key_rotation import rotate_master_key
+from routecare.cli.options import DataDir, open_deployment
+
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+users_app = typer.Typer(help="Staff accounts and API tokens.", no_args_is_help=True)
+audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
+keys_app = typer.Typer(help="Encryption keys.", no_args_is_help=True)
+
+
+@db_app.command("upgrade")
+def db_upgrade(data_dir: DataDir = None) -> None:
+    """Apply pending migrations (creates the database and keyring of a new deployment)."""
+    with open_deployment(data_dir, create=True):
+        typer.echo("database is at the newest schema")
+
+
+@users_app.command("create-admin")
+def create_admin(
+    username: Annotated[str, typer.Argument(help="Login name of the administrator.")],
+    organisation: Annotated[str, typer.Option(help="Organisation name (created if new).")],
+    country: Annotated[str, typer.Option(help="Organisation's ISO 3166 alpha-3 country.")],
+    kind: Annotated[
+        OrganisationKind, typer.Option(help="Organisation kind.")
+    ] = OrganisationKind.NGO,
+    password: Annotated[
+        str,
+        typer.Option(
+            prompt=True,
+            hide_input=True,
+            confirmation_prompt=True,
+            envvar="ROUTECARE_ADMIN_PASSWORD",
+            help="At least 12 characters.",
+        ),
+    ] = "",
+    data_dir: DataDir = None,
+) -> None:
+    """Create the first administrator: there is no default account or password."""
+    with open_deployment(data_dir, create=True) as deployment:
+        organisation_id = actions.create_organisation(
+            deployment, name=organisation, country=country, kind=kind
+        )
+        actions.create_user(
+            deployment,
+            organisation_id=organisation_id,
+            user=UserIn(username=username, password=password, role=Role.ADMINISTRATOR),
+        )
+        typer.echo(f"administrator {username} created in organisation {organisation_id}")
+
+
+@users_app.command("token")
+def token(
+    username: Annotated[str, typer.Argument(help="Whose scripts will use the token.")],
+    data_dir: DataDir = None,
+) -> None:
+    """Print a new API bearer token for USERNAME (shown once, stored hashed)."""
+    with open_deployment(data_dir) as deployment:
+        typer.echo(actions.issue_api_token(deployment, username))
+
+
+@users_app.command("disable")
+def disable(username: str, data_dir: DataDir = None) -> None:
+    """Disable an account: its sessions end and its tokens stop working at once."""
+    with open_deployment(data_dir) as deployment:
+        actions.set_user_active(deployment, username, active=False)
+        typer.echo(f"{username} disabled")
+
+
+@audit_app.command("verify")
+def audit_verify(data_dir: DataDir = None) -> None:
+    """Check the audit chain; exit 1 and list every edited, deleted or reordered entry."""
+    with open_deployment(data_dir) as deployment:
+        count, problems = verify(deployment)
+    if problems:
+        for problem in problems:
+            typer.secho(f"{problem.kind}: {problem.message}", err=True, fg=typer.colors.RED)
+        typer.secho(f"audit trail BROKEN: {len(problems)} problem(s) in {count} entries", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"audit trail intact: {count} entries verified")
+
+
+@keys_app.command("rotate")
+def keys_rotate(data_dir: DataDir = None) -> None:
+    """Make a new master key active and re-wrap every child's data key with it."""
+    with open_deployment(data_dir) as deployment:
+        with typer.progressbar(length=1, label="re-wrapping data keys") as bar:
+
+            def progress(done: int, total: int) -> None:
+                bar.length = max(total, 1)
+                bar.update(done - bar.pos)
+
+            count = rotate_master_key(deployment, progress)
+        typer.echo(f"{count} data keys re-wrapped; master key {deployment.keyring.active} active")

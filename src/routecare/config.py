@@ -1,0 +1,56 @@
+"""One place for every setting, read from the environment (prefix ``ROUTECARE_``).
+
+No setting has a secret default: keys live in a keyring file or in the environment, never in
+code, so a deployment that forgot its keys fails loudly instead of running with a known one.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Deployment settings; every field documents itself for `routecare --help` readers."""
+
+    model_config = SettingsConfigDict(env_prefix="ROUTECARE_", extra="ignore")
+
+    data_dir: Path = Field(
+        Path("data"),
+        description="Directory holding the SQLite database, the keyring file and uploads.",
+    )
+    database_url: str | None = Field(
+        None,
+        description="SQLAlchemy URL; empty means the embedded SQLite file in the data directory. "
+        "PostgreSQL: postgresql+psycopg://user:password@host/dbname",
+    )
+    keyring_file: Path | None = Field(
+        None,
+        description="Keyring JSON (master, audit and index keys); default DATA_DIR/keyring.json.",
+    )
+    keyring: str | None = Field(
+        None,
+        description="The keyring JSON itself, for deployments keeping secrets in the environment.",
+    )
+    session_idle_minutes: int = Field(30, description="A web session ends after this idle time.")
+    session_absolute_hours: int = Field(12, description="A web session ends this long after login.")
+    login_max_failures: int = Field(5, description="Failed logins allowed per window per account.")
+    login_window_minutes: int = Field(15, description="Window over which failed logins count.")
+    max_body_bytes: int = Field(
+        1_048_576, description="Requests with larger bodies are refused with 413."
+    )
+    secure_cookies: bool = Field(True, description="Send cookies only over HTTPS (or localhost).")
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        """The database URL in force: the configured one or the data directory's SQLite file."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'routecare.sqlite3').resolve()}"
+
+    @property
+    def keyring_path(self) -> Path:
+        """Where the keyring file lives when it is not given through the environment."""
+        return self.keyring_file or self.data_dir / "keyring.json"

@@ -1,0 +1,141 @@
+"""The deployment's secrets: versioned master keys plus the audit and blind-index keys.
+
+Format (JSON)::
+
+    {"active": "m2", "master_keys": {"m1": "<base64 32 bytes>", "m2": "..."},
+     "audit_key": "<base64 32 bytes>", "index_key": "<base64 32 bytes>"}
+
+Several master keys may be present during a rotation; new data keys are wrapped with the
+active one, old ones are readable until `routecare keys rotate` has re-wrapped them.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+KEY_BYTES = 32
+
+
+class KeyringError(RuntimeError):
+    """The keyring is missing, malformed or lacks a key that data refers to."""
+
+
+def _b64(raw: bytes) -> str:
+    return base64.b64encode(raw).decode("ascii")
+
+
+def _unb64(text: str, name: str) -> bytes:
+    try:
+        raw = base64.b64decode(text, validate=True)
+    except (ValueError, TypeError) as error:
+        raise KeyringError(f"keyring: {name} is not valid base64") from error
+    if len(raw) != KEY_BYTES:
+        raise KeyringError(f"keyring: {name} must be {KEY_BYTES} bytes")
+    return raw
+
+
+@dataclass(frozen=True)
+class Keyring:
+    """Loaded secrets; never printed, never stored in the database."""
+
+    active: str
+    master_keys: dict[str, bytes]
+    audit_key: bytes
+    index_key: bytes
+
+    @classmethod
+    def generate(cls) -> Keyring:
+        """A fresh keyring for a new deployment."""
+        return cls(
+            active="m1",
+            master_keys={"m1": secrets.token_bytes(KEY_BYTES)},
+            audit_key=secrets.token_bytes(KEY_BYTES),
+            index_key=secrets.token_bytes(KEY_BYTES),
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> Keyring:
+        try:
+            data = json.loads(text)
+            active = data["active"]
+            masters = {
+                kid: _unb64(v, f"master key {kid}") for kid, v in data["master_keys"].items()
+            }
+            keyring = cls(
+                active=active,
+                master_keys=masters,
+                audit_key=_unb64(data["audit_key"], "audit_key"),
+                index_key=_unb64(data["index_key"], "index_key"),
+            )
+        except (KeyError, TypeError, AttributeError, json.JSONDecodeError) as error:
+            raise KeyringError(f"keyring is malformed: {error}") from error
+        if active not in masters:
+            raise KeyringError(f"keyring: active master key {active!r} is not in master_keys")
+        return keyring
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "active": self.active,
+                "master_keys": {kid: _b64(k) for kid, k in self.master_keys.items()},
+                "audit_key": _b64(self.audit_key),
+                "index_key": _b64(self.index_key),
+            },
+            indent=2,
+        )
+
+    def master_key(self, key_id: str) -> bytes:
+        try:
+            return self.master_keys[key_id]
+        except KeyError as error:
+            raise KeyringError(f"master key {key_id!r} is not in the keyring") from error
+
+    def with_new_active_key(self) -> Keyring:
+        """The same keyring plus a new master key that becomes active (first step of rotation)."""
+        number = 1 + max(int(kid.lstrip("m")) for kid in self.master_keys if kid[1:].isdigit())
+        new_id = f"m{number}"
+        return Keyring(
+            active=new_id,
+            master_keys={**self.master_keys, new_id: secrets.token_bytes(KEY_BYTES)},
+            audit_key=self.audit_key,
+            index_key=self.index_key,
+        )
+
+    def without_retired_keys(self) -> Keyring:
+        """Only the active master key: the last step of rotation, once nothing uses the others."""
+        return Keyring(
+            active=self.active,
+            master_keys={self.active: self.master_keys[self.active]},
+            audit_key=self.audit_key,
+            index_key=self.index_key,
+        )
+
+    def save(self, path: Path) -> None:
+        """Write atomically with owner-only permissions."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(".tmp")
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(self.to_json())
+        os.replace(temporary, path)
+
+
+def load_keyring(inline: str | None, path: Path, *, create: bool = False) -> Keyring:
+    """The keyring from the environment, else from its file (created when `create` is set)."""
+    if inline:
+        return Keyring.from_json(inline)
+    if path.exists():
+        return Keyring.from_json(path.read_text(encoding="utf-8"))
+    if not create:
+        raise KeyringError(
+            f"no keyring at {path}; run `routecare db upgrade` to create one, "
+            "or set ROUTECARE_KEYRING"
+        )
+    keyring = Keyring.generate()
+    keyring.save(path)
+    return keyring

@@ -1,0 +1,16 @@
+"""Every domain's tables in one MetaData, for Alembic and for tests.
+
+A new domain adds its models module here, so autogenerate sees its tables.
+"""
+
+from sqlalchemy import MetaData
+
+from routecare.storage.base import Base
+
+
+def all_tables_metadata() -> MetaData:
+    import routecare.audit.models
+    import routecare.auth.models
+    import routecare.children.models  # noqa: F401
+
+    return Base.metadata

@@ -1,0 +1,99 @@
+"""Signing in and out, and choosing a language."""
+
+from __future__ import annotations
+
+import hmac
+from typing import Annotated
+from urllib.parse import urlsplit
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from routecare.auth import actions
+from routecare.auth.http import SESSION_COOKIE, CurrentPrincipal, DeploymentDep
+from routecare.auth.secrets import new_secret
+from routecare.errors import NotAuthenticated, TooManyAttempts
+from routecare.web.i18n import LANGUAGE_COOKIE, LANGUAGES
+
+router = APIRouter(include_in_schema=False)
+LOGIN_CSRF_COOKIE = "routecare_login_csrf"
+ONE_YEAR = 365 * 24 * 3600
+
+
+def _login_page(request: Request, *, error: str | None = None, status_code: int = 200) -> Response:
+    token = request.cookies.get(LOGIN_CSRF_COOKIE) or new_secret()
+    request.state.csrf_token = token
+    response = request.app.state.pages.render(
+        request, "login.html", {"error": error}, status_code=status_code
+    )
+    response.set_cookie(
+        LOGIN_CSRF_COOKIE,
+        token,
+        httponly=True,
+        samesite="strict",
+        secure=request.app.state.deployment.settings.secure_cookies,
+    )
+    return response
+
+
+@router.get("/login")
+def login_form(request: Request) -> Response:
+    return _login_page(request)
+
+
+@router.post("/login")
+def login(
+    request: Request,
+    deployment: DeploymentDep,
+    username: Annotated[str, Form(max_length=80)],
+    password: Annotated[str, Form(max_length=200)],
+    csrf_token: Annotated[str, Form(max_length=100)] = "",
+) -> Response:
+    expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+    if not expected or not hmac.compare_digest(expected, csrf_token):
+        return _login_page(request, error="expired_form", status_code=403)
+    try:
+        cookie, _csrf = actions.log_in(deployment, username, password)
+    except TooManyAttempts as error:
+        response = _login_page(request, error="locked", status_code=429)
+        response.headers["Retry-After"] = str(error.retry_after_seconds)
+        return response
+    except NotAuthenticated:
+        return _login_page(request, error="wrong_password", status_code=401)
+    response = RedirectResponse("/", status_code=303)
+    # A new random session id at every login: a cookie planted before login is never promoted.
+    response.set_cookie(
+        SESSION_COOKIE,
+        cookie,
+        httponly=True,
+        samesite="strict",
+        secure=deployment.settings.secure_cookies,
+        max_age=deployment.settings.session_absolute_hours * 3600,
+    )
+    response.delete_cookie(LOGIN_CSRF_COOKIE)
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, deployment: DeploymentDep, principal: CurrentPrincipal) -> Response:
+    actions.log_out(deployment, request.cookies.get(SESSION_COOKIE, ""), principal)
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+@router.get("/language/{code}")
+def choose_language(request: Request, code: str) -> Response:
+    """Remember the language and go back to the page the user was on (same site only)."""
+    back = urlsplit(request.headers.get("referer", "/"))
+    target = back.path if back.path.startswith("/") and not back.path.startswith("//") else "/"
+    response = RedirectResponse(target, status_code=303)
+    if code in LANGUAGES:
+        response.set_cookie(
+            LANGUAGE_COOKIE,
+            code,
+            max_age=ONE_YEAR,
+            samesite="lax",
+            secure=request.app.state.deployment.settings.secure_cookies,
+        )
+    return response

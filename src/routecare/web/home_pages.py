@@ -1,0 +1,32 @@
+"""The home page (organisation and work queues) and a child's record page."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from routecare.auth import queries as account_queries
+from routecare.auth.http import CurrentPrincipal, DeploymentDep
+from routecare.auth.policy import Permission, allows
+from routecare.children import queries as children_queries
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/")
+def home(request: Request, deployment: DeploymentDep, principal: CurrentPrincipal) -> Response:
+    me = account_queries.me(deployment, principal)
+    children = (
+        children_queries.list_children(deployment, principal, limit=50)
+        if allows(principal, Permission.CHILD_READ)
+        else None
+    )
+    return request.app.state.pages.render(request, "home.html", {"me": me, "children": children})
+
+
+@router.get("/children/{reference}")
+def child_page(
+    request: Request, reference: str, deployment: DeploymentDep, principal: CurrentPrincipal
+) -> Response:
+    child = children_queries.read_child(deployment, principal, reference)
+    return request.app.state.pages.render(request, "child.html", {"child": child})
