@@ -1,0 +1,154 @@
+"""Every route of the app × every role (and nobody), including other organisations' records.
+
+`EXPECTED` is written here independently of `routecare.auth.policy`, so a policy change that
+widens access shows up as a failing row. A route the app serves but this table (or the policy)
+does not know fails the test: new routes must be placed in the matrix deliberately.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from starlette.routing import Mount, Route
+
+from routecare.audit.models import AuditEntry
+from routecare.auth.policy import ROUTES, Access
+from routecare.auth.roles import Role
+from routecare.children.actions import register_child
+from routecare.children.schemas import ChildIn
+from tests.conftest import World, https_client
+
+PUBLIC = "public"
+SIGNED_IN = "signed_in"
+R = Role
+CHILD_READERS = {R.SCREENER, R.CASE_WORKER, R.SUPERVISOR, R.COORDINATOR}
+CHILD_REGISTRARS = {R.SCREENER, R.CASE_WORKER, R.SUPERVISOR}
+CHILD_SHARERS = {R.CASE_WORKER, R.SUPERVISOR}
+
+# (method, path) -> PUBLIC, SIGNED_IN, or the set of roles allowed.
+EXPECTED: dict[tuple[str, str], str | set[Role]] = {
+    ("GET", "/healthz"): PUBLIC,
+    ("GET", "/openapi.json"): PUBLIC,
+    ("GET", "/static"): PUBLIC,
+    ("GET", "/login"): PUBLIC,
+    ("POST", "/login"): PUBLIC,
+    ("GET", "/language/{code}"): PUBLIC,
+    ("POST", "/logout"): SIGNED_IN,
+    ("GET", "/"): SIGNED_IN,
+    ("GET", "/children/{reference}"): CHILD_READERS,
+    ("GET", "/api/v1/me"): SIGNED_IN,
+    ("GET", "/api/v1/children"): CHILD_READERS,
+    ("POST", "/api/v1/children"): CHILD_REGISTRARS,
+    ("GET", "/api/v1/children/{reference}"): CHILD_READERS,
+    ("POST", "/api/v1/children/{reference}/shares"): CHILD_SHARERS,
+    ("DELETE", "/api/v1/children/{reference}/shares/{share_id}"): CHILD_SHARERS,
+    ("POST", "/api/v1/children/{reference}/erasure"): {R.DATA_PROTECTION_OFFICER},
+    ("GET", "/api/v1/users"): {R.ADMINISTRATOR},
+    ("POST", "/api/v1/users"): {R.ADMINISTRATOR},
+    ("GET", "/api/v1/audit"): {R.DATA_PROTECTION_OFFICER},
+}
+
+
+# Valid bodies, so record-level checks are reached rather than stopped by validation.
+BODIES: dict[tuple[str, str], dict[str, object]] = {
+    ("POST", "/api/v1/children/{reference}/shares"): {
+        "organisation_id": 1,
+        "fields": ["sex"],
+        "purpose": "continuity_of_care",
+    },
+}
+
+
+def app_routes(world: World) -> list[tuple[str, str]]:
+    found = []
+    for route in world.app.routes:
+        if isinstance(route, Mount):
+            found.append(("GET", route.path))
+        elif isinstance(route, APIRoute | Route):
+            found += [(m, route.path) for m in sorted(route.methods or ()) if m != "HEAD"]
+    return found
+
+
+def fill(path: str, reference: str) -> str:
+    path = path.replace("{reference}", reference).replace("{code}", "ar")
+    return re.sub(r"\{[a-z_]+\}", "1", path) + ("/routecare.css" if path == "/static" else "")
+
+
+def test_every_route_is_in_the_policy_and_the_matrix(world: World) -> None:
+    routes = app_routes(world)
+    missing_from_policy = [r for r in routes if r not in ROUTES]
+    missing_from_matrix = [r for r in routes if r not in EXPECTED]
+    assert not missing_from_policy, f"routes without a policy entry: {missing_from_policy}"
+    assert not missing_from_matrix, f"routes without an expected row: {missing_from_matrix}"
+    assert not [r for r in ROUTES if r not in routes], "policy names routes the app lacks"
+
+
+def test_policy_matches_expected_public_routes() -> None:
+    for key, expected in EXPECTED.items():
+        assert (ROUTES[key] is Access.PUBLIC) == (expected == PUBLIC), key
+
+
+@pytest.fixture
+def references(world: World) -> dict[str, str]:
+    own = register_child(
+        world.deployment, world.principal("case_worker"), ChildIn(given_name="Own")
+    )
+    foreign = register_child(
+        world.deployment, world.principal("other_case_worker"), ChildIn(given_name="Foreign")
+    )
+    return {"own": own.reference, "foreign": foreign.reference}
+
+
+def _call(client: TestClient, method: str, path: str, reference: str) -> int:
+    body = BODIES.get((method, path))
+    response = client.request(method, fill(path, reference), json=body, follow_redirects=False)
+    return response.status_code
+
+
+def test_roles_against_every_route(world: World, references: dict[str, str]) -> None:
+    clients = {role: world.api(role.value) for role in Role}
+    nobody = https_client(world.app)
+    failures = []
+    for (method, path), expected in EXPECTED.items():
+        status = _call(nobody, method, path, references["own"])
+        if expected == PUBLIC:
+            if status in (401, 403):
+                failures.append(f"anonymous {method} {path}: {status}, expected access")
+        elif status not in (401, 303):
+            failures.append(f"anonymous {method} {path}: {status}, expected 401/303")
+        if method == "POST" and path == "/logout":
+            continue  # a bearer 'logout' has no session to end; covered in test_sessions
+        for role, client in clients.items():
+            status = _call(client, method, path, references["own"])
+            allowed = expected in (PUBLIC, SIGNED_IN) or role in expected  # type: ignore[operator]
+            if allowed and status in (401, 403):
+                failures.append(f"{role.value} {method} {path}: {status}, expected access")
+            if not allowed and status != 403:
+                failures.append(f"{role.value} {method} {path}: {status}, expected 403")
+    assert not failures, "\n".join(failures)
+
+
+def test_other_organisations_records_answer_404(world: World, references: dict[str, str]) -> None:
+    failures = []
+    for (method, path), expected in EXPECTED.items():
+        if "{reference}" not in path or not isinstance(expected, set):
+            continue
+        for role in expected:
+            status = _call(world.api(role.value), method, path, references["foreign"])
+            if status != 404:
+                failures.append(f"{role.value} {method} {path} on another's record: {status}")
+    assert not failures, "\n".join(failures)
+
+
+def test_refusals_are_audited(world: World) -> None:
+    assert world.api("analyst").get("/api/v1/children").status_code == 403
+    with world.deployment.database.transaction() as session:
+        entry = session.execute(
+            select(AuditEntry).where(AuditEntry.action == "access.refused")
+        ).scalar_one()
+    assert entry.actor_user_id == world.user_ids["analyst"]
+    assert entry.subject_id == "GET /api/v1/children"
