@@ -11,6 +11,7 @@ from routecare.api.responses import PROTECTED, RECORD
 from routecare.auth.http import CurrentPrincipal, DeploymentDep
 from routecare.children import actions, queries
 from routecare.children.schemas import ChildIn, ChildOut, ChildSummary, ShareIn, ShareOut
+from routecare.storage.base import MAX_ID
 
 router = APIRouter(prefix="/children", tags=["children"])
 Reference = Annotated[str, Path(min_length=1, max_length=20, pattern=r"^[A-Z0-9-]+$")]
@@ -21,7 +22,7 @@ def list_children(
     deployment: DeploymentDep,
     principal: CurrentPrincipal,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
 ) -> list[ChildSummary]:
     """Records your organisation owns or was granted; no names in the list."""
     return queries.list_children(deployment, principal, limit=limit, offset=offset)
@@ -56,7 +57,7 @@ def end_share(
     deployment: DeploymentDep,
     principal: CurrentPrincipal,
     reference: Reference,
-    share_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
+    share_id: Annotated[int, Path(ge=1, le=MAX_ID)],
 ) -> ShareOut:
     """End a grant at once."""
     return actions.end_share(deployment, principal, reference, share_id)

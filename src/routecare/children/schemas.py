@@ -10,6 +10,7 @@ import pycountry
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from routecare.auth.policy import ALL_CHILD_FIELDS
+from routecare.storage.base import MAX_ID
 
 
 class Sex(StrEnum):
@@ -83,7 +84,7 @@ class ChildSummary(BaseModel):
 class ShareIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    organisation_id: int = Field(ge=1)
+    organisation_id: int = Field(ge=1, le=MAX_ID)
     fields: Annotated[list[str], Field(min_length=1), AfterValidator(_known_fields)]
     purpose: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{2,59}$")]
     ends_at: datetime | None = None

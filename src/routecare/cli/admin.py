@@ -48,14 +48,11 @@ def create_admin(
 ) -> None:
     """Create the first administrator: there is no default account or password."""
     with open_deployment(data_dir, create=True) as deployment:
+        administrator = UserIn(username=username, password=password, role=Role.ADMINISTRATOR)
         organisation_id = actions.create_organisation(
             deployment, name=organisation, country=country, kind=kind
         )
-        actions.create_user(
-            deployment,
-            organisation_id=organisation_id,
-            user=UserIn(username=username, password=password, role=Role.ADMINISTRATOR),
-        )
+        actions.create_user(deployment, organisation_id=organisation_id, user=administrator)
         typer.echo(f"administrator {username} created in organisation {organisation_id}")
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 
 from routecare.config import Settings
 from routecare.deployment import Deployment
@@ -39,5 +40,16 @@ def open_deployment(data_dir: Path | None, *, create: bool = False) -> Iterator[
     except RoutecareError as error:
         typer.secho(f"error: {error}", err=True, fg=typer.colors.RED)
         raise typer.Exit(1) from error
+    except ValidationError as error:
+        typer.secho(f"error: {describe(error)}", err=True, fg=typer.colors.RED)
+        raise typer.Exit(1) from error
     finally:
         deployment.close()
+
+
+def describe(error: ValidationError) -> str:
+    """Name the invalid fields and why, without echoing the values (they may be personal)."""
+    return "; ".join(
+        f"{'.'.join(str(part) for part in problem['loc'])}: {problem['msg']}"
+        for problem in error.errors()
+    )
