@@ -54,7 +54,9 @@ def postgres_template(postgres_admin: str) -> str:
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
-    database = Database(make_url(postgres_admin).set(database=name).render_as_string(hide_password=False))
+    database = Database(
+        make_url(postgres_admin).set(database=name).render_as_string(hide_password=False)
+    )
     upgrade(database)
     database.dispose()
     return name
@@ -150,7 +152,9 @@ class World:
 
     def api(self, username: str) -> TestClient:
         client = https_client(self.app)
-        client.headers["Authorization"] = f"Bearer {actions.issue_api_token(self.deployment, username)}"
+        client.headers["Authorization"] = (
+            f"Bearer {actions.issue_api_token(self.deployment, username)}"
+        )
         return client
 
     def browser(self, username: str) -> TestClient:
@@ -169,11 +173,13 @@ def world(deployment: Deployment, app: FastAPI) -> World:
     built.organisation_ids = {"home": home, "other": other}
     for role in Role:
         built.user_ids[role.value] = actions.create_user(
-            deployment, organisation_id=home,
+            deployment,
+            organisation_id=home,
             user=UserIn(username=role.value, password=PASSWORD, role=role),
         )
     built.user_ids["other_case_worker"] = actions.create_user(
-        deployment, organisation_id=other,
+        deployment,
+        organisation_id=other,
         user=UserIn(username="other_case_worker", password=PASSWORD, role=Role.CASE_WORKER),
     )
     return built
