@@ -136,9 +136,8 @@ def log_in(deployment: Deployment, username: str, password: str) -> tuple[str, s
     _check_not_locked(deployment, key)
     with deployment.database.transaction() as session:
         user = session.execute(select(User).where(User.username == username.strip())).scalar()
-        if not verify_password(user.password_hash if user else None, password) or (
-            user is not None and not user.is_active
-        ):
+        password_ok = verify_password(user.password_hash if user else None, password)
+        if user is None or not password_ok or not user.is_active:
             session.add(LoginFailure(account_key=key, at=utcnow()))
             audit.record(
                 session,

@@ -14,6 +14,7 @@ from routecare.auth.http import SESSION_COOKIE, CurrentPrincipal, DeploymentDep
 from routecare.auth.secrets import new_secret
 from routecare.errors import NotAuthenticated, TooManyAttempts
 from routecare.web.i18n import LANGUAGE_COOKIE, LANGUAGES
+from routecare.web.templating import pages_of
 
 router = APIRouter(include_in_schema=False)
 LOGIN_CSRF_COOKIE = "routecare_login_csrf"
@@ -23,7 +24,7 @@ ONE_YEAR = 365 * 24 * 3600
 def _login_page(request: Request, *, error: str | None = None, status_code: int = 200) -> Response:
     token = request.cookies.get(LOGIN_CSRF_COOKIE) or new_secret()
     request.state.csrf_token = token
-    response = request.app.state.pages.render(
+    response = pages_of(request).render(
         request, "login.html", {"error": error}, status_code=status_code
     )
     response.set_cookie(

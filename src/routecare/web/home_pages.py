@@ -9,6 +9,7 @@ from routecare.auth import queries as account_queries
 from routecare.auth.http import CurrentPrincipal, DeploymentDep
 from routecare.auth.policy import Permission, allows
 from routecare.children import queries as children_queries
+from routecare.web.templating import pages_of
 
 router = APIRouter(include_in_schema=False)
 
@@ -21,7 +22,7 @@ def home(request: Request, deployment: DeploymentDep, principal: CurrentPrincipa
         if allows(principal, Permission.CHILD_READ)
         else None
     )
-    return request.app.state.pages.render(request, "home.html", {"me": me, "children": children})
+    return pages_of(request).render(request, "home.html", {"me": me, "children": children})
 
 
 @router.get("/children/{reference}")
@@ -29,4 +30,4 @@ def child_page(
     request: Request, reference: str, deployment: DeploymentDep, principal: CurrentPrincipal
 ) -> Response:
     child = children_queries.read_child(deployment, principal, reference)
-    return request.app.state.pages.render(request, "child.html", {"child": child})
+    return pages_of(request).render(request, "child.html", {"child": child})

@@ -15,6 +15,12 @@ from routecare.web.i18n import LANGUAGES, language_of, load_translations
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 
 
+def pages_of(request: Request) -> Pages:
+    """The app's renderer, as handlers reach it."""
+    pages: Pages = request.app.state.pages
+    return pages
+
+
 class Pages:
     """The app's page renderer; domains add templates under `web/templates/<domain>/`."""
 
