@@ -1,0 +1,55 @@
+"""Placement requests and bed reservations.
+
+A request carries the child's profile (age, sex, needs, language) but no identity; a case
+reference links it to a case when there is one.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Float, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from routecare.storage.base import Base, UTCDateTime
+
+
+class PlacementRequest(Base):
+    __tablename__ = "placement_requests"
+    __table_args__ = (Index("ix_placement_requests_country_status", "country", "status"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    requested_by_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    country: Mapped[str] = mapped_column(String(3))
+    latitude: Mapped[float] = mapped_column(Float)
+    longitude: Mapped[float] = mapped_column(Float)
+    age: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    sex: Mapped[str] = mapped_column(String(10))
+    needs: Mapped[str] = mapped_column(String(300))  # space-separated Need values
+    language: Mapped[str | None] = mapped_column(String(3), nullable=True)
+    case_reference: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    status: Mapped[str] = mapped_column(String(20))  # open | escalated | reserved | cancelled
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class BedReservation(Base):
+    """One bed held at an emergency place until the child arrives, or released on expiry."""
+
+    __tablename__ = "bed_reservations"
+    __table_args__ = (Index("ix_bed_reservations_status_expires_at", "status", "expires_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"), index=True)
+    placement_request_id: Mapped[int | None] = mapped_column(
+        ForeignKey("placement_requests.id"), nullable=True, index=True
+    )
+    case_reference: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    reserved_by_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    status: Mapped[str] = mapped_column(String(20))  # held | arrived | released | expired
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

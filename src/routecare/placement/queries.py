@@ -1,0 +1,93 @@
+"""Reads of placement: one request, the national coordinator's queue, a shelter's holds."""
+
+from __future__ import annotations
+
+from sqlalchemy import or_, select
+
+from routecare.auth.policy import Permission, allows, require
+from routecare.auth.principal import Principal
+from routecare.clock import utcnow
+from routecare.deployment import Deployment
+from routecare.errors import NotFound
+from routecare.placement.capacity import expire_reservations
+from routecare.placement.models import BedReservation, PlacementRequest
+from routecare.placement.records import present_request, present_reservation
+from routecare.placement.schemas import PlacementRequestIn, PlacementRequestOut, ReservationOut
+from routecare.placement.search import find_places
+from routecare.services.models import Service
+
+QUEUE_LIMIT = 200
+
+
+def read_request(
+    deployment: Deployment, principal: Principal, request_id: int
+) -> PlacementRequestOut:
+    """A request with the places that fit it now (the requester's organisation or the
+    country's coordinators only)."""
+    require(principal, Permission.PLACEMENT_REQUEST)
+    now = utcnow()
+    with deployment.database.transaction() as session:
+        expire_reservations(session, now)
+        request = session.get(PlacementRequest, request_id)
+        if request is None or not (
+            request.organisation_id == principal.organisation_id
+            or (
+                allows(principal, Permission.PLACEMENT_QUEUE)
+                and request.country == principal.country
+            )
+        ):
+            raise NotFound("no placement request of yours with that id")
+        places = []
+        if request.status in ("open", "escalated"):
+            places = find_places(session, request.country, _as_input(request))
+        return present_request(request, now, places)
+
+
+def coordinator_queue(deployment: Deployment, principal: Principal) -> list[PlacementRequestOut]:
+    """Escalated requests of the coordinator's country, longest waiting first."""
+    require(principal, Permission.PLACEMENT_QUEUE)
+    now = utcnow()
+    with deployment.database.transaction() as session:
+        rows = session.execute(
+            select(PlacementRequest)
+            .where(
+                PlacementRequest.country == principal.country,
+                PlacementRequest.status == "escalated",
+            )
+            .order_by(PlacementRequest.created_at, PlacementRequest.id)
+            .limit(QUEUE_LIMIT)
+        ).scalars()
+        return [present_request(request, now) for request in rows]
+
+
+def organisation_reservations(deployment: Deployment, principal: Principal) -> list[ReservationOut]:
+    """Beds held by the user's organisation or at its places, awaiting arrival."""
+    require(principal, Permission.PLACEMENT_REQUEST)
+    now = utcnow()
+    with deployment.database.transaction() as session:
+        expire_reservations(session, now)
+        rows = session.execute(
+            select(BedReservation, Service)
+            .join(Service, Service.id == BedReservation.service_id)
+            .where(
+                BedReservation.status == "held",
+                or_(
+                    BedReservation.organisation_id == principal.organisation_id,
+                    Service.organisation_id == principal.organisation_id,
+                ),
+            )
+            .order_by(BedReservation.expires_at)
+            .limit(QUEUE_LIMIT)
+        ).all()
+        return [present_reservation(reservation, service) for reservation, service in rows]
+
+
+def _as_input(request: PlacementRequest) -> PlacementRequestIn:
+    return PlacementRequestIn(
+        latitude=request.latitude,
+        longitude=request.longitude,
+        age=request.age,
+        sex=request.sex,  # type: ignore[arg-type]
+        needs=request.needs.split(),  # type: ignore[arg-type]
+        language=request.language,
+    )

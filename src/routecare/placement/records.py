@@ -1,0 +1,47 @@
+"""Presenting requests and reservations, shared by actions and queries."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from routecare.children.schemas import Sex
+from routecare.placement.models import BedReservation, PlacementRequest
+from routecare.placement.schemas import PlacementRequestOut, PlaceOut, ReservationOut
+from routecare.services.models import Service
+from routecare.services.schemas import Need
+
+
+def present_request(
+    request: PlacementRequest, now: datetime, places: list[PlaceOut] | None = None
+) -> PlacementRequestOut:
+    until = request.resolved_at or now
+    return PlacementRequestOut(
+        id=request.id,
+        status=request.status,
+        country=request.country,
+        age=request.age,
+        sex=Sex(request.sex),
+        needs=[Need(n) for n in request.needs.split()],
+        language=request.language,
+        case=request.case_reference,
+        created_at=request.created_at,
+        escalated_at=request.escalated_at,
+        resolved_at=request.resolved_at,
+        waiting_seconds=max(0, int((until - request.created_at).total_seconds())),
+        places=places or [],
+    )
+
+
+def present_reservation(reservation: BedReservation, service: Service) -> ReservationOut:
+    return ReservationOut(
+        id=reservation.id,
+        service_id=service.id,
+        service_name=service.name,
+        status=reservation.status,
+        case=reservation.case_reference,
+        placement_request=reservation.placement_request_id,
+        created_at=reservation.created_at,
+        expires_at=reservation.expires_at,
+        ended_at=reservation.ended_at,
+        beds_free=service.beds_free,
+    )
