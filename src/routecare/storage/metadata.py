@@ -11,6 +11,10 @@ from routecare.storage.base import Base
 def all_tables_metadata() -> MetaData:
     import routecare.audit.models
     import routecare.auth.models
-    import routecare.children.models  # noqa: F401
+    import routecare.cases.models
+    import routecare.children.models
+    import routecare.placement.models
+    import routecare.services.models
+    import routecare.storage.idempotency  # noqa: F401
 
     return Base.metadata

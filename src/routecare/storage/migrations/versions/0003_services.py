@@ -1,7 +1,7 @@
 """services: directory, placement requests, bed reservations (referrals follow)
 
 Revision ID: 0003_services
-Revises: 0001_foundation
+Revises: 0002_cases
 Create Date: 2026-11-25 07:44:13.150568
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0003_services"
-down_revision: str | Sequence[str] | None = "0001_foundation"
+down_revision: str | Sequence[str] | None = "0002_cases"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,56 @@
+"""Idempotency keys: a retried or twice-synced create returns the first result.
+
+The key is stored with the principal and route, and the result as a resource id only (never
+the response body, which may carry a child's name). A unique constraint makes two concurrent
+first attempts collide, so exactly one record is created.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from routecare.clock import utcnow
+from routecare.storage.base import Base, UTCDateTime
+
+
+class IdempotencyKey(Base):
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (UniqueConstraint("user_id", "route", "key", name="uq_idempotency_keys"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    route: Mapped[str] = mapped_column(String(120))
+    key: Mapped[str] = mapped_column(String(200))
+    result_id: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+def earlier_result(session: Session, user_id: int, route: str, key: str | None) -> str | None:
+    """The id the first request with this key created, or None (also when no key was sent)."""
+    if key is None:
+        return None
+    return session.execute(
+        select(IdempotencyKey.result_id).where(
+            IdempotencyKey.user_id == user_id,
+            IdempotencyKey.route == route,
+            IdempotencyKey.key == key,
+        )
+    ).scalar()
+
+
+def remember_result(
+    session: Session, user_id: int, route: str, key: str | None, result_id: str | int
+) -> None:
+    """Store the key with what it created, in the creating transaction (flushes at once, so a
+    concurrent twin fails on the unique constraint instead of creating a second record)."""
+    if key is None:
+        return
+    session.add(
+        IdempotencyKey(
+            user_id=user_id, route=route, key=key, result_id=str(result_id), created_at=utcnow()
+        )
+    )
+    session.flush()
