@@ -13,7 +13,7 @@ from routecare.auth.http import DeploymentDep, enforce_route_policy
 from routecare.config import Settings
 from routecare.deployment import Deployment
 from routecare.storage.migrate import upgrade
-from routecare.web import account_pages, home_pages
+from routecare.web import account_pages, home_pages, placement_pages, service_pages
 from routecare.web.errors import install_error_handlers
 from routecare.web.security import SecurityMiddleware
 from routecare.web.templating import Pages
@@ -47,6 +47,8 @@ def create_app(settings: Settings, deployment: Deployment | None = None) -> Fast
 
     app.include_router(account_pages.router)
     app.include_router(home_pages.router)
+    app.include_router(service_pages.router)
+    app.include_router(placement_pages.router)
     app.include_router(api.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

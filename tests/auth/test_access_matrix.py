@@ -28,6 +28,17 @@ R = Role
 CHILD_READERS = {R.SCREENER, R.CASE_WORKER, R.SUPERVISOR, R.COORDINATOR}
 CHILD_REGISTRARS = {R.SCREENER, R.CASE_WORKER, R.SUPERVISOR}
 CHILD_SHARERS = {R.CASE_WORKER, R.SUPERVISOR}
+SERVICE_READERS = {
+    R.SCREENER,
+    R.CASE_WORKER,
+    R.SUPERVISOR,
+    R.COORDINATOR,
+    R.ANALYST,
+    R.ADMINISTRATOR,
+}
+SERVICE_PUBLISHERS = {R.SUPERVISOR, R.ADMINISTRATOR}
+CAPACITY_UPDATERS = {R.CASE_WORKER, R.SUPERVISOR, R.ADMINISTRATOR}
+PLACERS = {R.SCREENER, R.CASE_WORKER, R.SUPERVISOR, R.COORDINATOR}
 
 # (method, path) -> PUBLIC, SIGNED_IN, or the set of roles allowed.
 EXPECTED: dict[tuple[str, str], str | set[Role]] = {
@@ -50,6 +61,28 @@ EXPECTED: dict[tuple[str, str], str | set[Role]] = {
     ("GET", "/api/v1/users"): {R.ADMINISTRATOR},
     ("POST", "/api/v1/users"): {R.ADMINISTRATOR},
     ("GET", "/api/v1/audit"): {R.DATA_PROTECTION_OFFICER},
+    # Services directory and emergency placement.
+    ("GET", "/services"): SERVICE_READERS,
+    ("GET", "/services/{service_id}"): SERVICE_READERS,
+    ("POST", "/services/{service_id}/capacity"): CAPACITY_UPDATERS,
+    ("POST", "/services/{service_id}/reservations"): PLACERS,
+    ("GET", "/placement"): PLACERS,
+    ("POST", "/placement"): PLACERS,
+    ("GET", "/placement/requests/{request_id}"): PLACERS,
+    ("GET", "/placement/queue"): {R.COORDINATOR},
+    ("POST", "/reservations/{reservation_id}/arrival"): PLACERS,
+    ("POST", "/reservations/{reservation_id}/release"): PLACERS,
+    ("GET", "/api/v1/services"): SERVICE_READERS,
+    ("POST", "/api/v1/services"): SERVICE_PUBLISHERS,
+    ("GET", "/api/v1/services/{service_id}"): SERVICE_READERS,
+    ("PUT", "/api/v1/services/{service_id}/capacity"): CAPACITY_UPDATERS,
+    ("POST", "/api/v1/services/{service_id}/reservations"): PLACERS,
+    ("GET", "/api/v1/reservations"): PLACERS,
+    ("POST", "/api/v1/reservations/{reservation_id}/arrival"): PLACERS,
+    ("POST", "/api/v1/reservations/{reservation_id}/release"): PLACERS,
+    ("POST", "/api/v1/placement/requests"): PLACERS,
+    ("GET", "/api/v1/placement/requests/{request_id}"): PLACERS,
+    ("GET", "/api/v1/placement/queue"): {R.COORDINATOR},
 }
 
 

@@ -66,9 +66,12 @@ def test_arrival_keeps_the_bed_and_other_organisations_see_nothing(world: World)
     add_shelter_organisation(world)
     place = shelter(world, beds_free=2)
     held = world.api("case_worker").post(f"/api/v1/services/{place.id}/reservations").json()
-    assert world.api("other_case_worker").post(
-        f"/api/v1/reservations/{held['id']}/arrival"
-    ).status_code == 404
+    assert (
+        world.api("other_case_worker")
+        .post(f"/api/v1/reservations/{held['id']}/arrival")
+        .status_code
+        == 404
+    )
     arrived = world.api("shelter_worker").post(f"/api/v1/reservations/{held['id']}/arrival")
     assert arrived.status_code == 200 and arrived.json()["status"] == "arrived"
     assert arrived.json()["beds_free"] == 1

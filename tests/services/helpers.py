@@ -21,7 +21,10 @@ def add_shelter_organisation(world: World, country: str = "NER") -> int:
         country=country,
         kind=OrganisationKind.SHELTER_OPERATOR,
     )
-    for username, role in (("shelter_worker", Role.CASE_WORKER), ("shelter_supervisor", Role.SUPERVISOR)):
+    for username, role in (
+        ("shelter_worker", Role.CASE_WORKER),
+        ("shelter_supervisor", Role.SUPERVISOR),
+    ):
         world.user_ids[username] = account_actions.create_user(
             world.deployment,
             organisation_id=organisation_id,

@@ -2,9 +2,11 @@
 
 from fastapi import APIRouter
 
-from routecare.api import accounts, audit_trail, children
+from routecare.api import accounts, audit_trail, children, placement, services
 
 router = APIRouter(prefix="/api/v1")
 router.include_router(accounts.router)
 router.include_router(children.router)
 router.include_router(audit_trail.router)
+router.include_router(services.router)
+router.include_router(placement.router)

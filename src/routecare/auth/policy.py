@@ -31,6 +31,11 @@ class Permission(StrEnum):
     USER_MANAGE = "user.manage"
     AUDIT_READ = "audit.read"
     AGGREGATES_READ = "aggregates.read"
+    SERVICE_READ = "service.read"
+    SERVICE_PUBLISH = "service.publish"
+    SERVICE_CAPACITY_UPDATE = "service.capacity"  # record level: own organisation's services
+    PLACEMENT_REQUEST = "placement.request"
+    PLACEMENT_QUEUE = "placement.queue"  # the national coordinator's escalation queue
 
 
 class Access(StrEnum):
@@ -39,17 +44,30 @@ class Access(StrEnum):
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.SCREENER: frozenset({Permission.CHILD_REGISTER, Permission.CHILD_READ}),
+    Role.SCREENER: frozenset(
+        {Permission.CHILD_REGISTER, Permission.CHILD_READ}
+        | {Permission.SERVICE_READ, Permission.PLACEMENT_REQUEST}
+    ),
     Role.CASE_WORKER: frozenset(
         {Permission.CHILD_REGISTER, Permission.CHILD_READ, Permission.CHILD_SHARE}
+        | {Permission.SERVICE_READ, Permission.SERVICE_CAPACITY_UPDATE}
+        | {Permission.PLACEMENT_REQUEST}
     ),
     Role.SUPERVISOR: frozenset(
         {Permission.CHILD_REGISTER, Permission.CHILD_READ, Permission.CHILD_SHARE}
+        | {Permission.SERVICE_READ, Permission.SERVICE_PUBLISH, Permission.SERVICE_CAPACITY_UPDATE}
+        | {Permission.PLACEMENT_REQUEST}
     ),
-    Role.COORDINATOR: frozenset({Permission.CHILD_READ, Permission.AGGREGATES_READ}),
+    Role.COORDINATOR: frozenset(
+        {Permission.CHILD_READ, Permission.AGGREGATES_READ}
+        | {Permission.SERVICE_READ, Permission.PLACEMENT_REQUEST, Permission.PLACEMENT_QUEUE}
+    ),
     Role.DATA_PROTECTION_OFFICER: frozenset({Permission.AUDIT_READ, Permission.CHILD_ERASE}),
-    Role.ANALYST: frozenset({Permission.AGGREGATES_READ}),
-    Role.ADMINISTRATOR: frozenset({Permission.USER_MANAGE}),
+    Role.ANALYST: frozenset({Permission.AGGREGATES_READ, Permission.SERVICE_READ}),
+    Role.ADMINISTRATOR: frozenset(
+        {Permission.USER_MANAGE}
+        | {Permission.SERVICE_READ, Permission.SERVICE_PUBLISH, Permission.SERVICE_CAPACITY_UPDATE}
+    ),
 }
 
 Requirement = Permission | Access
@@ -74,6 +92,28 @@ ROUTES: dict[tuple[str, str], Requirement] = {
     ("GET", "/api/v1/users"): Permission.USER_MANAGE,
     ("POST", "/api/v1/users"): Permission.USER_MANAGE,
     ("GET", "/api/v1/audit"): Permission.AUDIT_READ,
+    # Services directory and emergency placement (issue 7).
+    ("GET", "/services"): Permission.SERVICE_READ,
+    ("GET", "/services/{service_id}"): Permission.SERVICE_READ,
+    ("POST", "/services/{service_id}/capacity"): Permission.SERVICE_CAPACITY_UPDATE,
+    ("POST", "/services/{service_id}/reservations"): Permission.PLACEMENT_REQUEST,
+    ("GET", "/placement"): Permission.PLACEMENT_REQUEST,
+    ("POST", "/placement"): Permission.PLACEMENT_REQUEST,
+    ("GET", "/placement/requests/{request_id}"): Permission.PLACEMENT_REQUEST,
+    ("GET", "/placement/queue"): Permission.PLACEMENT_QUEUE,
+    ("POST", "/reservations/{reservation_id}/arrival"): Permission.PLACEMENT_REQUEST,
+    ("POST", "/reservations/{reservation_id}/release"): Permission.PLACEMENT_REQUEST,
+    ("GET", "/api/v1/services"): Permission.SERVICE_READ,
+    ("POST", "/api/v1/services"): Permission.SERVICE_PUBLISH,
+    ("GET", "/api/v1/services/{service_id}"): Permission.SERVICE_READ,
+    ("PUT", "/api/v1/services/{service_id}/capacity"): Permission.SERVICE_CAPACITY_UPDATE,
+    ("POST", "/api/v1/services/{service_id}/reservations"): Permission.PLACEMENT_REQUEST,
+    ("GET", "/api/v1/reservations"): Permission.PLACEMENT_REQUEST,
+    ("POST", "/api/v1/reservations/{reservation_id}/arrival"): Permission.PLACEMENT_REQUEST,
+    ("POST", "/api/v1/reservations/{reservation_id}/release"): Permission.PLACEMENT_REQUEST,
+    ("POST", "/api/v1/placement/requests"): Permission.PLACEMENT_REQUEST,
+    ("GET", "/api/v1/placement/requests/{request_id}"): Permission.PLACEMENT_REQUEST,
+    ("GET", "/api/v1/placement/queue"): Permission.PLACEMENT_QUEUE,
 }
 
 # Fields of a child's record. Identity fields are encrypted at rest; the rest are the minimum
