@@ -1,11 +1,14 @@
 """Finding the emergency places that fit a child, nearest first.
 
-SQL narrows to active emergency shelters in the country with a free bed and a matching age
-and sex; the service eligibility rule (the same one referrals use) then decides, and the
-travel estimate orders them.
+SQL narrows to active emergency shelters in the country with a free bed and a matching
+eligibility, ordered by an equirectangular approximation of the distance (plain arithmetic, so
+it runs on SQLite and PostgreSQL alike) and cut to CANDIDATES rows; the service eligibility rule
+(the same one referrals use) then decides, and the haversine travel estimate orders them.
 """
 
 from __future__ import annotations
+
+from math import cos, radians
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,6 +22,8 @@ from routecare.services.records import present_service
 from routecare.services.schemas import ServiceKind
 
 PLACES_SHOWN = 10
+# Enough nearest candidates that the exact re-ranking never misses one of the places shown.
+CANDIDATES = 50
 
 
 def find_places(session: Session, country: str, request: PlacementRequestIn) -> list[PlaceOut]:
@@ -39,6 +44,14 @@ def find_places(session: Session, country: str, request: PlacementRequestIn) -> 
         query = query.where((" " + Service.sexes + " ").contains(f" {request.sex.value} "))
     for need in request.needs:
         query = query.where((" " + Service.needs_supported + " ").contains(f" {need.value} "))
+    if request.unaccompanied:
+        query = query.where(Service.accepts_unaccompanied.is_(True))
+    if not request.victim_of_trafficking:
+        query = query.where(Service.victims_of_trafficking_only.is_(False))
+    shrink = cos(radians(request.latitude))
+    north = Service.latitude - request.latitude
+    east = (Service.longitude - request.longitude) * shrink
+    query = query.order_by(north * north + east * east, Service.id).limit(CANDIDATES)
     profile = ChildProfile(
         age=request.age,
         sex=request.sex.value,

@@ -1,0 +1,1 @@
+"""Referrals from a case to a service, with consent, eligibility and a purpose-bound share."""

@@ -1,0 +1,60 @@
+"""What must hold before a referral is sent (besides owning the case): a consent covering the
+purpose and recipient, and a service whose eligibility admits the child. Each refusal names
+its rule so the case worker knows what to fix."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from routecare.cases.models import Case, CaseConsent
+from routecare.cases.vocabulary import ConsentScope, VictimStatus
+from routecare.children.models import Child
+from routecare.errors import InvalidInput
+from routecare.services.eligibility import ChildProfile, eligibility_problem
+from routecare.services.models import Service
+
+VICTIM_STATUSES = frozenset({VictimStatus.POSSIBLE.value, VictimStatus.ACTUAL.value})
+
+
+def covering_consent(
+    session: Session, case: Case, purpose: str, recipient_organisation_id: int, now: datetime
+) -> CaseConsent:
+    """A live referral consent for this purpose, naming this recipient or any recipient."""
+    consent = session.execute(
+        select(CaseConsent)
+        .where(
+            CaseConsent.case_id == case.id,
+            CaseConsent.scope == ConsentScope.REFERRAL.value,
+            CaseConsent.purpose == purpose,
+            CaseConsent.withdrawn_at.is_(None),
+            or_(CaseConsent.expires_at.is_(None), CaseConsent.expires_at > now),
+            or_(
+                CaseConsent.recipient_organisation_id.is_(None),
+                CaseConsent.recipient_organisation_id == recipient_organisation_id,
+            ),
+        )
+        .order_by(CaseConsent.given_at.desc())
+    ).scalar()
+    if consent is None:
+        raise InvalidInput(
+            f"consent.missing: no live referral consent on the case covers the purpose "
+            f"'{purpose}' and the receiving organisation"
+        )
+    return consent
+
+
+def check_eligibility(service: Service, case: Case, child: Child) -> None:
+    problem = eligibility_problem(
+        service,
+        ChildProfile(
+            age=child.age,
+            sex=child.sex,
+            unaccompanied=child.unaccompanied,
+            victim_of_trafficking=case.victim_status in VICTIM_STATUSES,
+        ),
+    )
+    if problem is not None:
+        raise InvalidInput(problem)

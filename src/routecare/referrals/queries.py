@@ -1,0 +1,141 @@
+"""Reads of referrals: one referral, a work list, and the coordinator's flow figures."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from statistics import median
+
+from sqlalchemy import func, or_, select
+
+from routecare import audit
+from routecare.auth.policy import Permission, require
+from routecare.auth.principal import Principal
+from routecare.children.models import Child, ChildShare
+from routecare.clock import utcnow
+from routecare.deployment import Deployment
+from routecare.errors import NotFound
+from routecare.referrals.models import Referral
+from routecare.referrals.records import present_referral
+from routecare.referrals.schemas import ReferralFlows, ReferralOut, StateCount
+from routecare.referrals.workflow import State
+from routecare.services.models import Service
+
+LIST_LIMIT = 200
+FLOW_WINDOW = timedelta(days=90)
+
+
+def read_referral(deployment: Deployment, principal: Principal, referral_id: int) -> ReferralOut:
+    """One referral for its sending or receiving organisation; anyone else gets 404."""
+    require(principal, Permission.REFERRAL_READ)
+    now = utcnow()
+    with deployment.database.transaction() as session:
+        referral = session.get(Referral, referral_id)
+        if referral is None or principal.organisation_id not in (
+            referral.sending_organisation_id,
+            referral.receiving_organisation_id,
+        ):
+            raise NotFound("no referral of yours with that id")
+        out = present_referral(session, deployment.keyring, principal, referral, now)
+        audit.record(
+            session,
+            deployment.keyring.audit_key,
+            action="referral.read",
+            actor_user_id=principal.user_id,
+            actor_organisation_id=principal.organisation_id,
+            subject_type="referral",
+            subject_id=referral.id,
+            detail={"case_id": referral.case_id, "child_fields": out.fields if out.child else []},
+        )
+        return out
+
+
+def list_referrals(
+    deployment: Deployment,
+    principal: Principal,
+    *,
+    case: str | None = None,
+    state: State | None = None,
+) -> list[ReferralOut]:
+    """Referrals the organisation sent or received, newest first, without child fields."""
+    require(principal, Permission.REFERRAL_READ)
+    now = utcnow()
+    org = principal.organisation_id
+    query = select(Referral).where(
+        or_(Referral.sending_organisation_id == org, Referral.receiving_organisation_id == org)
+    )
+    if state is not None:
+        query = query.where(Referral.state == state.value)
+    if case is not None:
+        query = (
+            query.join(ChildShare, ChildShare.id == Referral.share_id)
+            .join(Child, Child.id == ChildShare.child_id)
+            .where(Child.reference == case)
+        )
+    with deployment.database.transaction() as session:
+        rows = session.execute(
+            query.order_by(Referral.sent_at.desc(), Referral.id.desc()).limit(LIST_LIMIT)
+        ).scalars()
+        found = [
+            present_referral(session, deployment.keyring, principal, r, now, with_child=False)
+            for r in rows
+        ]
+        if case is not None:
+            # An ended referral no longer names its case to the receiver: drop it here too.
+            found = [r for r in found if r.case == case]
+        audit.record(
+            session,
+            deployment.keyring.audit_key,
+            action="referral.list",
+            actor_user_id=principal.user_id,
+            actor_organisation_id=principal.organisation_id,
+            detail={"count": len(found)},
+        )
+        return found
+
+
+def referral_flows(deployment: Deployment, principal: Principal) -> ReferralFlows:
+    """Counts by state and service kind, time to accept, overdue answers: for the user's
+    country over the last 90 days. Aggregates only; no case is named."""
+    require(principal, Permission.REFERRAL_FLOWS)
+    now = utcnow()
+    recent = (Referral.country == principal.country, Referral.sent_at >= now - FLOW_WINDOW)
+    with deployment.database.transaction() as session:
+        by_state = dict(
+            session.execute(
+                select(Referral.state, func.count()).where(*recent).group_by(Referral.state)
+            ).all()
+        )
+        by_kind = dict(
+            session.execute(
+                select(Service.kind, func.count())
+                .select_from(Referral)
+                .join(Service, Service.id == Referral.service_id)
+                .where(*recent)
+                .group_by(Service.kind)
+            ).all()
+        )
+        accepted = session.execute(
+            select(Referral.sent_at, Referral.accepted_at).where(
+                *recent, Referral.accepted_at.is_not(None)
+            )
+        ).all()
+        overdue = (
+            session.execute(
+                select(Referral.respond_by).where(
+                    *recent, Referral.state == State.SENT.value, Referral.respond_by < now
+                )
+            )
+            .scalars()
+            .all()
+        )
+    hours = [(acc - sent).total_seconds() / 3600 for sent, acc in accepted]
+    return ReferralFlows(
+        country=principal.country,
+        by_state=[StateCount(state=s, count=by_state.get(s.value, 0)) for s in State],
+        by_service_kind=by_kind,
+        median_hours_to_accept=round(median(hours), 1) if hours else None,
+        overdue_responses=len(overdue),
+        oldest_overdue_hours=round((now - min(overdue)).total_seconds() / 3600, 1)
+        if overdue
+        else None,
+    )
