@@ -1,0 +1,180 @@
+"""Writes of screenings: one scored at first contact, a batch from ODK/Kobo, and the decision
+that follows (a case opened, or the reason why not)."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from routecare import audit
+from routecare.auth.policy import Permission, may_see_screening, require
+from routecare.auth.principal import Principal
+from routecare.children.models import Child
+from routecare.clock import utcnow
+from routecare.crypto import ChildCipher, new_wrapped_data_key
+from routecare.deployment import Deployment
+from routecare.errors import Conflict, NotFound
+from routecare.screening.engine import Engine, Result
+from routecare.screening.engines import engine_for
+from routecare.screening.models import Screening
+from routecare.screening.queries import present
+from routecare.screening.schemas import ImportReport, ScreeningIn, ScreeningOut
+from routecare.screening.submissions import Submission, parse_submissions
+
+REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+IMPORT_BATCH = 2000
+
+
+def _new_reference() -> str:
+    return "SCR-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+
+
+def _build(deployment: Deployment, engine: Engine, result: Result, *, answers: dict[str, bool],
+           age: int | None, age_basis: str, location: str | None, language: str | None,
+           organisation_id: int | None, user_id: int | None, source: str,
+           instance_id: str | None = None) -> Screening:
+    uid = uuid.uuid4().hex
+    key_id, wrapped = new_wrapped_data_key(deployment.keyring, uid)
+    cipher = ChildCipher(deployment.keyring, uid, key_id, wrapped)
+    encrypted_answers = cipher.encrypt("answers", json.dumps(answers, sort_keys=True))
+    assert encrypted_answers is not None
+    return Screening(
+        reference=_new_reference(), uid=uid, key_id=key_id, wrapped_key=wrapped,
+        organisation_id=organisation_id, screener_user_id=user_id, screened_at=utcnow(),
+        source=source, instance_id=instance_id, catalogue_version=engine.catalogue.key,
+        catalogue_sha256=engine.catalogue.sha256,
+        decision_table_version=engine.table.version, age=age, age_basis=age_basis,
+        treated_as_child=result.treated_as_child, outcome=result.outcome, rule=result.rule,
+        forms=" ".join(result.forms), smuggling=result.smuggling,
+        interpreter_language=language, answers=encrypted_answers,
+        location=cipher.encrypt("location", location),
+    )
+
+
+def record_screening(deployment: Deployment, principal: Principal, data: ScreeningIn,
+                     source: str = "api") -> ScreeningOut:
+    """Score and store one screening, owned by the screener's organisation."""
+    require(principal, Permission.SCREENING_RECORD)
+    engine = engine_for(deployment.settings.data_dir, data.catalogue)
+    result = engine.score(data.answers, data.age, data.age_basis, data.language)
+    with deployment.database.transaction() as session:
+        screening = _build(
+            deployment, engine, result, answers=data.answers, age=data.age,
+            age_basis=data.age_basis.value, location=data.location,
+            language=data.interpreter_language, organisation_id=principal.organisation_id,
+            user_id=principal.user_id, source=source,
+        )
+        session.add(screening)
+        session.flush()
+        audit.record(
+            session, deployment.keyring.audit_key, action="screening.record",
+            actor_user_id=principal.user_id, actor_organisation_id=principal.organisation_id,
+            subject_type="screening", subject_id=screening.id, detail={"outcome": result.outcome},
+        )
+        return present(deployment, screening, data.language)
+
+
+def import_submissions(
+    deployment: Deployment, path: Path, *, organisation_id: int | None, catalogue: str,
+    progress: Callable[[int, int], None] = lambda done, total: None,
+) -> tuple[ImportReport, list[tuple[Submission, Result]]]:
+    """Import an ODK/Kobo export idempotently: the instance id is the key, so importing the
+    same file again adds nothing. Structural errors raise before anything is written."""
+    engine = engine_for(deployment.settings.data_dir, catalogue)
+    parsed = parse_submissions(path, engine.catalogue)
+    scored = [(s, engine.score(s.answers, s.age, s.age_basis)) for s in parsed.submissions]
+    imported = already = 0
+    for start in range(0, len(scored), IMPORT_BATCH):
+        batch = scored[start:start + IMPORT_BATCH]
+        with deployment.database.transaction() as session:
+            existing = _existing_instances(session, organisation_id,
+                                           [s.instance_id for s, _ in batch])
+            new = [(s, r) for s, r in batch if s.instance_id not in existing]
+            rows = [_build(deployment, engine, r, answers=s.answers, age=s.age,
+                           age_basis=s.age_basis.value, location=s.location,
+                           language=s.interpreter_language, organisation_id=organisation_id,
+                           user_id=None, source="odk", instance_id=s.instance_id)
+                    for s, r in new]
+            session.add_all(rows)
+            session.flush()
+            if rows:
+                audit.record(
+                    session, deployment.keyring.audit_key, action="screening.import",
+                    actor_organisation_id=organisation_id, subject_type="screening",
+                    detail={"ids": [row.id for row in rows]},
+                )
+            imported += len(rows)
+            already += len(batch) - len(new)
+        progress(min(start + IMPORT_BATCH, len(scored)), len(scored))
+    outcomes: dict[str, int] = {}
+    for _, result in scored:
+        outcomes[result.outcome] = outcomes.get(result.outcome, 0) + 1
+    report = ImportReport(
+        file=path.name, catalogue_version=engine.catalogue.key,
+        rows=len(parsed.submissions) + len(parsed.row_errors), imported=imported,
+        already_imported=already, rejected_rows=parsed.row_errors, outcomes=outcomes,
+    )
+    return report, scored
+
+
+def _existing_instances(session: Session, organisation_id: int | None,
+                        instance_ids: list[str]) -> set[str]:
+    query = select(Screening.instance_id).where(Screening.instance_id.in_(instance_ids))
+    query = query.where(Screening.organisation_id.is_(None) if organisation_id is None
+                        else Screening.organisation_id == organisation_id)
+    return {row for row in session.execute(query).scalars() if row is not None}
+
+
+def _owned_screening(session: Session, principal: Principal, reference: str) -> Screening:
+    screening = session.execute(
+        select(Screening).where(Screening.reference == reference)
+    ).scalar()
+    if screening is None or not may_see_screening(principal, screening.organisation_id):
+        raise NotFound("no screening with that reference")
+    return screening
+
+
+def link_case(deployment: Deployment, principal: Principal, reference: str,
+              child_reference: str) -> None:
+    """Record that the screened child now has a case (the child's record id, never a name)."""
+    require(principal, Permission.SCREENING_RECORD)
+    with deployment.database.transaction() as session:
+        screening = _owned_screening(session, principal, reference)
+        child = session.execute(select(Child).where(Child.reference == child_reference)).scalar()
+        if child is None or child.owner_organisation_id != principal.organisation_id:
+            raise NotFound("no child record with that reference")
+        if screening.child_id not in (None, child.id):
+            raise Conflict("this screening already opened another case")
+        screening.child_id = child.id
+        screening.decided_at = utcnow()
+        audit.record(
+            session, deployment.keyring.audit_key, action="screening.case_opened",
+            actor_user_id=principal.user_id, actor_organisation_id=principal.organisation_id,
+            subject_type="screening", subject_id=screening.id, detail={"child_id": child.id},
+        )
+
+
+def record_no_case(deployment: Deployment, principal: Principal, reference: str,
+                   reason: str) -> None:
+    """Record why no case is opened after this screening (kept encrypted)."""
+    require(principal, Permission.SCREENING_RECORD)
+    with deployment.database.transaction() as session:
+        screening = _owned_screening(session, principal, reference)
+        if screening.child_id is not None:
+            raise Conflict("a case was already opened after this screening")
+        assert screening.wrapped_key is not None
+        cipher = ChildCipher(deployment.keyring, screening.uid, screening.key_id,
+                             screening.wrapped_key)
+        screening.no_case_reason = cipher.encrypt("no_case_reason", reason)
+        screening.decided_at = utcnow()
+        audit.record(
+            session, deployment.keyring.audit_key, action="screening.no_case",
+            actor_user_id=principal.user_id, actor_organisation_id=principal.organisation_id,
+            subject_type="screening", subject_id=screening.id,
+        )

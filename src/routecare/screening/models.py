@@ -1,0 +1,45 @@
+"""Stored screenings. Answers, location and the reason for not opening a case are personal
+data: encrypted with the screening's own data key, like a child's identity."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from routecare.storage.base import Base, UTCDateTime
+
+
+class Screening(Base):
+    __tablename__ = "screenings"
+    __table_args__ = (UniqueConstraint("organisation_id", "instance_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    uid: Mapped[str] = mapped_column(String(32), unique=True)
+    key_id: Mapped[str] = mapped_column(String(16))
+    wrapped_key: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id"), nullable=True, index=True
+    )
+    screener_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    screened_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    source: Mapped[str] = mapped_column(String(10))  # web, api, odk
+    instance_id: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    catalogue_version: Mapped[str] = mapped_column(String(60))
+    catalogue_sha256: Mapped[str] = mapped_column(String(64))
+    decision_table_version: Mapped[str] = mapped_column(String(10))
+    age: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    age_basis: Mapped[str] = mapped_column(String(12))
+    treated_as_child: Mapped[bool] = mapped_column(Boolean)
+    outcome: Mapped[str] = mapped_column(String(24), index=True)
+    rule: Mapped[str] = mapped_column(String(8))
+    forms: Mapped[str] = mapped_column(String(300), default="")
+    smuggling: Mapped[bool] = mapped_column(Boolean)
+    interpreter_language: Mapped[str | None] = mapped_column(String(12), nullable=True)
+    answers: Mapped[bytes] = mapped_column(LargeBinary)
+    location: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    child_id: Mapped[int | None] = mapped_column(ForeignKey("children.id"), nullable=True)
+    no_case_reason: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
