@@ -13,7 +13,14 @@ from routecare.auth.http import DeploymentDep, enforce_route_policy
 from routecare.config import Settings
 from routecare.deployment import Deployment
 from routecare.storage.migrate import upgrade
-from routecare.web import account_pages, home_pages, placement_pages, service_pages
+from routecare.web import (
+    account_pages,
+    case_pages,
+    case_record_pages,
+    home_pages,
+    placement_pages,
+    service_pages,
+)
 from routecare.web.errors import install_error_handlers
 from routecare.web.security import SecurityMiddleware
 from routecare.web.templating import Pages
@@ -47,6 +54,8 @@ def create_app(settings: Settings, deployment: Deployment | None = None) -> Fast
 
     app.include_router(account_pages.router)
     app.include_router(home_pages.router)
+    app.include_router(case_pages.router)
+    app.include_router(case_record_pages.router)
     app.include_router(service_pages.router)
     app.include_router(placement_pages.router)
     app.include_router(api.router)

@@ -40,3 +40,15 @@ class TooManyAttempts(RoutecareError):
 
 class NotAuthenticated(RoutecareError):
     status_code = 401
+
+
+class PreconditionFailed(RoutecareError):
+    """The record changed since the client read it (stale If-Match): re-read and merge."""
+
+    status_code = 412
+
+
+class PreconditionRequired(RoutecareError):
+    """An update came without If-Match, so it could silently overwrite someone's change."""
+
+    status_code = 428

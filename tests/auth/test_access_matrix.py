@@ -39,6 +39,9 @@ SERVICE_READERS = {
 SERVICE_PUBLISHERS = {R.SUPERVISOR, R.ADMINISTRATOR}
 CAPACITY_UPDATERS = {R.CASE_WORKER, R.SUPERVISOR, R.ADMINISTRATOR}
 PLACERS = {R.SCREENER, R.CASE_WORKER, R.SUPERVISOR, R.COORDINATOR}
+CASE_READERS = {R.CASE_WORKER, R.SUPERVISOR, R.COORDINATOR}
+CASE_WRITERS = {R.CASE_WORKER, R.SUPERVISOR}
+CASE_APPROVERS = {R.SUPERVISOR}
 
 # (method, path) -> PUBLIC, SIGNED_IN, or the set of roles allowed.
 EXPECTED: dict[tuple[str, str], str | set[Role]] = {
@@ -83,6 +86,40 @@ EXPECTED: dict[tuple[str, str], str | set[Role]] = {
     ("POST", "/api/v1/placement/requests"): PLACERS,
     ("GET", "/api/v1/placement/requests/{request_id}"): PLACERS,
     ("GET", "/api/v1/placement/queue"): {R.COORDINATOR},
+    # Cases.
+    ("GET", "/cases"): CASE_READERS,
+    ("POST", "/cases/search"): CASE_READERS,
+    ("GET", "/cases/new"): CASE_WRITERS,
+    ("POST", "/cases"): CASE_WRITERS,
+    ("GET", "/cases/{reference}"): CASE_READERS,
+    ("GET", "/cases/{reference}/edit"): CASE_WRITERS,
+    ("POST", "/cases/{reference}/edit"): CASE_WRITERS,
+    ("POST", "/cases/{reference}/stage"): CASE_WRITERS,
+    ("POST", "/cases/{reference}/approvals"): CASE_APPROVERS,
+    ("POST", "/cases/{reference}/notes"): CASE_WRITERS,
+    ("POST", "/cases/{reference}/tasks"): CASE_WRITERS,
+    ("POST", "/cases/{reference}/tasks/{task_id}/done"): CASE_WRITERS,
+    ("POST", "/cases/{reference}/consents"): CASE_WRITERS,
+    ("POST", "/cases/{reference}/consents/{consent_id}/withdrawal"): CASE_WRITERS,
+    ("POST", "/cases/{reference}/documents"): CASE_WRITERS,
+    ("GET", "/cases/{reference}/documents/{document_id}"): CASE_READERS,
+    ("GET", "/api/v1/cases"): CASE_READERS,
+    ("POST", "/api/v1/cases"): CASE_WRITERS,
+    ("POST", "/api/v1/cases/search"): CASE_READERS,
+    ("POST", "/api/v1/children/{reference}/case"): CASE_WRITERS,
+    ("GET", "/api/v1/cases/{reference}"): CASE_READERS,
+    ("PATCH", "/api/v1/cases/{reference}"): CASE_WRITERS,
+    ("POST", "/api/v1/cases/{reference}/stage"): CASE_WRITERS,
+    ("POST", "/api/v1/cases/{reference}/approvals"): CASE_APPROVERS,
+    ("POST", "/api/v1/cases/{reference}/notes"): CASE_WRITERS,
+    ("POST", "/api/v1/cases/{reference}/tasks"): CASE_WRITERS,
+    ("POST", "/api/v1/cases/{reference}/tasks/{task_id}/done"): CASE_WRITERS,
+    ("POST", "/api/v1/cases/{reference}/consents"): CASE_WRITERS,
+    ("POST", "/api/v1/cases/{reference}/consents/{consent_id}/withdrawal"): CASE_WRITERS,
+    ("POST", "/api/v1/cases/{reference}/age-assessments"): CASE_WRITERS,
+    ("POST", "/api/v1/cases/{reference}/links"): CASE_WRITERS,
+    ("POST", "/api/v1/cases/{reference}/documents"): CASE_WRITERS,
+    ("GET", "/api/v1/cases/{reference}/documents/{document_id}"): CASE_READERS,
 }
 
 
@@ -92,6 +129,36 @@ BODIES: dict[tuple[str, str], dict[str, object]] = {
         "organisation_id": 1,
         "fields": ["sex"],
         "purpose": "continuity_of_care",
+    },
+    ("POST", "/api/v1/children/{reference}/case"): {},
+    ("PATCH", "/api/v1/cases/{reference}"): {},
+    ("POST", "/api/v1/cases/{reference}/stage"): {"to": "registration"},
+    ("POST", "/api/v1/cases/{reference}/approvals"): {"stage": "care_plan"},
+    ("POST", "/api/v1/cases/{reference}/notes"): {"body": "note"},
+    ("POST", "/api/v1/cases/{reference}/tasks"): {"title": "t", "due_at": "2030-01-01T00:00:00Z"},
+    ("POST", "/api/v1/cases/{reference}/consents"): {
+        "scope": "services",
+        "purpose": "continuity_of_care",
+        "given_by": "child",
+        "child_assent": True,
+    },
+    ("POST", "/api/v1/cases/{reference}/age-assessments"): {
+        "method": "interview",
+        "minimum_age": 15,
+        "maximum_age": 16,
+    },
+    ("POST", "/api/v1/cases/{reference}/links"): {
+        "other_reference": "NER-AAAAAAAA",
+        "relation": "sibling",
+    },
+    ("POST", "/cases/{reference}/stage"): {"to": "registration"},
+    ("POST", "/cases/{reference}/approvals"): {"stage": "care_plan"},
+    ("POST", "/cases/{reference}/notes"): {"body": "note"},
+    ("POST", "/cases/{reference}/tasks"): {"title": "t", "due_date": "2030-01-01"},
+    ("POST", "/cases/{reference}/consents"): {
+        "scope": "services",
+        "purpose": "continuity_of_care",
+        "given_by": "child",
     },
 }
 

@@ -2,11 +2,13 @@
 
 from fastapi import APIRouter
 
-from routecare.api import accounts, audit_trail, children, placement, services
+from routecare.api import accounts, audit_trail, case_records, cases, children, placement, services
 
 router = APIRouter(prefix="/api/v1")
 router.include_router(accounts.router)
 router.include_router(children.router)
+router.include_router(cases.router)
+router.include_router(case_records.router)
 router.include_router(audit_trail.router)
 router.include_router(services.router)
 router.include_router(placement.router)

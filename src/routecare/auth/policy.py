@@ -36,6 +36,9 @@ class Permission(StrEnum):
     SERVICE_CAPACITY_UPDATE = "service.capacity"  # record level: own organisation's services
     PLACEMENT_REQUEST = "placement.request"
     PLACEMENT_QUEUE = "placement.queue"  # the national coordinator's escalation queue
+    CASE_READ = "case.read"
+    CASE_WRITE = "case.write"  # record level: the owner organisation's cases only
+    CASE_APPROVE = "case.approve"  # the SOP's supervisor approvals (care plan, closure)
 
 
 class Access(StrEnum):
@@ -52,15 +55,18 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         {Permission.CHILD_REGISTER, Permission.CHILD_READ, Permission.CHILD_SHARE}
         | {Permission.SERVICE_READ, Permission.SERVICE_CAPACITY_UPDATE}
         | {Permission.PLACEMENT_REQUEST}
+        | {Permission.CASE_READ, Permission.CASE_WRITE}
     ),
     Role.SUPERVISOR: frozenset(
         {Permission.CHILD_REGISTER, Permission.CHILD_READ, Permission.CHILD_SHARE}
         | {Permission.SERVICE_READ, Permission.SERVICE_PUBLISH, Permission.SERVICE_CAPACITY_UPDATE}
         | {Permission.PLACEMENT_REQUEST}
+        | {Permission.CASE_READ, Permission.CASE_WRITE, Permission.CASE_APPROVE}
     ),
     Role.COORDINATOR: frozenset(
         {Permission.CHILD_READ, Permission.AGGREGATES_READ}
         | {Permission.SERVICE_READ, Permission.PLACEMENT_REQUEST, Permission.PLACEMENT_QUEUE}
+        | {Permission.CASE_READ}
     ),
     Role.DATA_PROTECTION_OFFICER: frozenset({Permission.AUDIT_READ, Permission.CHILD_ERASE}),
     Role.ANALYST: frozenset({Permission.AGGREGATES_READ, Permission.SERVICE_READ}),
@@ -92,6 +98,40 @@ ROUTES: dict[tuple[str, str], Requirement] = {
     ("GET", "/api/v1/users"): Permission.USER_MANAGE,
     ("POST", "/api/v1/users"): Permission.USER_MANAGE,
     ("GET", "/api/v1/audit"): Permission.AUDIT_READ,
+    # Cases (issue 7).
+    ("GET", "/cases"): Permission.CASE_READ,
+    ("POST", "/cases/search"): Permission.CASE_READ,
+    ("GET", "/cases/new"): Permission.CASE_WRITE,
+    ("POST", "/cases"): Permission.CASE_WRITE,
+    ("GET", "/cases/{reference}"): Permission.CASE_READ,
+    ("GET", "/cases/{reference}/edit"): Permission.CASE_WRITE,
+    ("POST", "/cases/{reference}/edit"): Permission.CASE_WRITE,
+    ("POST", "/cases/{reference}/stage"): Permission.CASE_WRITE,
+    ("POST", "/cases/{reference}/approvals"): Permission.CASE_APPROVE,
+    ("POST", "/cases/{reference}/notes"): Permission.CASE_WRITE,
+    ("POST", "/cases/{reference}/tasks"): Permission.CASE_WRITE,
+    ("POST", "/cases/{reference}/tasks/{task_id}/done"): Permission.CASE_WRITE,
+    ("POST", "/cases/{reference}/consents"): Permission.CASE_WRITE,
+    ("POST", "/cases/{reference}/consents/{consent_id}/withdrawal"): Permission.CASE_WRITE,
+    ("POST", "/cases/{reference}/documents"): Permission.CASE_WRITE,
+    ("GET", "/cases/{reference}/documents/{document_id}"): Permission.CASE_READ,
+    ("GET", "/api/v1/cases"): Permission.CASE_READ,
+    ("POST", "/api/v1/cases"): Permission.CASE_WRITE,
+    ("POST", "/api/v1/cases/search"): Permission.CASE_READ,
+    ("POST", "/api/v1/children/{reference}/case"): Permission.CASE_WRITE,
+    ("GET", "/api/v1/cases/{reference}"): Permission.CASE_READ,
+    ("PATCH", "/api/v1/cases/{reference}"): Permission.CASE_WRITE,
+    ("POST", "/api/v1/cases/{reference}/stage"): Permission.CASE_WRITE,
+    ("POST", "/api/v1/cases/{reference}/approvals"): Permission.CASE_APPROVE,
+    ("POST", "/api/v1/cases/{reference}/notes"): Permission.CASE_WRITE,
+    ("POST", "/api/v1/cases/{reference}/tasks"): Permission.CASE_WRITE,
+    ("POST", "/api/v1/cases/{reference}/tasks/{task_id}/done"): Permission.CASE_WRITE,
+    ("POST", "/api/v1/cases/{reference}/consents"): Permission.CASE_WRITE,
+    ("POST", "/api/v1/cases/{reference}/consents/{consent_id}/withdrawal"): Permission.CASE_WRITE,
+    ("POST", "/api/v1/cases/{reference}/age-assessments"): Permission.CASE_WRITE,
+    ("POST", "/api/v1/cases/{reference}/links"): Permission.CASE_WRITE,
+    ("POST", "/api/v1/cases/{reference}/documents"): Permission.CASE_WRITE,
+    ("GET", "/api/v1/cases/{reference}/documents/{document_id}"): Permission.CASE_READ,
     # Services directory and emergency placement (issue 7).
     ("GET", "/services"): Permission.SERVICE_READ,
     ("GET", "/services/{service_id}"): Permission.SERVICE_READ,
@@ -122,7 +162,14 @@ IDENTITY_FIELDS = frozenset(
     {"given_name", "family_name", "other_names", "birth_date", "contact", "narrative"}
 )
 PROFILE_FIELDS = frozenset({"sex", "age", "nationality", "unaccompanied"})
-ALL_CHILD_FIELDS = IDENTITY_FIELDS | PROFILE_FIELDS
+# A case's fields, shareable like the record's; notes, documents and consents stay with the owner.
+CASE_FIELDS = frozenset(
+    {"risk_level", "separated", "victim_status", "victim_decision_org", "exploitation_forms"}
+    | {"family_tracing_status", "guardian_name", "guardian_appointed_at", "durable_solution"}
+    | {"assessment_summary", "best_interests_assessment", "care_plan", "services_summary"}
+    | {"follow_up_summary", "best_interests_determination", "closure_reason"}
+)
+ALL_CHILD_FIELDS = IDENTITY_FIELDS | PROFILE_FIELDS | CASE_FIELDS
 # What a screener at first contact needs; the narrative is for case workers onwards.
 SCREENER_FIELDS = ALL_CHILD_FIELDS - {"narrative"}
 

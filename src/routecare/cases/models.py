@@ -15,6 +15,8 @@ class Case(Base):
     """One child's case. `version` increases on every change (ETag / If-Match)."""
 
     __tablename__ = "cases"
+    # Work lists page newest first; without this PostgreSQL sorts every visible case per page.
+    __table_args__ = (Index("ix_cases_opened_at_id", "opened_at", "id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     child_id: Mapped[int] = mapped_column(ForeignKey("children.id"), unique=True)

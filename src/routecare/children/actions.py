@@ -10,6 +10,7 @@ import secrets
 import uuid
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from routecare import audit
 from routecare.auth.models import Organisation
@@ -39,41 +40,49 @@ def _new_reference(country: str) -> str:
 def register_child(deployment: Deployment, principal: Principal, data: ChildIn) -> ChildOut:
     """Create a child's record owned by the user's organisation."""
     require(principal, Permission.CHILD_REGISTER)
+    with deployment.database.transaction() as session:
+        child = add_child(session, deployment, principal, data)
+        fields = child_fields_visible(principal, child.owner_organisation_id, [], child.created_at)
+        return present(deployment.keyring, child, fields)
+
+
+def add_child(
+    session: Session, deployment: Deployment, principal: Principal, data: ChildIn
+) -> Child:
+    """Add and audit a child's record inside the caller's transaction (opening a case does
+    this too, so the record and its case commit together). Callers check permission."""
     uid = uuid.uuid4().hex
     key_id, wrapped = new_wrapped_data_key(deployment.keyring, uid)
     cipher = ChildCipher(deployment.keyring, uid, key_id, wrapped)
     identity = data.model_dump(include=set(IDENTITY_FIELDS))
     if identity.get("birth_date") is not None:
         identity["birth_date"] = identity["birth_date"].isoformat()
-    now = utcnow()
-    with deployment.database.transaction() as session:
-        child = Child(
-            uid=uid,
-            reference=_new_reference(principal.country),
-            owner_organisation_id=principal.organisation_id,
-            key_id=key_id,
-            wrapped_key=wrapped,
-            sex=data.sex.value,
-            age=data.age,
-            nationality=data.nationality,
-            unaccompanied=data.unaccompanied,
-            created_at=now,
-            created_by_user_id=principal.user_id,
-            **{field: cipher.encrypt(field, value) for field, value in identity.items()},
-        )
-        session.add(child)
-        session.flush()
-        audit.record(
-            session,
-            deployment.keyring.audit_key,
-            action="child.register",
-            actor_user_id=principal.user_id,
-            actor_organisation_id=principal.organisation_id,
-            subject_type="child",
-            subject_id=child.id,
-        )
-        fields = child_fields_visible(principal, child.owner_organisation_id, [], now)
-        return present(deployment.keyring, child, fields)
+    child = Child(
+        uid=uid,
+        reference=_new_reference(principal.country),
+        owner_organisation_id=principal.organisation_id,
+        key_id=key_id,
+        wrapped_key=wrapped,
+        sex=data.sex.value,
+        age=data.age,
+        nationality=data.nationality,
+        unaccompanied=data.unaccompanied,
+        created_at=utcnow(),
+        created_by_user_id=principal.user_id,
+        **{field: cipher.encrypt(field, value) for field, value in identity.items()},
+    )
+    session.add(child)
+    session.flush()
+    audit.record(
+        session,
+        deployment.keyring.audit_key,
+        action="child.register",
+        actor_user_id=principal.user_id,
+        actor_organisation_id=principal.organisation_id,
+        subject_type="child",
+        subject_id=child.id,
+    )
+    return child
 
 
 def share_child(

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from routecare.auth.policy import IDENTITY_FIELDS, ShareGrant, child_fields_visible
+from routecare.auth.policy import IDENTITY_FIELDS, PROFILE_FIELDS, ShareGrant, child_fields_visible
 from routecare.auth.principal import Principal
 from routecare.children.models import Child, ChildShare
 from routecare.children.schemas import ChildOut
@@ -63,7 +63,7 @@ def present(keyring: Keyring, child: Child, fields: frozenset[str]) -> ChildOut:
         for field in wanted_identity:
             plain = cipher.decrypt(field, getattr(child, field))
             values[field] = date.fromisoformat(plain) if field == "birth_date" and plain else plain
-    for field in fields - IDENTITY_FIELDS:
+    for field in fields & PROFILE_FIELDS:  # case fields are presented by routecare.cases
         values[field] = getattr(child, field)
     return ChildOut(
         reference=child.reference,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from routecare.cli import admin, linkage, screening, server
+from routecare.cli import admin, cases, linkage, screening, server
 
 app = typer.Typer(
     name="routecare",
@@ -17,6 +17,7 @@ app.add_typer(admin.db_app, name="db")
 app.add_typer(admin.users_app, name="users")
 app.add_typer(admin.audit_app, name="audit")
 app.add_typer(admin.keys_app, name="keys")
+app.add_typer(cases.app, name="cases")
 app.add_typer(screening.app, name="screening")
 app.add_typer(linkage.app, name="linkage")
 

@@ -38,9 +38,11 @@ ROUTE_USERS: list[tuple[str, int, Role]] = [
     ("shelter.ner", 3, Role.CASE_WORKER),
     ("caseworker.lby", 4, Role.CASE_WORKER),
     ("coordinator.lby", 4, Role.COORDINATOR),
+    ("supervisor.lby", 4, Role.SUPERVISOR),
     ("shelter.lby", 5, Role.CASE_WORKER),
     ("caseworker.tun", 6, Role.CASE_WORKER),
     ("coordinator.tun", 6, Role.COORDINATOR),
+    ("supervisor.tun", 6, Role.SUPERVISOR),
     ("shelter.tun", 7, Role.CASE_WORKER),
     ("screener.ita", 8, Role.SCREENER),
     ("caseworker.ita", 9, Role.CASE_WORKER),
@@ -49,6 +51,7 @@ ROUTE_USERS: list[tuple[str, int, Role]] = [
     ("shelter.ita", 10, Role.CASE_WORKER),
     ("caseworker.mlt", 11, Role.CASE_WORKER),
     ("coordinator.mlt", 11, Role.COORDINATOR),
+    ("supervisor.mlt", 11, Role.SUPERVISOR),
     ("shelter.mlt", 12, Role.CASE_WORKER),
 ]
 

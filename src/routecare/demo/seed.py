@@ -11,6 +11,7 @@ from routecare.auth import actions as account_actions
 from routecare.auth.models import Organisation, User
 from routecare.auth.principal import Principal
 from routecare.auth.schemas import UserIn
+from routecare.cases.demo import seed_cases
 from routecare.children import actions as children_actions
 from routecare.children.schemas import ChildIn, Sex, ShareIn
 from routecare.demo.fixtures import CHILDREN, FIRST_ORGANISATION_USERS, ORGANISATIONS, ROUTE_USERS
@@ -79,6 +80,7 @@ def seed_demo(deployment: Deployment, password: str) -> list[DemoLogin]:
             fields=["given_name", "family_name", "sex", "age", "nationality", "unaccompanied"],
         ),
     )
+    seed_cases(deployment)
     return demo_logins(deployment)
 
 

@@ -7,13 +7,19 @@ first attempts collide, so exactly one record is created.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from routecare.clock import utcnow
 from routecare.storage.base import Base, UTCDateTime
+from routecare.storage.database import Database
+
+Result = TypeVar("Result")
 
 
 class IdempotencyKey(Base):
@@ -54,3 +60,22 @@ def remember_result(
         )
     )
     session.flush()
+
+
+def run_idempotent(
+    database: Database,
+    user_id: int,
+    route: str,
+    key: str | None,
+    work: Callable[[Session, str | None], Result],
+) -> Result:
+    """Run `work(session, earlier_result_id)` in one transaction. When a concurrent twin with
+    the same key committed first, our insert of the key fails: run again, now seeing its result."""
+    try:
+        with database.transaction() as session:
+            return work(session, earlier_result(session, user_id, route, key))
+    except IntegrityError:
+        if key is None:
+            raise
+    with database.transaction() as session:
+        return work(session, earlier_result(session, user_id, route, key))

@@ -14,6 +14,7 @@ def all_tables_metadata() -> MetaData:
     import routecare.cases.models
     import routecare.children.models
     import routecare.placement.models
+    import routecare.referrals.models
     import routecare.services.models
     import routecare.storage.idempotency  # noqa: F401
 

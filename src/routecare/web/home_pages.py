@@ -8,6 +8,7 @@ from fastapi.responses import Response
 from routecare.auth import queries as account_queries
 from routecare.auth.http import CurrentPrincipal, DeploymentDep
 from routecare.auth.policy import Permission, allows
+from routecare.cases import queries as case_queries
 from routecare.children import queries as children_queries
 from routecare.web.templating import pages_of
 
@@ -22,7 +23,13 @@ def home(request: Request, deployment: DeploymentDep, principal: CurrentPrincipa
         if allows(principal, Permission.CHILD_READ)
         else None
     )
-    return pages_of(request).render(request, "home.html", {"me": me, "children": children})
+    overdue = (
+        case_queries.overdue_tasks(deployment, principal)
+        if allows(principal, Permission.CASE_READ)
+        else None
+    )
+    context = {"me": me, "children": children, "overdue": overdue}
+    return pages_of(request).render(request, "home.html", context)
 
 
 @router.get("/children/{reference}")

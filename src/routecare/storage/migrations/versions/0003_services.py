@@ -1,4 +1,4 @@
-"""services: directory, placement requests, bed reservations (referrals follow)
+"""services: directory, placement requests, bed reservations, referrals
 
 Revision ID: 0003_services
 Revises: 0002_cases
@@ -17,6 +17,9 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    # The cases work list's order (found by bench/load): newest first without a full sort.
+    with op.batch_alter_table("cases", schema=None) as batch_op:
+        batch_op.create_index("ix_cases_opened_at_id", ["opened_at", "id"], unique=False)
     op.create_table(
         "services",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -146,9 +149,74 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_bed_reservations_status_expires_at", ["status", "expires_at"], unique=False
         )
+    op.create_table(
+        "referrals",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("case_id", sa.Integer(), nullable=False),
+        sa.Column("service_id", sa.Integer(), nullable=False),
+        sa.Column("sending_organisation_id", sa.Integer(), nullable=False),
+        sa.Column("receiving_organisation_id", sa.Integer(), nullable=False),
+        sa.Column("country", sa.String(length=3), nullable=False),
+        sa.Column("state", sa.String(length=20), nullable=False),
+        sa.Column("purpose", sa.String(length=60), nullable=False),
+        sa.Column("reason", sa.String(length=40), nullable=False),
+        sa.Column("urgent", sa.Boolean(), nullable=False),
+        sa.Column("respond_by", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("consent_id", sa.Integer(), nullable=False),
+        sa.Column("share_id", sa.Integer(), nullable=False),
+        sa.Column("decline_reason", sa.String(length=30), nullable=True),
+        sa.Column("sent_by_user_id", sa.Integer(), nullable=False),
+        sa.Column("sent_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("accepted_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("started_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("ended_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(["case_id"], ["cases.id"], name=op.f("fk_referrals_case_id_cases")),
+        sa.ForeignKeyConstraint(
+            ["consent_id"], ["case_consents.id"], name=op.f("fk_referrals_consent_id_case_consents")
+        ),
+        sa.ForeignKeyConstraint(
+            ["receiving_organisation_id"],
+            ["organisations.id"],
+            name=op.f("fk_referrals_receiving_organisation_id_organisations"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["sending_organisation_id"],
+            ["organisations.id"],
+            name=op.f("fk_referrals_sending_organisation_id_organisations"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["sent_by_user_id"], ["users.id"], name=op.f("fk_referrals_sent_by_user_id_users")
+        ),
+        sa.ForeignKeyConstraint(
+            ["service_id"], ["services.id"], name=op.f("fk_referrals_service_id_services")
+        ),
+        sa.ForeignKeyConstraint(
+            ["share_id"], ["child_shares.id"], name=op.f("fk_referrals_share_id_child_shares")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_referrals")),
+    )
+    with op.batch_alter_table("referrals", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_referrals_case_id"), ["case_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_referrals_country"), ["country"], unique=False)
+        batch_op.create_index(
+            "ix_referrals_receiving_state", ["receiving_organisation_id", "state"], unique=False
+        )
+        batch_op.create_index(
+            "ix_referrals_sending_state", ["sending_organisation_id", "state"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_referrals_service_id"), ["service_id"], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("referrals", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_referrals_service_id"))
+        batch_op.drop_index("ix_referrals_sending_state")
+        batch_op.drop_index("ix_referrals_receiving_state")
+        batch_op.drop_index(batch_op.f("ix_referrals_country"))
+        batch_op.drop_index(batch_op.f("ix_referrals_case_id"))
+
+    op.drop_table("referrals")
+
     with op.batch_alter_table("bed_reservations", schema=None) as batch_op:
         batch_op.drop_index("ix_bed_reservations_status_expires_at")
         batch_op.drop_index(batch_op.f("ix_bed_reservations_service_id"))
@@ -167,3 +235,5 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_services_admin_area_pcode"))
 
     op.drop_table("services")
+    with op.batch_alter_table("cases", schema=None) as batch_op:
+        batch_op.drop_index("ix_cases_opened_at_id")

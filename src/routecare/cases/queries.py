@@ -1,0 +1,171 @@
+"""Reads of cases, each audited in its own transaction: one case with everything on it, the
+case list and search, the overdue-task queue, and the admins' listing."""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, and_, exists, or_, select
+from sqlalchemy.orm import Session
+
+from routecare import audit
+from routecare.auth.models import Organisation
+from routecare.auth.policy import (
+    IDENTITY_FIELDS,
+    Permission,
+    child_fields_visible,
+    may_manage_child,
+    require,
+)
+from routecare.auth.principal import Principal
+from routecare.cases.blind_index import query_tokens
+from routecare.cases.lists import attach_lists
+from routecare.cases.models import Case, CaseTask, NameToken
+from routecare.cases.records import audit_case, present_case, visible_case
+from routecare.cases.schemas import CaseOut, CaseSearch, CaseSummary, OverdueTask
+from routecare.children.models import Child, ChildShare
+from routecare.children.records import cipher_for, grants_of
+from routecare.clock import utcnow
+from routecare.deployment import Deployment
+
+LIST_LIMIT = 200
+
+
+def read_case(deployment: Deployment, principal: Principal, reference: str) -> CaseOut:
+    """One case reduced to what this user may see; the owner also gets its tasks, notes,
+    consents, documents, age assessments and links."""
+    require(principal, Permission.CASE_READ)
+    with deployment.database.transaction() as session:
+        case, child, fields = visible_case(session, principal, reference, utcnow())
+        out = present_case(deployment.keyring, principal, case, child, fields)
+        if may_manage_child(principal, child.owner_organisation_id):
+            attach_lists(session, deployment.keyring, out, case, child)
+        audit_case(session, deployment, principal, "case.read", case, {"fields": sorted(fields)})
+        return out
+
+
+def _visible_cases(principal: Principal) -> Select[tuple[Case, Child]]:
+    shared = select(ChildShare.child_id).where(
+        ChildShare.organisation_id == principal.organisation_id, ChildShare.revoked_at.is_(None)
+    )
+    return (
+        select(Case, Child)
+        .join(Child, Child.id == Case.child_id)
+        .where(
+            Child.erased_at.is_(None),
+            or_(Child.owner_organisation_id == principal.organisation_id, Child.id.in_(shared)),
+        )
+    )
+
+
+def search_cases(
+    deployment: Deployment, principal: Principal, criteria: CaseSearch
+) -> list[CaseSummary]:
+    """Cases the organisation owns or was granted, newest first. The name matches through
+    the blind index: every word must match a stored token (exact or phonetic)."""
+    require(principal, Permission.CASE_READ)
+    query = _visible_cases(principal)
+    for tokens in query_tokens(deployment.keyring.index_key, criteria.name or ""):
+        query = query.where(
+            exists().where(and_(NameToken.child_id == Child.id, NameToken.token.in_(tokens)))
+        )
+    if criteria.age is not None:
+        query = query.where(Child.age == criteria.age)
+    if criteria.nationality:
+        query = query.where(Child.nationality == criteria.nationality)
+    if criteria.stage is not None:
+        query = query.where(Case.stage == criteria.stage.value)
+    query = query.order_by(Case.opened_at.desc(), Case.id.desc())
+    query = query.limit(criteria.limit).offset(criteria.offset)
+    now = utcnow()
+    with deployment.database.transaction() as session:
+        rows = []
+        for case, child in session.execute(query).all():
+            fields = child_fields_visible(
+                principal, child.owner_organisation_id, grants_of(session, child.id), now
+            )
+            if fields:
+                rows.append(_summary(deployment, principal, case, child, fields))
+        audit.record(
+            session,
+            deployment.keyring.audit_key,
+            action="case.search" if criteria.name else "case.list",
+            actor_user_id=principal.user_id,
+            actor_organisation_id=principal.organisation_id,
+            detail={"count": len(rows), "offset": criteria.offset},
+        )
+        return rows
+
+
+def _summary(
+    deployment: Deployment, principal: Principal, case: Case, child: Child, fields: frozenset[str]
+) -> CaseSummary:
+    display_name = None
+    if {"given_name", "family_name"} & fields & IDENTITY_FIELDS:
+        cipher = cipher_for(deployment.keyring, child)
+        parts = [
+            cipher.decrypt(f, getattr(child, f)) if f in fields else None
+            for f in ("given_name", "family_name")
+        ]
+        display_name = " ".join(p for p in parts if p) or None
+    return CaseSummary(
+        reference=case.reference,
+        stage=case.stage,
+        status=case.status,
+        owner_organisation_id=child.owner_organisation_id,
+        risk_level=case.risk_level if "risk_level" in fields else None,
+        sex=child.sex if "sex" in fields else None,
+        age=child.age if "age" in fields else None,
+        nationality=child.nationality if "nationality" in fields else None,
+        display_name=display_name,
+        shared_with_us=child.owner_organisation_id != principal.organisation_id,
+    )
+
+
+def overdue_tasks(deployment: Deployment, principal: Principal) -> list[OverdueTask]:
+    """Open tasks past their due date on the organisation's own cases (the home-page alert)."""
+    require(principal, Permission.CASE_READ)
+    now = utcnow()
+    with deployment.database.transaction() as session:
+        rows = session.execute(
+            select(CaseTask, Case.reference)
+            .join(Case, Case.id == CaseTask.case_id)
+            .join(Child, Child.id == Case.child_id)
+            .where(
+                Child.owner_organisation_id == principal.organisation_id,
+                Child.erased_at.is_(None),
+                CaseTask.done_at.is_(None),
+                CaseTask.due_at < now,
+            )
+            .order_by(CaseTask.due_at)
+            .limit(LIST_LIMIT)
+        ).all()
+        return [
+            OverdueTask(reference=reference, task_id=task.id, kind=task.kind, due_at=task.due_at)
+            for task, reference in rows
+        ]
+
+
+def all_cases(deployment: Deployment) -> list[dict[str, str]]:
+    """Every case of the deployment: reference, stage, owner organisation (for `routecare
+    cases list`; no identity). Audited as a system read."""
+    with deployment.database.transaction() as session:
+        rows = _all_rows(session)
+        audit.record(
+            session,
+            deployment.keyring.audit_key,
+            action="case.list.cli",
+            detail={"count": len(rows)},
+        )
+        return rows
+
+
+def _all_rows(session: Session) -> list[dict[str, str]]:
+    result = session.execute(
+        select(Case.reference, Case.stage, Case.status, Organisation.name)
+        .join(Child, Child.id == Case.child_id)
+        .join(Organisation, Organisation.id == Child.owner_organisation_id)
+        .order_by(Case.id)
+    ).all()
+    return [
+        {"reference": r, "stage": stage, "status": status, "owner_organisation": org}
+        for r, stage, status, org in result
+    ]

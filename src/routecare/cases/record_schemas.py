@@ -1,0 +1,65 @@
+"""Inputs of what is added to a case: notes, tasks, consents, age assessments, links."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from routecare.cases.schemas import CaseReference, ShortText, Text
+from routecare.cases.vocabulary import AgeMethod, ConsentScope, GivenBy, LinkRelation
+from routecare.storage.base import MAX_ID
+
+Purpose = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{2,59}$")]
+LanguageCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{3}$")]
+
+
+class NoteIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    body: Text
+
+
+class TaskIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title: ShortText
+    due_at: datetime
+
+
+class ConsentIn(BaseModel):
+    """Consent to one use: what (scope), to whom, for which purpose, given by whom."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    scope: ConsentScope
+    purpose: Purpose = Field(description="snake_case, e.g. continuity_of_care, family_tracing")
+    recipient_organisation_id: int | None = Field(None, ge=1, le=MAX_ID)
+    given_by: GivenBy
+    child_assent: bool
+    language: LanguageCode | None = Field(None, description="ISO 639-2 code of the interview")
+    interpreter_used: bool = False
+    given_at: datetime | None = None
+    expires_at: datetime | None = None
+
+
+class AgeAssessmentIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    method: AgeMethod
+    minimum_age: int = Field(ge=0, le=30)
+    maximum_age: int = Field(ge=0, le=30)
+
+    @model_validator(mode="after")
+    def _range(self) -> AgeAssessmentIn:
+        if self.maximum_age < self.minimum_age:
+            raise ValueError("maximum_age is below minimum_age")
+        return self
+
+
+class LinkIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    other_reference: CaseReference
+    relation: LinkRelation
