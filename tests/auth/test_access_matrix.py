@@ -39,6 +39,8 @@ SERVICE_READERS = {
 SERVICE_PUBLISHERS = {R.SUPERVISOR, R.ADMINISTRATOR}
 CAPACITY_UPDATERS = {R.CASE_WORKER, R.SUPERVISOR, R.ADMINISTRATOR}
 PLACERS = {R.SCREENER, R.CASE_WORKER, R.SUPERVISOR, R.COORDINATOR}
+REFERRERS = {R.CASE_WORKER, R.SUPERVISOR}  # send, answer, read their organisation's referrals
+FLOW_READERS = {R.COORDINATOR, R.SUPERVISOR}
 CASE_READERS = {R.CASE_WORKER, R.SUPERVISOR, R.COORDINATOR}
 CASE_WRITERS = {R.CASE_WORKER, R.SUPERVISOR}
 CASE_APPROVERS = {R.SUPERVISOR}
@@ -86,6 +88,59 @@ EXPECTED: dict[tuple[str, str], str | set[Role]] = {
     ("POST", "/api/v1/placement/requests"): PLACERS,
     ("GET", "/api/v1/placement/requests/{request_id}"): PLACERS,
     ("GET", "/api/v1/placement/queue"): {R.COORDINATOR},
+    # Referrals.
+    ("GET", "/referrals"): REFERRERS,
+    ("POST", "/referrals"): REFERRERS,
+    ("GET", "/referrals/flows"): FLOW_READERS,
+    ("GET", "/referrals/{referral_id}"): REFERRERS,
+    ("POST", "/referrals/{referral_id}/accept"): REFERRERS,
+    ("POST", "/referrals/{referral_id}/decline"): REFERRERS,
+    ("POST", "/referrals/{referral_id}/start"): REFERRERS,
+    ("POST", "/referrals/{referral_id}/complete"): REFERRERS,
+    ("POST", "/referrals/{referral_id}/withdraw"): REFERRERS,
+    ("POST", "/api/v1/referrals"): REFERRERS,
+    ("GET", "/api/v1/referrals"): REFERRERS,
+    ("GET", "/api/v1/referrals/flows"): FLOW_READERS,
+    ("GET", "/api/v1/referrals/{referral_id}"): REFERRERS,
+    ("POST", "/api/v1/referrals/{referral_id}/accept"): REFERRERS,
+    ("POST", "/api/v1/referrals/{referral_id}/decline"): REFERRERS,
+    ("POST", "/api/v1/referrals/{referral_id}/start"): REFERRERS,
+    ("POST", "/api/v1/referrals/{referral_id}/complete"): REFERRERS,
+    ("POST", "/api/v1/referrals/{referral_id}/withdraw"): REFERRERS,
+    # Cases.
+    ("GET", "/cases"): CASE_READERS,
+    ("POST", "/cases/search"): CASE_READERS,
+    ("GET", "/cases/new"): CASE_WRITERS,
+    ("POST", "/cases"): CASE_WRITERS,
+    ("GET", "/cases/{reference}"): CASE_READERS,
+    ("GET", "/cases/{reference}/edit"): CASE_WRITERS,
+    ("POST", "/cases/{reference}/edit"): CASE_WRITERS,
+    ("POST", "/cases/{reference}/stage"): CASE_WRITERS,
+    ("POST", "/cases/{reference}/approvals"): CASE_APPROVERS,
+    ("POST", "/cases/{reference}/notes"): CASE_WRITERS,
+    ("POST", "/cases/{reference}/tasks"): CASE_WRITERS,
+    ("POST", "/cases/{reference}/tasks/{task_id}/done"): CASE_WRITERS,
+    ("POST", "/cases/{reference}/consents"): CASE_WRITERS,
+    ("POST", "/cases/{reference}/consents/{consent_id}/withdrawal"): CASE_WRITERS,
+    ("POST", "/cases/{reference}/documents"): CASE_WRITERS,
+    ("GET", "/cases/{reference}/documents/{document_id}"): CASE_READERS,
+    ("GET", "/api/v1/cases"): CASE_READERS,
+    ("POST", "/api/v1/cases"): CASE_WRITERS,
+    ("POST", "/api/v1/cases/search"): CASE_READERS,
+    ("POST", "/api/v1/children/{reference}/case"): CASE_WRITERS,
+    ("GET", "/api/v1/cases/{reference}"): CASE_READERS,
+    ("PATCH", "/api/v1/cases/{reference}"): CASE_WRITERS,
+    ("POST", "/api/v1/cases/{reference}/stage"): CASE_WRITERS,
+    ("POST", "/api/v1/cases/{reference}/approvals"): CASE_APPROVERS,
+    ("POST", "/api/v1/cases/{reference}/notes"): CASE_WRITERS,
+    ("POST", "/api/v1/cases/{reference}/tasks"): CASE_WRITERS,
+    ("POST", "/api/v1/cases/{reference}/tasks/{task_id}/done"): CASE_WRITERS,
+    ("POST", "/api/v1/cases/{reference}/consents"): CASE_WRITERS,
+    ("POST", "/api/v1/cases/{reference}/consents/{consent_id}/withdrawal"): CASE_WRITERS,
+    ("POST", "/api/v1/cases/{reference}/age-assessments"): CASE_WRITERS,
+    ("POST", "/api/v1/cases/{reference}/links"): CASE_WRITERS,
+    ("POST", "/api/v1/cases/{reference}/documents"): CASE_WRITERS,
+    ("GET", "/api/v1/cases/{reference}/documents/{document_id}"): CASE_READERS,
     # Cases.
     ("GET", "/cases"): CASE_READERS,
     ("POST", "/cases/search"): CASE_READERS,

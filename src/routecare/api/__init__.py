@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from routecare.api import accounts, audit_trail, case_records, cases, children, placement, services
+from routecare.api import accounts, audit_trail, case_records, cases, children, placement, referrals, services
 
 router = APIRouter(prefix="/api/v1")
 router.include_router(accounts.router)
@@ -12,3 +12,4 @@ router.include_router(case_records.router)
 router.include_router(audit_trail.router)
 router.include_router(services.router)
 router.include_router(placement.router)
+router.include_router(referrals.router)

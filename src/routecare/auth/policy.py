@@ -36,6 +36,10 @@ class Permission(StrEnum):
     SERVICE_CAPACITY_UPDATE = "service.capacity"  # record level: own organisation's services
     PLACEMENT_REQUEST = "placement.request"
     PLACEMENT_QUEUE = "placement.queue"  # the national coordinator's escalation queue
+    REFERRAL_SEND = "referral.send"  # record level: own organisation's cases
+    REFERRAL_RESPOND = "referral.respond"  # record level: referrals to own organisation
+    REFERRAL_READ = "referral.read"  # record level: sending or receiving organisation
+    REFERRAL_FLOWS = "referral.flows"  # country aggregates, no case named
     CASE_READ = "case.read"
     CASE_WRITE = "case.write"  # record level: the owner organisation's cases only
     CASE_APPROVE = "case.approve"  # the SOP's supervisor approvals (care plan, closure)
@@ -56,17 +60,21 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         | {Permission.SERVICE_READ, Permission.SERVICE_CAPACITY_UPDATE}
         | {Permission.PLACEMENT_REQUEST}
         | {Permission.CASE_READ, Permission.CASE_WRITE}
+        | {Permission.REFERRAL_SEND, Permission.REFERRAL_RESPOND, Permission.REFERRAL_READ}
     ),
     Role.SUPERVISOR: frozenset(
         {Permission.CHILD_REGISTER, Permission.CHILD_READ, Permission.CHILD_SHARE}
         | {Permission.SERVICE_READ, Permission.SERVICE_PUBLISH, Permission.SERVICE_CAPACITY_UPDATE}
         | {Permission.PLACEMENT_REQUEST}
         | {Permission.CASE_READ, Permission.CASE_WRITE, Permission.CASE_APPROVE}
+        | {Permission.REFERRAL_SEND, Permission.REFERRAL_RESPOND, Permission.REFERRAL_READ}
+        | {Permission.REFERRAL_FLOWS}
     ),
     Role.COORDINATOR: frozenset(
         {Permission.CHILD_READ, Permission.AGGREGATES_READ}
         | {Permission.SERVICE_READ, Permission.PLACEMENT_REQUEST, Permission.PLACEMENT_QUEUE}
         | {Permission.CASE_READ}
+        | {Permission.REFERRAL_FLOWS}
     ),
     Role.DATA_PROTECTION_OFFICER: frozenset({Permission.AUDIT_READ, Permission.CHILD_ERASE}),
     Role.ANALYST: frozenset({Permission.AGGREGATES_READ, Permission.SERVICE_READ}),
@@ -154,6 +162,25 @@ ROUTES: dict[tuple[str, str], Requirement] = {
     ("POST", "/api/v1/placement/requests"): Permission.PLACEMENT_REQUEST,
     ("GET", "/api/v1/placement/requests/{request_id}"): Permission.PLACEMENT_REQUEST,
     ("GET", "/api/v1/placement/queue"): Permission.PLACEMENT_QUEUE,
+    # Referrals (issue 7).
+    ("GET", "/referrals"): Permission.REFERRAL_READ,
+    ("POST", "/referrals"): Permission.REFERRAL_SEND,
+    ("GET", "/referrals/flows"): Permission.REFERRAL_FLOWS,
+    ("GET", "/referrals/{referral_id}"): Permission.REFERRAL_READ,
+    ("POST", "/referrals/{referral_id}/accept"): Permission.REFERRAL_RESPOND,
+    ("POST", "/referrals/{referral_id}/decline"): Permission.REFERRAL_RESPOND,
+    ("POST", "/referrals/{referral_id}/start"): Permission.REFERRAL_RESPOND,
+    ("POST", "/referrals/{referral_id}/complete"): Permission.REFERRAL_RESPOND,
+    ("POST", "/referrals/{referral_id}/withdraw"): Permission.REFERRAL_SEND,
+    ("POST", "/api/v1/referrals"): Permission.REFERRAL_SEND,
+    ("GET", "/api/v1/referrals"): Permission.REFERRAL_READ,
+    ("GET", "/api/v1/referrals/flows"): Permission.REFERRAL_FLOWS,
+    ("GET", "/api/v1/referrals/{referral_id}"): Permission.REFERRAL_READ,
+    ("POST", "/api/v1/referrals/{referral_id}/accept"): Permission.REFERRAL_RESPOND,
+    ("POST", "/api/v1/referrals/{referral_id}/decline"): Permission.REFERRAL_RESPOND,
+    ("POST", "/api/v1/referrals/{referral_id}/start"): Permission.REFERRAL_RESPOND,
+    ("POST", "/api/v1/referrals/{referral_id}/complete"): Permission.REFERRAL_RESPOND,
+    ("POST", "/api/v1/referrals/{referral_id}/withdraw"): Permission.REFERRAL_SEND,
 }
 
 # Fields of a child's record. Identity fields are encrypted at rest; the rest are the minimum

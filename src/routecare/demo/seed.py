@@ -16,6 +16,8 @@ from routecare.children import actions as children_actions
 from routecare.children.schemas import ChildIn, Sex, ShareIn
 from routecare.demo.fixtures import CHILDREN, FIRST_ORGANISATION_USERS, ORGANISATIONS, ROUTE_USERS
 from routecare.deployment import Deployment
+from routecare.referrals.demo import seed_referrals
+from routecare.services.demo import seed_services
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,7 @@ def seed_demo(deployment: Deployment, password: str) -> list[DemoLogin]:
             organisation_id=organisation_ids[index],
             user=UserIn(username=username, password=password, role=role),
         )
+    seed_services(deployment, password, organisation_ids)
     references: list[str] = []
     for registrar, given, family, sex, age, nationality, unaccompanied in CHILDREN:
         child = children_actions.register_child(
@@ -81,6 +84,7 @@ def seed_demo(deployment: Deployment, password: str) -> list[DemoLogin]:
         ),
     )
     seed_cases(deployment)
+    seed_referrals(deployment, references)
     return demo_logins(deployment)
 
 

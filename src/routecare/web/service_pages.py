@@ -62,6 +62,8 @@ def service_page(
         and allows(principal, Permission.SERVICE_CAPACITY_UPDATE),
         "may_reserve": service.beds_total is not None
         and allows(principal, Permission.PLACEMENT_REQUEST),
+        "may_refer": service.organisation_id != principal.organisation_id
+        and allows(principal, Permission.REFERRAL_SEND),
         "reserved": request.query_params.get("reserved"),
     }
     return pages_of(request).render(request, "services/service.html", context)
