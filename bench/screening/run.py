@@ -21,6 +21,8 @@ sys.path.insert(0, str(ROOT))  # for tests.postgres_server and the Kobo export b
 
 from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
+from tests.postgres_server import postgres_admin_url  # noqa: E402
+from tests.screening.kobo import kobo_csv  # noqa: E402
 
 from routecare.config import Settings  # noqa: E402
 from routecare.crypto.keyring import Keyring  # noqa: E402
@@ -29,8 +31,6 @@ from routecare.screening.actions import import_submissions  # noqa: E402
 from routecare.screening.catalogue import CatalogueRegistry  # noqa: E402
 from routecare.screening.engine import AgeBasis, Engine  # noqa: E402
 from routecare.storage.migrate import upgrade  # noqa: E402
-from tests.postgres_server import postgres_admin_url  # noqa: E402
-from tests.screening.kobo import kobo_csv  # noqa: E402
 
 
 def synthetic_rows(count: int, seed: int = 1) -> list[dict[str, object]]:
@@ -42,8 +42,13 @@ def synthetic_rows(count: int, seed: int = 1) -> list[dict[str, object]]:
     for _ in range(count):
         basis = rng.choice(["claimed", "claimed", "estimated", "documented", "unknown"])
         answers = {i: rng.random() < 0.08 for i in ids}
-        rows.append({"age": None if basis == "unknown" else rng.randint(11, 22),
-                     "age_basis": basis, "answers": answers})
+        rows.append(
+            {
+                "age": None if basis == "unknown" else rng.randint(11, 22),
+                "age_basis": basis,
+                "answers": answers,
+            }
+        )
     return rows
 
 
@@ -64,12 +69,14 @@ def bench_import(database_url: str, export: Path) -> tuple[float, float, int, in
         deployment = Deployment.open(Settings(data_dir=Path(data_dir), database_url=database_url))
         upgrade(deployment.database)
         start = time.perf_counter()
-        first, _ = import_submissions(deployment, export, organisation_id=None,
-                                      catalogue="routecare-core-1.0")
+        first, _ = import_submissions(
+            deployment, export, organisation_id=None, catalogue="routecare-core-1.0"
+        )
         first_seconds = time.perf_counter() - start
         start = time.perf_counter()
-        again, _ = import_submissions(deployment, export, organisation_id=None,
-                                      catalogue="routecare-core-1.0")
+        again, _ = import_submissions(
+            deployment, export, organisation_id=None, catalogue="routecare-core-1.0"
+        )
         again_seconds = time.perf_counter() - start
         deployment.close()
     return first_seconds, again_seconds, first.imported, again.imported
@@ -83,8 +90,9 @@ def main() -> None:
     os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core, as the target says
     scorings_per_second = bench_scoring(args.scorings)
     with tempfile.TemporaryDirectory() as work:
-        export = kobo_csv(Path(work) / "kobo.csv", CatalogueRegistry().get(),
-                          synthetic_rows(args.rows))
+        export = kobo_csv(
+            Path(work) / "kobo.csv", CatalogueRegistry().get(), synthetic_rows(args.rows)
+        )
         results = {"sqlite": bench_import(f"sqlite:///{work}/bench.sqlite3", export)}
         with postgres_admin_url() as admin_url:
             admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
@@ -92,10 +100,9 @@ def main() -> None:
                 connection.execute(text('CREATE DATABASE "bench_screening"'))
             admin.dispose()
             url = make_url(admin_url).set(database="bench_screening")
-            results["postgresql"] = bench_import(url.render_as_string(hide_password=False),
-                                                 export)
+            results["postgresql"] = bench_import(url.render_as_string(hide_password=False), export)
     print(f"\nScreening benchmark ({args.rows:,} Kobo rows, 1 core)\n")
-    print(f"| measure | value | target |\n|---|---|---|")
+    print("| measure | value | target |\n|---|---|---|")
     print(f"| scoring | {scorings_per_second:,.0f} screenings/s | ≥ 20,000/s |")
     for backend, (first, again, imported, added) in results.items():
         print(f"| import {backend} | {first:.1f} s ({imported:,} rows) | < 60 s |")

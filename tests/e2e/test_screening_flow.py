@@ -10,8 +10,9 @@ from tests.e2e.conftest import log_in, screenshot
 from tests.screening.test_score_cli import strong_child_purpose
 
 
-def test_screening_in_arabic_opens_a_case(world: World, live_server: str, page: Page,
-                                          database_url: str) -> None:
+def test_screening_in_arabic_opens_a_case(
+    world: World, live_server: str, page: Page, database_url: str
+) -> None:
     backend = database_url.split(":", 1)[0].split("+")[0]
     log_in(page, live_server, "screener", world.password)
     page.click("a[hreflang=ar]")
@@ -39,5 +40,8 @@ def test_screening_in_arabic_opens_a_case(world: World, live_server: str, page: 
     page.fill("#open-case input[name=given_name]", "Fatoumata")
     page.fill("#open-case input[name=nationality]", "GIN")
     page.click("#open-case button[type=submit]")
-    page.wait_for_url(f"{live_server}/cases/*")
+    expect(page.locator("#case-opened")).to_be_visible()  # a screener hands over here
     screenshot(page, f"screening-case-opened-{backend}")
+    case = world.api("case_worker").get(f"/api/v1/screenings/{page.url.rsplit('/', 1)[1]}")
+    child_reference = case.json()["child_reference"]
+    assert child_reference and child_reference.startswith("NER-")

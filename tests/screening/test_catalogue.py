@@ -27,7 +27,9 @@ def test_indicators_json_contract() -> None:
         assert set(item["text"]) >= {"en", "fr", "ar"} and all(item["text"].values())
     elements = {item["element"] for item in indicators}
     assert elements == {"act", "means", "purpose", "smuggling", "vulnerability"}
-    purpose_forms = {f for item in indicators if item["element"] == "purpose" for f in item["forms"]}
+    purpose_forms = {
+        f for item in indicators if item["element"] == "purpose" for f in item["forms"]
+    }
     assert purpose_forms == {form.value for form in Form}
     assert len({item["id"] for item in indicators}) == len(indicators)
 
@@ -49,7 +51,7 @@ def test_an_organisation_adds_its_own_version_and_cannot_overwrite_a_published_o
 ) -> None:
     shutil.copy(TEST_CATALOGUE, tmp_path / "test-1.0.yaml")
     registry = CatalogueRegistry(tmp_path)
-    assert "test-1.0" in registry.keys() and "routecare-core-1.0" in registry.keys()
+    assert {"test-1.0", "routecare-core-1.0"} <= set(registry.keys())
     assert registry.get("test-1.0").sha256
     shutil.copy(Path(registry._paths["routecare-core-1.0"]), tmp_path / "routecare-core-1.0.yaml")
     with pytest.raises(CatalogueError, match="already published"):

@@ -44,10 +44,19 @@ DECISION_TABLE_ROWS = [
 ]
 
 
-@pytest.mark.parametrize(("row", "who", "answers", "outcome", "rule"), DECISION_TABLE_ROWS,
-                         ids=[r[0] for r in DECISION_TABLE_ROWS])
-def test_decision_table(engine: Engine, row: str, who: tuple[int, AgeBasis],
-                        answers: dict[str, bool], outcome: str, rule: str) -> None:
+@pytest.mark.parametrize(
+    ("row", "who", "answers", "outcome", "rule"),
+    DECISION_TABLE_ROWS,
+    ids=[r[0] for r in DECISION_TABLE_ROWS],
+)
+def test_decision_table(
+    engine: Engine,
+    row: str,
+    who: tuple[int, AgeBasis],
+    answers: dict[str, bool],
+    outcome: str,
+    rule: str,
+) -> None:
     result = engine.score(answers, *who)
     assert (result.outcome, result.rule) == (outcome, rule)
     assert result.reasons[0]["rule"] == rule and result.reasons[0]["citation"]
@@ -56,9 +65,17 @@ def test_decision_table(engine: Engine, row: str, who: tuple[int, AgeBasis],
 
 # (strong, medium, weak) -> positive, straight from the ILO/EC brochure's rule.
 ILO_RULE = [
-    ((2, 0, 0), True), ((1, 1, 0), True), ((1, 0, 1), True), ((0, 3, 0), True),
-    ((0, 2, 1), True), ((1, 0, 0), False), ((0, 2, 0), False), ((0, 1, 1), False),
-    ((0, 0, 5), False), ((0, 1, 3), False), ((0, 0, 0), False),
+    ((2, 0, 0), True),
+    ((1, 1, 0), True),
+    ((1, 0, 1), True),
+    ((0, 3, 0), True),
+    ((0, 2, 1), True),
+    ((1, 0, 0), False),
+    ((0, 2, 0), False),
+    ((0, 1, 1), False),
+    ((0, 0, 5), False),
+    ((0, 1, 3), False),
+    ((0, 0, 0), False),
 ]
 
 
@@ -71,19 +88,31 @@ def test_strength_depends_on_the_population(engine: Engine) -> None:
     # "No school because of work" is weak for adults, medium for children.
     answers = {"purpose.long_hours": True, "purpose.begging": True, "purpose.no_school": True}
     assert "exploitative_conditions" in engine.score(answers, *CHILD).positive_dimensions
-    assert "exploitative_conditions" not in engine.score(
-        {"purpose.long_hours": True, "purpose.no_school": True}, *ADULT).positive_dimensions
+    assert (
+        "exploitative_conditions"
+        not in engine.score(
+            {"purpose.long_hours": True, "purpose.no_school": True}, *ADULT
+        ).positive_dimensions
+    )
 
 
-@pytest.mark.parametrize(("age", "basis", "child", "doubt"), [
-    (15, AgeBasis.DOCUMENTED, True, False), (19, AgeBasis.DOCUMENTED, False, False),
-    (16, AgeBasis.CLAIMED, True, True), (25, AgeBasis.CLAIMED, False, False),
-    (19, AgeBasis.ESTIMATED, True, True), (21, AgeBasis.ESTIMATED, False, False),
-    (None, AgeBasis.UNKNOWN, True, True), (None, AgeBasis.DOCUMENTED, True, True),
-    (17, AgeBasis.ASSESSED, True, False),
-])
-def test_benefit_of_the_doubt_on_age(age: int | None, basis: AgeBasis, child: bool,
-                                     doubt: bool) -> None:
+@pytest.mark.parametrize(
+    ("age", "basis", "child", "doubt"),
+    [
+        (15, AgeBasis.DOCUMENTED, True, False),
+        (19, AgeBasis.DOCUMENTED, False, False),
+        (16, AgeBasis.CLAIMED, True, True),
+        (25, AgeBasis.CLAIMED, False, False),
+        (19, AgeBasis.ESTIMATED, True, True),
+        (21, AgeBasis.ESTIMATED, False, False),
+        (None, AgeBasis.UNKNOWN, True, True),
+        (None, AgeBasis.DOCUMENTED, True, True),
+        (17, AgeBasis.ASSESSED, True, False),
+    ],
+)
+def test_benefit_of_the_doubt_on_age(
+    age: int | None, basis: AgeBasis, child: bool, doubt: bool
+) -> None:
     decision = decide_age(age, basis)
     assert (decision.treated_as_child, decision.doubt_remains) == (child, doubt)
 
@@ -125,13 +154,25 @@ def test_skip_logic_stops_once_nothing_can_change(engine: Engine) -> None:
 
 
 answers_strategy = st.dictionaries(
-    st.sampled_from([
-        "act.transported", "purpose.unpaid_work", "purpose.sold_sex", "purpose.long_hours",
-        "purpose.no_school", "purpose.begging", "purpose.poor_food", "means.deceived_job",
-        "means.deceived_pay", "means.documents_taken", "means.threats",
-        "vulnerability.unaccompanied", "vulnerability.separated",
-        "vulnerability.debt_to_smuggler", "smuggling.no_papers_crossing",
-    ]),
+    st.sampled_from(
+        [
+            "act.transported",
+            "purpose.unpaid_work",
+            "purpose.sold_sex",
+            "purpose.long_hours",
+            "purpose.no_school",
+            "purpose.begging",
+            "purpose.poor_food",
+            "means.deceived_job",
+            "means.deceived_pay",
+            "means.documents_taken",
+            "means.threats",
+            "vulnerability.unaccompanied",
+            "vulnerability.separated",
+            "vulnerability.debt_to_smuggler",
+            "smuggling.no_papers_crossing",
+        ]
+    ),
     st.booleans(),
 )
 ages = st.one_of(st.none(), st.integers(0, 40))
@@ -156,8 +197,10 @@ def test_means_never_change_a_childs_outcome(
     engine: Engine, answers: dict[str, bool], age: int
 ) -> None:
     without_means = {k: v for k, v in answers.items() if not k.startswith("means.")}
-    assert engine.score(answers, age, AgeBasis.DOCUMENTED).outcome == engine.score(
-        without_means, age, AgeBasis.DOCUMENTED).outcome
+    assert (
+        engine.score(answers, age, AgeBasis.DOCUMENTED).outcome
+        == engine.score(without_means, age, AgeBasis.DOCUMENTED).outcome
+    )
 
 
 @settings(max_examples=300, deadline=None)

@@ -46,7 +46,7 @@ def test_the_xlsform_converts_with_pyxform(tmp_path: Path) -> None:
     xform = convert(str(output), warnings=warnings).xform
     for indicator in CATALOGUE.indicators:
         assert f"/{indicator.id}" in xform
-    assert 'itext' in xform and 'lang="Arabic (ar)"' in xform and 'lang="French (fr)"' in xform
+    assert "itext" in xform and 'lang="Arabic (ar)"' in xform and 'lang="French (fr)"' in xform
     assert "${is_child} = 0" not in xform  # expressions are compiled
     assert "relevant=" in xform
 
@@ -59,9 +59,16 @@ def test_a_kobo_export_scores_exactly_as_the_api(world: World, tmp_path: Path) -
     rows = random_rows(60)
     export = kobo_csv(tmp_path / "kobo.csv", CATALOGUE, rows)
     results = tmp_path / "results.csv"
-    outcome = run_cli(world.deployment, "screening", "import", str(export),
-                      "--organisation", str(world.organisation_ids["home"]),
-                      "--results", str(results))
+    outcome = run_cli(
+        world.deployment,
+        "screening",
+        "import",
+        str(export),
+        "--organisation",
+        str(world.organisation_ids["home"]),
+        "--results",
+        str(results),
+    )
     assert outcome.exit_code == 0, outcome.output
     assert "60 imported" in outcome.output
     api = world.api("screener")
@@ -74,16 +81,29 @@ def test_a_kobo_export_scores_exactly_as_the_api(world: World, tmp_path: Path) -
         assert (line["outcome"], line["rule"]) == (expected["outcome"], expected["rule"])
         outcomes.add(line["outcome"])
     assert len(outcomes) >= 3  # the sample really exercises the decision table
-    again = run_cli(world.deployment, "screening", "import", str(export),
-                    "--organisation", str(world.organisation_ids["home"]))
+    again = run_cli(
+        world.deployment,
+        "screening",
+        "import",
+        str(export),
+        "--organisation",
+        str(world.organisation_ids["home"]),
+    )
     assert "0 imported, 60 already imported" in again.output
     assert _count(world) == 60
 
 
 def test_an_odk_central_json_export_imports(world: World, tmp_path: Path) -> None:
     export = odk_central_json(tmp_path / "central.json", CATALOGUE, random_rows(5, seed=3))
-    result = run_cli(world.deployment, "screening", "import", str(export), "--json",
-                     "--organisation", str(world.organisation_ids["home"]))
+    result = run_cli(
+        world.deployment,
+        "screening",
+        "import",
+        str(export),
+        "--json",
+        "--organisation",
+        str(world.organisation_ids["home"]),
+    )
     assert result.exit_code == 0, result.output
     assert '"imported": 5' in result.output
 
@@ -94,7 +114,7 @@ def test_a_missing_column_imports_nothing(world: World, tmp_path: Path) -> None:
         table = list(csv.reader(handle, delimiter=";"))
     dropped = table[0].index(f"g_act/{next(iter(CATALOGUE.by_id))}")
     with export.open("w", newline="", encoding="utf-8") as handle:
-        csv.writer(handle, delimiter=";").writerows([r[:dropped] + r[dropped + 1:] for r in table])
+        csv.writer(handle, delimiter=";").writerows([r[:dropped] + r[dropped + 1 :] for r in table])
     result = run_cli(world.deployment, "screening", "import", str(export))
     assert result.exit_code == 1
     assert "missing columns" in result.output and "nothing imported" in result.output

@@ -13,8 +13,11 @@ from routecare.screening.catalogue import CatalogueRegistry
 
 def strong_child_purpose(count: int = 2) -> dict[str, bool]:
     catalogue = CatalogueRegistry().get()
-    ids = [i.id for i in catalogue.indicators
-           if i.element.value == "purpose" and i.strength.child.value == "strong"]
+    ids = [
+        i.id
+        for i in catalogue.indicators
+        if i.element.value == "purpose" and i.strength.child.value == "strong"
+    ]
     return dict.fromkeys(ids[:count], True)
 
 
@@ -26,8 +29,9 @@ def _score(tmp_path: Path, body: object) -> tuple[int, str]:
 
 
 def test_score_prints_the_contract(tmp_path: Path) -> None:
-    code, output = _score(tmp_path, {"age": 15, "age_basis": "claimed",
-                                     "answers": strong_child_purpose()})
+    code, output = _score(
+        tmp_path, {"age": 15, "age_basis": "claimed", "answers": strong_child_purpose()}
+    )
     assert code == 0, output
     result = json.loads(output)
     assert result["outcome"] == "presumed_trafficking"
@@ -47,8 +51,9 @@ def test_unknown_age_is_a_child_with_an_age_assessment(tmp_path: Path) -> None:
 
 
 def test_an_unknown_indicator_is_named(tmp_path: Path) -> None:
-    code, output = _score(tmp_path, {"age": 15, "age_basis": "claimed",
-                                     "answers": {"purpose.made_up": True}})
+    code, output = _score(
+        tmp_path, {"age": 15, "age_basis": "claimed", "answers": {"purpose.made_up": True}}
+    )
     assert code == 1 and "purpose.made_up" in output
 
 

@@ -49,22 +49,25 @@ def score(deployment: DeploymentDep, principal: CurrentPrincipal, body: ScoreIn)
 
 
 @router.post("/screenings", status_code=201, responses=PROTECTED)
-def record(deployment: DeploymentDep, principal: CurrentPrincipal,
-           body: ScreeningIn) -> ScreeningOut:
+def record(
+    deployment: DeploymentDep, principal: CurrentPrincipal, body: ScreeningIn
+) -> ScreeningOut:
     """Score and store a screening for the caller's organisation."""
     _checked(deployment, body)
     return actions.record_screening(deployment, principal, body, source="api")
 
 
 @router.get("/screenings/{reference}", responses=RECORD)
-def read(deployment: DeploymentDep, principal: CurrentPrincipal,
-         reference: Reference) -> ScreeningOut:
+def read(
+    deployment: DeploymentDep, principal: CurrentPrincipal, reference: Reference
+) -> ScreeningOut:
     """A stored screening, explained with the catalogue version it was scored against."""
     return queries.read_screening(deployment, principal, reference)
 
 
 @router.post("/screenings/{reference}/no-case", status_code=204, responses=RECORD)
-def no_case(deployment: DeploymentDep, principal: CurrentPrincipal, reference: Reference,
-            body: NoCaseIn) -> None:
+def no_case(
+    deployment: DeploymentDep, principal: CurrentPrincipal, reference: Reference, body: NoCaseIn
+) -> None:
     """Record why no case is opened after this screening."""
     actions.record_no_case(deployment, principal, reference, body.reason)

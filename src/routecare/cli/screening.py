@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from pydantic import ValidationError
@@ -16,9 +16,10 @@ from sqlalchemy import select
 
 from routecare.auth.models import Organisation
 from routecare.cli.options import DataDir, describe, open_deployment, settings_for
+from routecare.deployment import Deployment
 from routecare.screening.actions import import_submissions
 from routecare.screening.catalogue import DEFAULT_CATALOGUE, CatalogueError
-from routecare.screening.engine import UnknownIndicators
+from routecare.screening.engine import Engine, UnknownIndicators
 from routecare.screening.engines import engine_for
 from routecare.screening.listing import catalogue_listing
 from routecare.screening.schemas import ScoreIn
@@ -29,9 +30,7 @@ app = typer.Typer(
     help="Indicator-based screening: catalogue, scoring, XLSForm and ODK/Kobo import.",
     no_args_is_help=True,
 )
-CatalogueOption = Annotated[
-    str, typer.Option("--catalogue", help="Catalogue key (name-version).")
-]
+CatalogueOption = Annotated[str, typer.Option("--catalogue", help="Catalogue key (name-version).")]
 
 
 def fail(message: str) -> typer.Exit:
@@ -39,7 +38,7 @@ def fail(message: str) -> typer.Exit:
     return typer.Exit(1)
 
 
-def _engine(data_dir: Path | None, key: str):  # type: ignore[no-untyped-def]
+def _engine(data_dir: Path | None, key: str) -> Engine:
     try:
         return engine_for(settings_for(data_dir).data_dir, key)
     except CatalogueError as error:
@@ -64,8 +63,9 @@ def indicators(
 
 @app.command()
 def score(
-    input_file: Annotated[Path, typer.Argument(help="JSON: {age, age_basis, answers}.",
-                                               metavar="INPUT.json")],
+    input_file: Annotated[
+        Path, typer.Argument(help="JSON: {age, age_basis, answers}.", metavar="INPUT.json")
+    ],
     data_dir: DataDir = None,
 ) -> None:
     """Score one screening from a JSON file and print the result as JSON."""
@@ -87,19 +87,20 @@ def score(
 
 @app.command()
 def xlsform(
-    output: Annotated[Path, typer.Argument(help="Where to write the form.",
-                                           metavar="OUTPUT.xlsx")],
+    output: Annotated[Path, typer.Argument(help="Where to write the form.", metavar="OUTPUT.xlsx")],
     catalogue: CatalogueOption = DEFAULT_CATALOGUE,
     data_dir: DataDir = None,
 ) -> None:
     """Write the catalogue as an XLSForm for ODK Collect / KoboToolbox."""
     engine = _engine(data_dir, catalogue)
     write_xlsform(engine.catalogue, output)
-    typer.echo(f"wrote {output} ({len(engine.catalogue.indicators)} questions, "
-               f"form version {engine.catalogue.key})")
+    typer.echo(
+        f"wrote {output} ({len(engine.catalogue.indicators)} questions, "
+        f"form version {engine.catalogue.key})"
+    )
 
 
-def _organisation_id(deployment: Any, wanted: str | None) -> int | None:
+def _organisation_id(deployment: Deployment, wanted: str | None) -> int | None:
     with deployment.database.transaction() as session:
         organisations = session.execute(select(Organisation).order_by(Organisation.id)).scalars()
         rows = list(organisations)
@@ -107,18 +108,30 @@ def _organisation_id(deployment: Any, wanted: str | None) -> int | None:
         return rows[0].id if len(rows) == 1 else None
     for organisation in rows:
         if wanted in (str(organisation.id), organisation.name):
-            return organisation.id
+            organisation_id: int = organisation.id
+            return organisation_id
     raise fail(f"no organisation {wanted!r}")
 
 
 @app.command("import")
 def import_(
-    submissions: Annotated[Path, typer.Argument(help="ODK Central or KoboToolbox export "
-                                                     "(.csv or .json).", metavar="SUBMISSIONS")],
-    organisation: Annotated[str | None, typer.Option(
-        help="Owning organisation (id or name); default: the only one, if there is one.")] = None,
-    results: Annotated[Path | None, typer.Option(
-        help="Also write instance_id,outcome,rule,treated_as_child per submission to this CSV.")
+    submissions: Annotated[
+        Path,
+        typer.Argument(
+            help="ODK Central or KoboToolbox export (.csv or .json).", metavar="SUBMISSIONS"
+        ),
+    ],
+    organisation: Annotated[
+        str | None,
+        typer.Option(
+            help="Owning organisation (id or name); default: the only one, if there is one."
+        ),
+    ] = None,
+    results: Annotated[
+        Path | None,
+        typer.Option(
+            help="Also write instance_id,outcome,rule,treated_as_child per submission to this CSV."
+        ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
     catalogue: CatalogueOption = DEFAULT_CATALOGUE,
@@ -129,13 +142,17 @@ def import_(
     with open_deployment(data_dir) as deployment:
         owner = _organisation_id(deployment, organisation)
         with typer.progressbar(length=1, label="importing", file=None) as bar:
+
             def progress(done: int, total: int) -> None:
                 bar.length = max(total, 1)
                 bar.update(done - bar.pos)
 
             try:
                 report, scored = import_submissions(
-                    deployment, submissions, organisation_id=owner, catalogue=catalogue,
+                    deployment,
+                    submissions,
+                    organisation_id=owner,
+                    catalogue=catalogue,
                     progress=progress,
                 )
             except (SubmissionFileError, CatalogueError) as error:
@@ -144,14 +161,17 @@ def import_(
         with results.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
             writer.writerow(["instance_id", "outcome", "rule", "treated_as_child"])
-            writer.writerows((s.instance_id, r.outcome, r.rule, r.treated_as_child)
-                             for s, r in scored)
+            writer.writerows(
+                (s.instance_id, r.outcome, r.rule, r.treated_as_child) for s, r in scored
+            )
     if as_json:
         typer.echo(report.model_dump_json(indent=2))
     else:
-        typer.echo(f"{report.file}: {report.rows} rows, {report.imported} imported, "
-                   f"{report.already_imported} already imported, "
-                   f"{len(report.rejected_rows)} rejected; outcomes {report.outcomes}")
+        typer.echo(
+            f"{report.file}: {report.rows} rows, {report.imported} imported, "
+            f"{report.already_imported} already imported, "
+            f"{len(report.rejected_rows)} rejected; outcomes {report.outcomes}"
+        )
     for problem in report.rejected_rows:
         typer.secho(problem, err=True, fg=typer.colors.YELLOW)
     if report.rejected_rows:

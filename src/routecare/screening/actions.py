@@ -35,53 +35,94 @@ def _new_reference() -> str:
     return "SCR-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
 
 
-def _build(deployment: Deployment, engine: Engine, result: Result, *, answers: dict[str, bool],
-           age: int | None, age_basis: str, location: str | None, language: str | None,
-           organisation_id: int | None, user_id: int | None, source: str,
-           instance_id: str | None = None) -> Screening:
+def _build(
+    deployment: Deployment,
+    engine: Engine,
+    result: Result,
+    *,
+    answers: dict[str, bool],
+    age: int | None,
+    age_basis: str,
+    location: str | None,
+    language: str | None,
+    organisation_id: int | None,
+    user_id: int | None,
+    source: str,
+    instance_id: str | None = None,
+) -> Screening:
     uid = uuid.uuid4().hex
     key_id, wrapped = new_wrapped_data_key(deployment.keyring, uid)
     cipher = ChildCipher(deployment.keyring, uid, key_id, wrapped)
     encrypted_answers = cipher.encrypt("answers", json.dumps(answers, sort_keys=True))
     assert encrypted_answers is not None
     return Screening(
-        reference=_new_reference(), uid=uid, key_id=key_id, wrapped_key=wrapped,
-        organisation_id=organisation_id, screener_user_id=user_id, screened_at=utcnow(),
-        source=source, instance_id=instance_id, catalogue_version=engine.catalogue.key,
+        reference=_new_reference(),
+        uid=uid,
+        key_id=key_id,
+        wrapped_key=wrapped,
+        organisation_id=organisation_id,
+        screener_user_id=user_id,
+        screened_at=utcnow(),
+        source=source,
+        instance_id=instance_id,
+        catalogue_version=engine.catalogue.key,
         catalogue_sha256=engine.catalogue.sha256,
-        decision_table_version=engine.table.version, age=age, age_basis=age_basis,
-        treated_as_child=result.treated_as_child, outcome=result.outcome, rule=result.rule,
-        forms=" ".join(result.forms), smuggling=result.smuggling,
-        interpreter_language=language, answers=encrypted_answers,
+        decision_table_version=engine.table.version,
+        age=age,
+        age_basis=age_basis,
+        treated_as_child=result.treated_as_child,
+        outcome=result.outcome,
+        rule=result.rule,
+        forms=" ".join(result.forms),
+        smuggling=result.smuggling,
+        interpreter_language=language,
+        answers=encrypted_answers,
         location=cipher.encrypt("location", location),
     )
 
 
-def record_screening(deployment: Deployment, principal: Principal, data: ScreeningIn,
-                     source: str = "api") -> ScreeningOut:
+def record_screening(
+    deployment: Deployment, principal: Principal, data: ScreeningIn, source: str = "api"
+) -> ScreeningOut:
     """Score and store one screening, owned by the screener's organisation."""
     require(principal, Permission.SCREENING_RECORD)
     engine = engine_for(deployment.settings.data_dir, data.catalogue)
     result = engine.score(data.answers, data.age, data.age_basis, data.language)
     with deployment.database.transaction() as session:
         screening = _build(
-            deployment, engine, result, answers=data.answers, age=data.age,
-            age_basis=data.age_basis.value, location=data.location,
-            language=data.interpreter_language, organisation_id=principal.organisation_id,
-            user_id=principal.user_id, source=source,
+            deployment,
+            engine,
+            result,
+            answers=data.answers,
+            age=data.age,
+            age_basis=data.age_basis.value,
+            location=data.location,
+            language=data.interpreter_language,
+            organisation_id=principal.organisation_id,
+            user_id=principal.user_id,
+            source=source,
         )
         session.add(screening)
         session.flush()
         audit.record(
-            session, deployment.keyring.audit_key, action="screening.record",
-            actor_user_id=principal.user_id, actor_organisation_id=principal.organisation_id,
-            subject_type="screening", subject_id=screening.id, detail={"outcome": result.outcome},
+            session,
+            deployment.keyring.audit_key,
+            action="screening.record",
+            actor_user_id=principal.user_id,
+            actor_organisation_id=principal.organisation_id,
+            subject_type="screening",
+            subject_id=screening.id,
+            detail={"outcome": result.outcome},
         )
         return present(deployment, screening, data.language)
 
 
 def import_submissions(
-    deployment: Deployment, path: Path, *, organisation_id: int | None, catalogue: str,
+    deployment: Deployment,
+    path: Path,
+    *,
+    organisation_id: int | None,
+    catalogue: str,
     progress: Callable[[int, int], None] = lambda done, total: None,
 ) -> tuple[ImportReport, list[tuple[Submission, Result]]]:
     """Import an ODK/Kobo export idempotently: the instance id is the key, so importing the
@@ -91,22 +132,38 @@ def import_submissions(
     scored = [(s, engine.score(s.answers, s.age, s.age_basis)) for s in parsed.submissions]
     imported = already = 0
     for start in range(0, len(scored), IMPORT_BATCH):
-        batch = scored[start:start + IMPORT_BATCH]
+        batch = scored[start : start + IMPORT_BATCH]
         with deployment.database.transaction() as session:
-            existing = _existing_instances(session, organisation_id,
-                                           [s.instance_id for s, _ in batch])
+            existing = _existing_instances(
+                session, organisation_id, [s.instance_id for s, _ in batch]
+            )
             new = [(s, r) for s, r in batch if s.instance_id not in existing]
-            rows = [_build(deployment, engine, r, answers=s.answers, age=s.age,
-                           age_basis=s.age_basis.value, location=s.location,
-                           language=s.interpreter_language, organisation_id=organisation_id,
-                           user_id=None, source="odk", instance_id=s.instance_id)
-                    for s, r in new]
+            rows = [
+                _build(
+                    deployment,
+                    engine,
+                    r,
+                    answers=s.answers,
+                    age=s.age,
+                    age_basis=s.age_basis.value,
+                    location=s.location,
+                    language=s.interpreter_language,
+                    organisation_id=organisation_id,
+                    user_id=None,
+                    source="odk",
+                    instance_id=s.instance_id,
+                )
+                for s, r in new
+            ]
             session.add_all(rows)
             session.flush()
             if rows:
                 audit.record(
-                    session, deployment.keyring.audit_key, action="screening.import",
-                    actor_organisation_id=organisation_id, subject_type="screening",
+                    session,
+                    deployment.keyring.audit_key,
+                    action="screening.import",
+                    actor_organisation_id=organisation_id,
+                    subject_type="screening",
                     detail={"ids": [row.id for row in rows]},
                 )
             imported += len(rows)
@@ -116,32 +173,39 @@ def import_submissions(
     for _, result in scored:
         outcomes[result.outcome] = outcomes.get(result.outcome, 0) + 1
     report = ImportReport(
-        file=path.name, catalogue_version=engine.catalogue.key,
-        rows=len(parsed.submissions) + len(parsed.row_errors), imported=imported,
-        already_imported=already, rejected_rows=parsed.row_errors, outcomes=outcomes,
+        file=path.name,
+        catalogue_version=engine.catalogue.key,
+        rows=len(parsed.submissions) + len(parsed.row_errors),
+        imported=imported,
+        already_imported=already,
+        rejected_rows=parsed.row_errors,
+        outcomes=outcomes,
     )
     return report, scored
 
 
-def _existing_instances(session: Session, organisation_id: int | None,
-                        instance_ids: list[str]) -> set[str]:
+def _existing_instances(
+    session: Session, organisation_id: int | None, instance_ids: list[str]
+) -> set[str]:
     query = select(Screening.instance_id).where(Screening.instance_id.in_(instance_ids))
-    query = query.where(Screening.organisation_id.is_(None) if organisation_id is None
-                        else Screening.organisation_id == organisation_id)
+    query = query.where(
+        Screening.organisation_id.is_(None)
+        if organisation_id is None
+        else Screening.organisation_id == organisation_id
+    )
     return {row for row in session.execute(query).scalars() if row is not None}
 
 
 def _owned_screening(session: Session, principal: Principal, reference: str) -> Screening:
-    screening = session.execute(
-        select(Screening).where(Screening.reference == reference)
-    ).scalar()
+    screening = session.execute(select(Screening).where(Screening.reference == reference)).scalar()
     if screening is None or not may_see_screening(principal, screening.organisation_id):
         raise NotFound("no screening with that reference")
     return screening
 
 
-def link_case(deployment: Deployment, principal: Principal, reference: str,
-              child_reference: str) -> None:
+def link_case(
+    deployment: Deployment, principal: Principal, reference: str, child_reference: str
+) -> None:
     """Record that the screened child now has a case (the child's record id, never a name)."""
     require(principal, Permission.SCREENING_RECORD)
     with deployment.database.transaction() as session:
@@ -154,14 +218,20 @@ def link_case(deployment: Deployment, principal: Principal, reference: str,
         screening.child_id = child.id
         screening.decided_at = utcnow()
         audit.record(
-            session, deployment.keyring.audit_key, action="screening.case_opened",
-            actor_user_id=principal.user_id, actor_organisation_id=principal.organisation_id,
-            subject_type="screening", subject_id=screening.id, detail={"child_id": child.id},
+            session,
+            deployment.keyring.audit_key,
+            action="screening.case_opened",
+            actor_user_id=principal.user_id,
+            actor_organisation_id=principal.organisation_id,
+            subject_type="screening",
+            subject_id=screening.id,
+            detail={"child_id": child.id},
         )
 
 
-def record_no_case(deployment: Deployment, principal: Principal, reference: str,
-                   reason: str) -> None:
+def record_no_case(
+    deployment: Deployment, principal: Principal, reference: str, reason: str
+) -> None:
     """Record why no case is opened after this screening (kept encrypted)."""
     require(principal, Permission.SCREENING_RECORD)
     with deployment.database.transaction() as session:
@@ -169,12 +239,17 @@ def record_no_case(deployment: Deployment, principal: Principal, reference: str,
         if screening.child_id is not None:
             raise Conflict("a case was already opened after this screening")
         assert screening.wrapped_key is not None
-        cipher = ChildCipher(deployment.keyring, screening.uid, screening.key_id,
-                             screening.wrapped_key)
+        cipher = ChildCipher(
+            deployment.keyring, screening.uid, screening.key_id, screening.wrapped_key
+        )
         screening.no_case_reason = cipher.encrypt("no_case_reason", reason)
         screening.decided_at = utcnow()
         audit.record(
-            session, deployment.keyring.audit_key, action="screening.no_case",
-            actor_user_id=principal.user_id, actor_organisation_id=principal.organisation_id,
-            subject_type="screening", subject_id=screening.id,
+            session,
+            deployment.keyring.audit_key,
+            action="screening.no_case",
+            actor_user_id=principal.user_id,
+            actor_organisation_id=principal.organisation_id,
+            subject_type="screening",
+            subject_id=screening.id,
         )

@@ -14,7 +14,14 @@ from pathlib import Path
 from typing import Annotated
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
 
 BUILT_IN_DIR = Path(__file__).parent / "catalogues"
 DEFAULT_CATALOGUE = "routecare-core-1.0"
@@ -55,10 +62,15 @@ class Form(StrEnum):
     OTHER = "Other"
 
 
-MEANS_DIMENSIONS = frozenset({
-    "deceptive_recruitment", "coercive_recruitment", "recruitment_abuse_of_vulnerability",
-    "coercion_at_destination", "abuse_of_vulnerability_at_destination",
-})
+MEANS_DIMENSIONS = frozenset(
+    {
+        "deceptive_recruitment",
+        "coercive_recruitment",
+        "recruitment_abuse_of_vulnerability",
+        "coercion_at_destination",
+        "abuse_of_vulnerability_at_destination",
+    }
+)
 RECRUITMENT_DIMENSIONS = frozenset(
     {"deceptive_recruitment", "coercive_recruitment", "recruitment_abuse_of_vulnerability"}
 )
@@ -159,7 +171,8 @@ def load_catalogue(path: Path) -> Catalogue:
         catalogue = Catalogue.model_validate({**data, "sha256": hashlib.sha256(raw).hexdigest()})
     except ValidationError as error:
         problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or 'catalogue'}: {e['msg']}" for e in error.errors()
+            f"{'.'.join(str(p) for p in e['loc']) or 'catalogue'}: {e['msg']}"
+            for e in error.errors()
         )
         raise CatalogueError(f"{path.name}: {problems}") from error
     if path.stem != catalogue.key:

@@ -73,8 +73,9 @@ def decide_age(age: int | None, basis: AgeBasis) -> AgeDecision:
         # A claimed minority is believed; it is doubted only by an assessment, never by default.
         return AgeDecision(treated_as_child=age < ADULTHOOD, doubt_remains=age < ADULTHOOD)
     lowest, highest = age - ESTIMATE_MARGIN_YEARS, age + ESTIMATE_MARGIN_YEARS
-    return AgeDecision(treated_as_child=lowest < ADULTHOOD,
-                       doubt_remains=lowest < ADULTHOOD <= highest)
+    return AgeDecision(
+        treated_as_child=lowest < ADULTHOOD, doubt_remains=lowest < ADULTHOOD <= highest
+    )
 
 
 def dimension_is_positive(strong: int, medium: int, weak: int) -> bool:
@@ -111,8 +112,17 @@ class DecisionTable:
     def __init__(self, path: Path = DECISION_TABLE) -> None:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         self.version: str = data["version"]
-        self.rules = [Rule(r["id"], r["outcome"], r["when"], r["citation"], r["reason"],
-                           tuple(Element(e) for e in r["cites"])) for r in data["rules"]]
+        self.rules = [
+            Rule(
+                r["id"],
+                r["outcome"],
+                r["when"],
+                r["citation"],
+                r["reason"],
+                tuple(Element(e) for e in r["cites"]),
+            )
+            for r in data["rules"]
+        ]
         self.next_steps: dict[str, dict[str, str]] = data["next_steps"]
         self.supporting: dict[str, dict[str, str]] = data["supporting_reasons"]
 
@@ -147,9 +157,12 @@ class Engine:
         self.catalogue = catalogue
         self.table = table or DecisionTable()
         self._entries = {
-            i.id: _Entry(i.element, i.dimension,
-                         {True: i.strength.child.value, False: i.strength.adult.value},
-                         tuple(f.value for f in i.forms))
+            i.id: _Entry(
+                i.element,
+                i.dimension,
+                {True: i.strength.child.value, False: i.strength.adult.value},
+                tuple(f.value for f in i.forms),
+            )
             for i in catalogue.indicators
         }
 
@@ -158,8 +171,13 @@ class Engine:
         if unknown:
             raise UnknownIndicators(unknown, self.catalogue.key)
 
-    def score(self, answers: Mapping[str, bool], age: int | None, age_basis: AgeBasis,
-              language: str = "en") -> Result:
+    def score(
+        self,
+        answers: Mapping[str, bool],
+        age: int | None,
+        age_basis: AgeBasis,
+        language: str = "en",
+    ) -> Result:
         self.check(answers)
         age_decision = decide_age(age, age_basis)
         child = age_decision.treated_as_child
@@ -174,28 +192,39 @@ class Engine:
             tally[("strong", "medium", "weak").index(entry.strength[child])] += 1
             if entry.element is Element.PURPOSE:
                 forms.update(entry.forms)
-        positive = sorted(d for d, (s, m, w) in counts.items()
-                          if d in MEANS_DIMENSIONS | {"exploitative_conditions"}
-                          and dimension_is_positive(s, m, w))
+        positive = sorted(
+            d
+            for d, (s, m, w) in counts.items()
+            if d in MEANS_DIMENSIONS | {"exploitative_conditions"}
+            and dimension_is_positive(s, m, w)
+        )
         act = bool(by_element[Element.ACT])
         means = any(d in MEANS_DIMENSIONS for d in positive)
         purpose_present = "exploitative_conditions" in positive
         purpose_indicated = bool(by_element[Element.PURPOSE])
-        risk = bool(by_element[Element.ACT] or purpose_indicated or by_element[Element.VULNERABILITY])
+        risk = bool(
+            by_element[Element.ACT] or purpose_indicated or by_element[Element.VULNERABILITY]
+        )
         smuggling = bool(by_element[Element.SMUGGLING])
         facts: dict[str, str | bool] = {
             "child": child,
-            "purpose": "present" if purpose_present else (
-                "indicated_or_risk" if risk else "none"),
+            "purpose": "present" if purpose_present else ("indicated_or_risk" if risk else "none"),
             "all_elements": act and means and purpose_present,
             "smuggling": smuggling,
         }
         matched = [rule for rule in self.table.rules if self._matches(rule, facts)]
         decisive = matched[0]
-        elements = [e.value for e, found in (
-            (Element.ACT, act), (Element.MEANS, means and not child),
-            (Element.PURPOSE, purpose_present), (Element.SMUGGLING, smuggling),
-            (Element.VULNERABILITY, bool(by_element[Element.VULNERABILITY]))) if found]
+        elements = [
+            e.value
+            for e, found in (
+                (Element.ACT, act),
+                (Element.MEANS, means and not child),
+                (Element.PURPOSE, purpose_present),
+                (Element.SMUGGLING, smuggling),
+                (Element.VULNERABILITY, bool(by_element[Element.VULNERABILITY])),
+            )
+            if found
+        ]
         notes = []
         if child and decisive.id == "R1" and not act:
             notes.append("act_to_confirm")  # whoever keeps or receives the child harbours them
@@ -203,21 +232,34 @@ class Engine:
             notes.append("means_irrelevant_for_a_child")
         if smuggling and decisive.outcome != "smuggling":
             notes.append("smuggling_also_present")
-        age_reason = ("adult" if not child else "child_benefit_of_doubt"
-                      if age_decision.doubt_remains or age_basis in (AgeBasis.CLAIMED,
-                                                                     AgeBasis.ESTIMATED)
-                      else "child_established")
-        reasons = [self._reason(decisive, by_element, language),
-                   self._supporting(age_reason, [], language)]
+        age_reason = (
+            "adult"
+            if not child
+            else "child_benefit_of_doubt"
+            if age_decision.doubt_remains or age_basis in (AgeBasis.CLAIMED, AgeBasis.ESTIMATED)
+            else "child_established"
+        )
+        reasons = [
+            self._reason(decisive, by_element, language),
+            self._supporting(age_reason, [], language),
+        ]
         for dimension in positive:
             if child and dimension in MEANS_DIMENSIONS:
                 continue
             cited = [i for i in present if self._entries[i].dimension == dimension]
             reasons.append(self._supporting("dimension_positive", cited, language, dimension))
-        reasons += [self._supporting(note, by_element[Element.MEANS] if note.startswith("means")
-                                     else by_element[Element.SMUGGLING]
-                                     if note.startswith("smuggling") else [], language)
-                    for note in notes]
+        reasons += [
+            self._supporting(
+                note,
+                by_element[Element.MEANS]
+                if note.startswith("means")
+                else by_element[Element.SMUGGLING]
+                if note.startswith("smuggling")
+                else [],
+                language,
+            )
+            for note in notes
+        ]
         return Result(
             outcome=decisive.outcome,
             rule=decisive.id,
@@ -227,8 +269,10 @@ class Engine:
             elements=elements,
             positive_dimensions=positive,
             ilo_ec_adult_combination=bool(
-                RECRUITMENT_DIMENSIONS & set(positive) and purpose_present
-                and DESTINATION_DIMENSIONS & set(positive)),
+                RECRUITMENT_DIMENSIONS & set(positive)
+                and purpose_present
+                and DESTINATION_DIMENSIONS & set(positive)
+            ),
             smuggling=smuggling,
             forms=sorted(forms),
             indicators_present=present,
@@ -250,20 +294,32 @@ class Engine:
                 return False
         return True
 
-    def _reason(self, rule: Rule, by_element: dict[Element, list[str]],
-                language: str) -> dict[str, Any]:
+    def _reason(
+        self, rule: Rule, by_element: dict[Element, list[str]], language: str
+    ) -> dict[str, Any]:
         cited = [i for element in rule.cites for i in by_element[element]]
-        return {"rule": rule.id, "citation": rule.citation,
-                "text": rule.reason.get(language, rule.reason["en"]), "indicators": cited}
+        return {
+            "rule": rule.id,
+            "citation": rule.citation,
+            "text": rule.reason.get(language, rule.reason["en"]),
+            "indicators": cited,
+        }
 
-    def _supporting(self, code: str, cited: list[str], language: str,
-                    dimension: str = "") -> dict[str, Any]:
+    def _supporting(
+        self, code: str, cited: list[str], language: str, dimension: str = ""
+    ) -> dict[str, Any]:
         entry = self.table.supporting[code]
         text = entry.get(language, entry["en"]).replace("{dimension}", dimension)
         return {"rule": code, "citation": entry["citation"], "text": text, "indicators": cited}
 
-    def _next_steps(self, outcome: str, age: AgeDecision, answers: Mapping[str, bool],
-                    forms: set[str], language: str) -> list[dict[str, str]]:
+    def _next_steps(
+        self,
+        outcome: str,
+        age: AgeDecision,
+        answers: Mapping[str, bool],
+        forms: set[str],
+        language: str,
+    ) -> list[dict[str, str]]:
         child = age.treated_as_child
         alone = answers.get(UNACCOMPANIED, False) or answers.get(SEPARATED, False)
         codes: list[str] = []
@@ -273,7 +329,9 @@ class Engine:
                 codes.append("notify_guardianship")
             codes.append("medical_care")
         elif outcome == "at_risk":
-            codes += ["refer_child_protection", "separate_interview"] if child else ["assess_further"]
+            codes += (
+                ["refer_child_protection", "separate_interview"] if child else ["assess_further"]
+            )
             if child and alone:
                 codes.append("notify_guardianship")
         elif outcome == "smuggling":
@@ -289,8 +347,9 @@ class Engine:
         steps = self.table.next_steps
         return [{"code": c, "text": steps[c].get(language, steps[c]["en"])} for c in codes]
 
-    def questions_that_matter(self, answers: Mapping[str, bool], age: int | None,
-                              age_basis: AgeBasis) -> list[str]:
+    def questions_that_matter(
+        self, answers: Mapping[str, bool], age: int | None, age_basis: AgeBasis
+    ) -> list[str]:
         """Unanswered indicators whose answer could still change the outcome, in asking order.
 
         Nothing once trafficking is presumed. For a child at risk only purpose questions can
@@ -303,11 +362,14 @@ class Engine:
             return []
         child = decide_age(age, age_basis).treated_as_child
         if current == "at_risk":
-            elements = [Element.PURPOSE] if child else [Element.ACT, Element.PURPOSE,
-                                                         Element.MEANS]
+            elements = [Element.PURPOSE] if child else [Element.ACT, Element.PURPOSE, Element.MEANS]
         else:
             elements = [Element.ACT, Element.PURPOSE, Element.VULNERABILITY]
             elements += [] if child else [Element.MEANS]
             elements += [Element.SMUGGLING] if current == "no_indicators" else []
-        return [i.id for element in elements for i in self.catalogue.indicators
-                if i.element is element and i.id not in answers]
+        return [
+            i.id
+            for element in elements
+            for i in self.catalogue.indicators
+            if i.element is element and i.id not in answers
+        ]

@@ -24,8 +24,7 @@ from routecare.screening.schemas import ScreeningOut
 def present(deployment: Deployment, screening: Screening, language: str = "en") -> ScreeningOut:
     """Decrypt and re-explain a stored screening (called inside the caller's transaction)."""
     assert screening.wrapped_key is not None
-    cipher = ChildCipher(deployment.keyring, screening.uid, screening.key_id,
-                         screening.wrapped_key)
+    cipher = ChildCipher(deployment.keyring, screening.uid, screening.key_id, screening.wrapped_key)
     answers: dict[str, bool] = json.loads(cipher.decrypt("answers", screening.answers) or "{}")
     basis = AgeBasis(screening.age_basis)
     engine = engine_for(deployment.settings.data_dir, screening.catalogue_version)
@@ -36,17 +35,24 @@ def present(deployment: Deployment, screening: Screening, language: str = "en") 
         child = session.get(Child, screening.child_id) if session else None
         child_reference = child.reference if child else None
     return ScreeningOut(
-        reference=screening.reference, screened_at=screening.screened_at,
-        organisation_id=screening.organisation_id, source=screening.source,
+        reference=screening.reference,
+        screened_at=screening.screened_at,
+        organisation_id=screening.organisation_id,
+        source=screening.source,
         location=cipher.decrypt("location", screening.location),
-        interpreter_language=screening.interpreter_language, age=screening.age, age_basis=basis,
-        answers=answers, result=result, child_reference=child_reference,
+        interpreter_language=screening.interpreter_language,
+        age=screening.age,
+        age_basis=basis,
+        answers=answers,
+        result=result,
+        child_reference=child_reference,
         no_case_reason=cipher.decrypt("no_case_reason", screening.no_case_reason),
     )
 
 
-def read_screening(deployment: Deployment, principal: Principal, reference: str,
-                   language: str = "en") -> ScreeningOut:
+def read_screening(
+    deployment: Deployment, principal: Principal, reference: str, language: str = "en"
+) -> ScreeningOut:
     require(principal, Permission.SCREENING_READ)
     with deployment.database.transaction() as session:
         screening = session.execute(
@@ -55,9 +61,13 @@ def read_screening(deployment: Deployment, principal: Principal, reference: str,
         if screening is None or not may_see_screening(principal, screening.organisation_id):
             raise NotFound("no screening with that reference")
         audit.record(
-            session, deployment.keyring.audit_key, action="screening.read",
-            actor_user_id=principal.user_id, actor_organisation_id=principal.organisation_id,
-            subject_type="screening", subject_id=screening.id,
+            session,
+            deployment.keyring.audit_key,
+            action="screening.read",
+            actor_user_id=principal.user_id,
+            actor_organisation_id=principal.organisation_id,
+            subject_type="screening",
+            subject_id=screening.id,
         )
         return present(deployment, screening, language)
 
@@ -68,8 +78,12 @@ def awaiting_decision(deployment: Deployment, principal: Principal, limit: int =
     with deployment.database.transaction() as session:
         rows = session.execute(
             select(Screening.reference)
-            .where(Screening.organisation_id == principal.organisation_id,
-                   Screening.decided_at.is_(None), Screening.outcome != "no_indicators")
-            .order_by(Screening.screened_at.desc()).limit(limit)
+            .where(
+                Screening.organisation_id == principal.organisation_id,
+                Screening.decided_at.is_(None),
+                Screening.outcome != "no_indicators",
+            )
+            .order_by(Screening.screened_at.desc())
+            .limit(limit)
         ).scalars()
         return list(rows)

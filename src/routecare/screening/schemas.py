@@ -29,9 +29,9 @@ class ScreeningIn(ScoreIn):
     """A screening to store: where it happened and in which language."""
 
     location: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = None
-    interpreter_language: Annotated[
-        str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
-    ] | None = None
+    interpreter_language: (
+        Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")] | None
+    ) = None
 
 
 class ScreeningOut(BaseModel):

@@ -53,7 +53,7 @@ def question_name(column: str) -> str:
     if name.startswith(GROUP_PREFIX) and "-" in name:
         name = name.split("-", 1)[1]
     if name.startswith("meta-"):
-        name = name[len("meta-"):]
+        name = name[len("meta-") :]
     return name
 
 
@@ -120,7 +120,9 @@ def parse_submissions(path: Path, catalogue: Catalogue) -> ParsedFile:
     columns = _columns(rows)
     missing = [n for n in (*REQUIRED, *catalogue.by_id) if n not in columns]
     if missing:
-        shown = ", ".join(missing[:8]) + (f" and {len(missing) - 8} more" if len(missing) > 8 else "")
+        shown = ", ".join(missing[:8]) + (
+            f" and {len(missing) - 8} more" if len(missing) > 8 else ""
+        )
         raise SubmissionFileError(
             f"{path.name}: missing columns {shown}; was it exported from the {catalogue.key} form?"
         )
@@ -150,8 +152,9 @@ def parse_submissions(path: Path, catalogue: Catalogue) -> ParsedFile:
     return parsed
 
 
-def _submission(number: int, row: dict[str, Any], columns: dict[str, str], id_column: str,
-                catalogue: Catalogue) -> Submission:
+def _submission(
+    number: int, row: dict[str, Any], columns: dict[str, str], id_column: str, catalogue: Catalogue
+) -> Submission:
     instance = str(row.get(id_column) or "").strip()
     if not instance:
         raise ValueError("no instance id")
@@ -160,7 +163,9 @@ def _submission(number: int, row: dict[str, Any], columns: dict[str, str], id_co
     try:
         basis = AgeBasis(str(row.get(columns["age_basis"]) or "unknown").strip())
     except ValueError as error:
-        raise ValueError("age_basis must be documented, assessed, claimed, estimated or unknown") from error
+        raise ValueError(
+            "age_basis must be documented, assessed, claimed, estimated or unknown"
+        ) from error
     raw_age = str(row.get(columns["age"]) or "").strip()
     try:
         age = int(raw_age) if raw_age else None

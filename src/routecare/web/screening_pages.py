@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from starlette.datastructures import FormData
 
 from routecare.auth.http import CurrentPrincipal, DeploymentDep
+from routecare.auth.policy import Permission, allows
 from routecare.cases.actions import create_case
 from routecare.cases.schemas import CaseIn
 from routecare.cases.vocabulary import Exploitation, VictimStatus
@@ -55,13 +56,17 @@ def _age(form: FormData) -> tuple[int | None, AgeBasis]:
 
 @router.get("/screening")
 def start(request: Request, deployment: DeploymentDep, principal: CurrentPrincipal) -> Response:
-    return pages_of(request).render(request, "screening/start.html", {
-        "bases": list(AgeBasis), "languages": INTERVIEW_LANGUAGES})
+    return pages_of(request).render(
+        request,
+        "screening/start.html",
+        {"bases": list(AgeBasis), "interview_languages": INTERVIEW_LANGUAGES},
+    )
 
 
 @router.post("/screening")
-async def interview(request: Request, deployment: DeploymentDep,
-                    principal: CurrentPrincipal) -> Response:
+async def interview(
+    request: Request, deployment: DeploymentDep, principal: CurrentPrincipal
+) -> Response:
     """Take the screen's answers; show the next group that matters, or store and show the result."""
     form = await request.form()
     engine = engine_for(deployment.settings.data_dir, DEFAULT_CATALOGUE)
@@ -74,7 +79,10 @@ async def interview(request: Request, deployment: DeploymentDep,
     if form.get("finish") or not remaining:
         try:
             data = ScreeningIn(
-                age=age, age_basis=basis, answers=answers, catalogue=engine.catalogue.key,
+                age=age,
+                age_basis=basis,
+                answers=answers,
+                catalogue=engine.catalogue.key,
                 language=language_of(request).code,
                 location=str(form.get("location") or "").strip() or None,
                 interpreter_language=str(form.get("interpreter_language") or "") or None,
@@ -84,28 +92,43 @@ async def interview(request: Request, deployment: DeploymentDep,
         stored = actions.record_screening(deployment, principal, data, source="web")
         return RedirectResponse(f"/screenings/{stored.reference}", status_code=303)
     element = engine.catalogue.by_id[remaining[0]].element
-    questions = [engine.catalogue.by_id[i] for i in remaining
-                 if engine.catalogue.by_id[i].element is element]
+    questions = [
+        engine.catalogue.by_id[i] for i in remaining if engine.catalogue.by_id[i].element is element
+    ]
     current = engine.score(answers, age, basis, language_of(request).code)
-    return pages_of(request).render(request, "screening/questions.html", {
-        "element": element.value, "questions": questions, "answers": answers, "age": age,
-        "basis": basis.value, "location": form.get("location") or "",
-        "interpreter_language": form.get("interpreter_language") or "",
-        "current": current, "elements": [e.value for e in Element],
-    })
+    return pages_of(request).render(
+        request,
+        "screening/questions.html",
+        {
+            "element": element.value,
+            "questions": questions,
+            "answers": answers,
+            "age": age,
+            "basis": basis.value,
+            "location": form.get("location") or "",
+            "interpreter_language": form.get("interpreter_language") or "",
+            "current": current,
+            "elements": [e.value for e in Element],
+        },
+    )
 
 
 @router.get("/screenings/{reference}")
-def result(request: Request, reference: str, deployment: DeploymentDep,
-           principal: CurrentPrincipal) -> Response:
+def result(
+    request: Request, reference: str, deployment: DeploymentDep, principal: CurrentPrincipal
+) -> Response:
     screening = queries.read_screening(deployment, principal, reference, language_of(request).code)
-    return pages_of(request).render(request, "screening/result.html", {
-        "screening": screening, "sexes": list(Sex)})
+    return pages_of(request).render(
+        request, "screening/result.html", {"screening": screening, "sexes": list(Sex)}
+    )
 
 
 @router.post("/screenings/{reference}/case")
 def open_case(
-    request: Request, reference: str, deployment: DeploymentDep, principal: CurrentPrincipal,
+    request: Request,
+    reference: str,
+    deployment: DeploymentDep,
+    principal: CurrentPrincipal,
     given_name: Annotated[str, Form(min_length=1, max_length=120)],
     family_name: Annotated[str, Form(max_length=120)] = "",
     sex: Annotated[Sex, Form()] = Sex.UNKNOWN,
@@ -117,8 +140,11 @@ def open_case(
     presumed = result["outcome"] == "presumed_trafficking"
     try:
         case_in = CaseIn(
-            given_name=given_name, family_name=family_name or None, sex=sex,
-            age=screening.age, nationality=nationality.upper() or None,
+            given_name=given_name,
+            family_name=family_name or None,
+            sex=sex,
+            age=screening.age,
+            nationality=nationality.upper() or None,
             unaccompanied=screening.answers.get("vulnerability.unaccompanied"),
             victim_status=VictimStatus.POSSIBLE if presumed else None,
             exploitation_forms=[Exploitation(f) for f in result["forms"]] or None,
@@ -127,12 +153,22 @@ def open_case(
         raise InvalidInput("; ".join(str(e["msg"]) for e in error.errors())) from error
     case = create_case(deployment, principal, case_in, idempotency_key=f"screening-{reference}")
     actions.link_case(deployment, principal, reference, case.child.reference)
-    return RedirectResponse(f"/cases/{case.reference}", status_code=303)
+    # A screener hands over here; those who manage cases go straight to the new case.
+    target = (
+        f"/cases/{case.reference}"
+        if allows(principal, Permission.CASE_READ)
+        else f"/screenings/{reference}"
+    )
+    return RedirectResponse(target, status_code=303)
 
 
 @router.post("/screenings/{reference}/no-case")
-def no_case(request: Request, reference: str, deployment: DeploymentDep,
-            principal: CurrentPrincipal,
-            reason: Annotated[str, Form(min_length=3, max_length=2000)]) -> Response:
+def no_case(
+    request: Request,
+    reference: str,
+    deployment: DeploymentDep,
+    principal: CurrentPrincipal,
+    reason: Annotated[str, Form(min_length=3, max_length=2000)],
+) -> Response:
     actions.record_no_case(deployment, principal, reference, reason)
     return RedirectResponse(f"/screenings/{reference}", status_code=303)
