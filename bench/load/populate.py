@@ -25,12 +25,60 @@ from routecare.crypto import ChildCipher, new_wrapped_data_key
 from routecare.deployment import Deployment
 from routecare.services.schemas import ServiceKind
 
-GIVEN = ["Mamadou", "Fatoumata", "Ibrahima", "Aminata", "Seydou", "Moussa", "Ousmane", "Kadiatou",
-         "Abdoulaye", "Hawa", "Mariama", "Lansana", "Awa", "Alhassane", "Abdulai", "Djénéba",
-         "Aïssatou", "Issa", "Yonas", "Semhar", "Adam", "Blessing", "Binta", "Sekou", "Oumou"]
-FAMILY = ["Bah", "Sow", "Kourouma", "Traoré", "Coulibaly", "Keïta", "Barry", "Camara", "Diallo",
-          "Condé", "Baldé", "Soumah", "Konaté", "Touré", "Jallow", "Sangaré", "Kanté", "Okafor",
-          "Ouédraogo", "Tesfay", "Abakar", "Cissé", "Sylla", "Fofana", "Kaba"]
+GIVEN = [
+    "Mamadou",
+    "Fatoumata",
+    "Ibrahima",
+    "Aminata",
+    "Seydou",
+    "Moussa",
+    "Ousmane",
+    "Kadiatou",
+    "Abdoulaye",
+    "Hawa",
+    "Mariama",
+    "Lansana",
+    "Awa",
+    "Alhassane",
+    "Abdulai",
+    "Djénéba",
+    "Aïssatou",
+    "Issa",
+    "Yonas",
+    "Semhar",
+    "Adam",
+    "Blessing",
+    "Binta",
+    "Sekou",
+    "Oumou",
+]
+FAMILY = [
+    "Bah",
+    "Sow",
+    "Kourouma",
+    "Traoré",
+    "Coulibaly",
+    "Keïta",
+    "Barry",
+    "Camara",
+    "Diallo",
+    "Condé",
+    "Baldé",
+    "Soumah",
+    "Konaté",
+    "Touré",
+    "Jallow",
+    "Sangaré",
+    "Kanté",
+    "Okafor",
+    "Ouédraogo",
+    "Tesfay",
+    "Abakar",
+    "Cissé",
+    "Sylla",
+    "Fofana",
+    "Kaba",
+]
 NATIONALITIES = ["GIN", "MLI", "CIV", "NGA", "SDN", "ERI", "BFA", "SEN", "GMB", "CMR"]
 STAGES = ["identification", "registration", "assessment", "care_plan", "services", "follow_up"]
 COUNTRY = "NER"
@@ -66,7 +114,9 @@ def populate(deployment: Deployment, sizes: Sizes, progress: Any = print) -> Pop
     ]
     providers = [
         account_actions.create_organisation(
-            deployment, name=f"Bench provider {i}", country=COUNTRY,
+            deployment,
+            name=f"Bench provider {i}",
+            country=COUNTRY,
             kind=OrganisationKind.SHELTER_OPERATOR,
         )
         for i in range(SERVICE_ORGANISATIONS)
@@ -74,16 +124,20 @@ def populate(deployment: Deployment, sizes: Sizes, progress: Any = print) -> Pop
     users = [f"bench.worker{i}" for i in range(BENCH_USERS)]
     for username in users:
         account_actions.create_user(
-            deployment, organisation_id=organisations[0],
+            deployment,
+            organisation_id=organisations[0],
             user=UserIn(username=username, password=PASSWORD, role=Role.CASE_WORKER),
         )
     account_actions.create_user(
-        deployment, organisation_id=organisations[0],
+        deployment,
+        organisation_id=organisations[0],
         user=UserIn(username="bench.coordinator", password=PASSWORD, role=Role.COORDINATOR),
     )
     author = 1
     progress(f"encrypting {sizes.cases} identities")
-    children, cases, tokens = _children_and_cases(deployment, rng, sizes.cases, organisations, author)
+    children, cases, tokens = _children_and_cases(
+        deployment, rng, sizes.cases, organisations, author
+    )
     raw = deployment.database.engine.raw_connection()
     try:
         cursor = raw.cursor()
@@ -92,20 +146,42 @@ def populate(deployment: Deployment, sizes: Sizes, progress: Any = print) -> Pop
         _copy(cursor, "child_name_tokens", ("child_id", "token"), tokens)
         progress(f"copying {sizes.notes} notes and {sizes.tasks} tasks")
         blobs = [secrets.token_bytes(rng.randint(60, 400)) for _ in range(2000)]
-        _copy(cursor, "case_notes", ("case_id", "body", "created_at", "author_user_id"),
-              ((rng.randint(1, sizes.cases), rng.choice(blobs),
-                START + timedelta(minutes=i), author) for i in range(sizes.notes)))
-        _copy(cursor, "case_tasks",
-              ("case_id", "kind", "title", "due_at", "created_at", "created_by_user_id", "done_at"),
-              ((rng.randint(1, sizes.cases), "custom", rng.choice(blobs),
-                START + timedelta(days=rng.randint(0, 900)), START, author,
-                None if rng.random() < 0.3 else START) for _ in range(sizes.tasks)))
+        _copy(
+            cursor,
+            "case_notes",
+            ("case_id", "body", "created_at", "author_user_id"),
+            (
+                (
+                    rng.randint(1, sizes.cases),
+                    rng.choice(blobs),
+                    START + timedelta(minutes=i),
+                    author,
+                )
+                for i in range(sizes.notes)
+            ),
+        )
+        _copy(
+            cursor,
+            "case_tasks",
+            ("case_id", "kind", "title", "due_at", "created_at", "created_by_user_id", "done_at"),
+            (
+                (
+                    rng.randint(1, sizes.cases),
+                    "custom",
+                    rng.choice(blobs),
+                    START + timedelta(days=rng.randint(0, 900)),
+                    START,
+                    author,
+                    None if rng.random() < 0.3 else START,
+                )
+                for _ in range(sizes.tasks)
+            ),
+        )
         progress(f"copying {sizes.services} services")
         _copy(cursor, "services", SERVICE_COLUMNS, _services(rng, sizes.services, providers))
         for table in ("children", "cases"):
-            cursor.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
-            )
+            sequence = f"pg_get_serial_sequence('{table}', 'id')"
+            cursor.execute(f"SELECT setval({sequence}, (SELECT max(id) FROM {table}))")
         raw.commit()
     finally:
         raw.close()
@@ -118,20 +194,64 @@ def populate(deployment: Deployment, sizes: Sizes, progress: Any = print) -> Pop
     )
 
 
-CHILD_COLUMNS = ("id", "uid", "reference", "owner_organisation_id", "key_id", "wrapped_key",
-                 "given_name", "family_name", "sex", "age", "nationality", "unaccompanied",
-                 "created_at", "created_by_user_id")
-CASE_COLUMNS = ("id", "child_id", "reference", "version", "stage", "status", "opened_at",
-                "opened_by_user_id", "updated_at", "exploitation_forms")
-SERVICE_COLUMNS = ("organisation_id", "name", "kind", "country", "admin_area_pcode", "latitude",
-                   "longitude", "min_age", "max_age", "sexes", "accepts_unaccompanied",
-                   "victims_of_trafficking_only", "languages", "needs_supported",
-                   "opening_hours", "beds_total", "beds_free", "capacity_updated_at",
-                   "is_active", "created_at")
+CHILD_COLUMNS = (
+    "id",
+    "uid",
+    "reference",
+    "owner_organisation_id",
+    "key_id",
+    "wrapped_key",
+    "given_name",
+    "family_name",
+    "sex",
+    "age",
+    "nationality",
+    "unaccompanied",
+    "created_at",
+    "created_by_user_id",
+)
+CASE_COLUMNS = (
+    "id",
+    "child_id",
+    "reference",
+    "version",
+    "stage",
+    "status",
+    "opened_at",
+    "opened_by_user_id",
+    "updated_at",
+    "exploitation_forms",
+)
+SERVICE_COLUMNS = (
+    "organisation_id",
+    "name",
+    "kind",
+    "country",
+    "admin_area_pcode",
+    "latitude",
+    "longitude",
+    "min_age",
+    "max_age",
+    "sexes",
+    "accepts_unaccompanied",
+    "victims_of_trafficking_only",
+    "languages",
+    "needs_supported",
+    "opening_hours",
+    "beds_total",
+    "beds_free",
+    "capacity_updated_at",
+    "is_active",
+    "created_at",
+)
 
 
 def _children_and_cases(
-    deployment: Deployment, rng: random.Random, count: int, organisations: Sequence[int], author: int
+    deployment: Deployment,
+    rng: random.Random,
+    count: int,
+    organisations: Sequence[int],
+    author: int,
 ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[int, str]]]:
     keyring = deployment.keyring
     token_cache: dict[tuple[str, str], set[str]] = {}
@@ -145,10 +265,24 @@ def _children_and_cases(
         owner = organisations[0] if rng.random() < 0.3 else rng.choice(organisations[1:])
         reference = f"{COUNTRY}-B{i:07d}"
         opened = START + timedelta(minutes=7 * i)
-        children.append((i, uid, reference, owner, key_id, wrapped,
-                         cipher.encrypt("given_name", given), cipher.encrypt("family_name", family),
-                         rng.choice(["male", "female"]), rng.randint(8, 17),
-                         rng.choice(NATIONALITIES), rng.random() < 0.8, opened, author))
+        children.append(
+            (
+                i,
+                uid,
+                reference,
+                owner,
+                key_id,
+                wrapped,
+                cipher.encrypt("given_name", given),
+                cipher.encrypt("family_name", family),
+                rng.choice(["male", "female"]),
+                rng.randint(8, 17),
+                rng.choice(NATIONALITIES),
+                rng.random() < 0.8,
+                opened,
+                author,
+            )
+        )
         cases.append((i, i, reference, 1, rng.choice(STAGES), "Active", opened, author, opened, ""))
         names = (given, family)
         if names not in token_cache:
@@ -157,17 +291,36 @@ def _children_and_cases(
     return children, cases, tokens
 
 
-def _services(rng: random.Random, count: int, providers: Sequence[int]) -> Iterable[tuple[Any, ...]]:
+def _services(
+    rng: random.Random, count: int, providers: Sequence[int]
+) -> Iterable[tuple[Any, ...]]:
     kinds = list(ServiceKind)
     for i in range(count):
         kind = kinds[i % len(kinds)]
         beds = kind in (ServiceKind.EMERGENCY_SHELTER, ServiceKind.LONG_TERM_SHELTER)
         total = rng.randint(4, 40) if beds else None
-        yield (rng.choice(providers), f"Bench {kind.value} {i}", kind.value, COUNTRY,
-               f"NE00{rng.randint(1, 8)}", rng.uniform(12.0, 23.0), rng.uniform(0.5, 15.5),
-               0, 17, "female male other unknown" if rng.random() < 0.8 else "female",
-               True, rng.random() < 0.1, "fr ha", "", "24/7", total,
-               rng.randint(0, total) if total else None, START if beds else None, True, START)
+        yield (
+            rng.choice(providers),
+            f"Bench {kind.value} {i}",
+            kind.value,
+            COUNTRY,
+            f"NE00{rng.randint(1, 8)}",
+            rng.uniform(12.0, 23.0),
+            rng.uniform(0.5, 15.5),
+            0,
+            17,
+            "female male other unknown" if rng.random() < 0.8 else "female",
+            True,
+            rng.random() < 0.1,
+            "fr ha",
+            "",
+            "24/7",
+            total,
+            rng.randint(0, total) if total else None,
+            START if beds else None,
+            True,
+            START,
+        )
 
 
 def _copy(cursor: Any, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import random
 import socket
 import statistics
 import subprocess
@@ -28,13 +29,13 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))  # for tests.postgres_server: one way to start a throwaway server
 
 from populate import Population, Sizes, populate  # noqa: E402
-from users import Results, run_users  # noqa: E402
+from tests.postgres_server import postgres_admin_url  # noqa: E402
+from users import Results, Task, run_users  # noqa: E402
 
 from routecare.config import Settings  # noqa: E402
 from routecare.crypto.keyring import Keyring  # noqa: E402
 from routecare.deployment import Deployment  # noqa: E402
 from routecare.storage.migrate import upgrade  # noqa: E402
-from tests.postgres_server import postgres_admin_url  # noqa: E402
 
 FULL = Sizes(cases=100_000, notes=700_000, tasks=300_000, services=20_000)
 SMALL = Sizes(cases=10_000, notes=70_000, tasks=30_000, services=2_000)
@@ -48,19 +49,19 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _tasks(population: Population) -> dict[str, tuple[float, object]]:
-    def case_list(client: httpx.Client, rng: object) -> httpx.Response:
-        return client.get("/api/v1/cases", params={"limit": 50, "offset": rng.randint(0, 20) * 50})  # type: ignore[attr-defined]
+def _tasks(population: Population) -> dict[str, tuple[float, Task]]:
+    def case_list(client: httpx.Client, rng: random.Random) -> httpx.Response:
+        return client.get("/api/v1/cases", params={"limit": 50, "offset": rng.randint(0, 20) * 50})
 
-    def case_search(client: httpx.Client, rng: object) -> httpx.Response:
-        return client.get("/api/v1/cases", params={"name": rng.choice(population.search_names)})  # type: ignore[attr-defined]
+    def case_search(client: httpx.Client, rng: random.Random) -> httpx.Response:
+        return client.get("/api/v1/cases", params={"name": rng.choice(population.search_names)})
 
-    def placement(client: httpx.Client, rng: object) -> httpx.Response:
+    def placement(client: httpx.Client, rng: random.Random) -> httpx.Response:
         body = {
-            "latitude": rng.uniform(13.0, 20.0),  # type: ignore[attr-defined]
-            "longitude": rng.uniform(2.0, 12.0),  # type: ignore[attr-defined]
-            "age": rng.randint(10, 17),  # type: ignore[attr-defined]
-            "sex": rng.choice(["male", "female"]),  # type: ignore[attr-defined]
+            "latitude": rng.uniform(13.0, 20.0),
+            "longitude": rng.uniform(2.0, 12.0),
+            "age": rng.randint(10, 17),
+            "sex": rng.choice(["male", "female"]),
         }
         return client.post("/api/v1/placement/requests", json=body)
 
@@ -77,8 +78,10 @@ def _percentile(values: list[float], share: float) -> float:
 
 
 def _table(results: Results, seconds: float) -> bool:
-    print(f"\n{'endpoint':<12} {'requests':>8} {'errors':>6} {'p50 ms':>8} {'p95 ms':>8} "
-          f"{'max ms':>8} {'target':>7}  result")
+    print(
+        f"\n{'endpoint':<12} {'requests':>8} {'errors':>6} {'p50 ms':>8} {'p95 ms':>8} "
+        f"{'max ms':>8} {'target':>7}  result"
+    )
     passed = True
     for name, target in TARGET_MS.items():
         values = results.latencies_ms.get(name, [])
@@ -90,11 +93,15 @@ def _table(results: Results, seconds: float) -> bool:
         p95 = _percentile(values, 0.95)
         ok = p95 < target and errors == 0
         passed &= ok
-        print(f"{name:<12} {len(values):>8} {errors:>6} {statistics.median(values):>8.1f} "
-              f"{p95:>8.1f} {max(values):>8.1f} {'<' + str(target):>7}  {'pass' if ok else 'FAIL'}")
+        print(
+            f"{name:<12} {len(values):>8} {errors:>6} {statistics.median(values):>8.1f} "
+            f"{p95:>8.1f} {max(values):>8.1f} {'<' + str(target):>7}  {'pass' if ok else 'FAIL'}"
+        )
     total = sum(len(v) for v in results.latencies_ms.values())
-    print(f"\n{total} requests in {seconds:.0f} s ({total / seconds:.1f}/s), 20 users, "
-          f"think time 0.5–1.5 s")
+    print(
+        f"\n{total} requests in {seconds:.0f} s ({total / seconds:.1f}/s), 20 users, "
+        f"think time 0.5–1.5 s"
+    )
     return passed
 
 
@@ -111,8 +118,10 @@ def main() -> int:
         with admin.connect() as connection:
             connection.execute(text('CREATE DATABASE "routecare_bench"'))
         admin.dispose()
-        url = make_url(admin_url).set(database="routecare_bench").render_as_string(
-            hide_password=False
+        url = (
+            make_url(admin_url)
+            .set(database="routecare_bench")
+            .render_as_string(hide_password=False)
         )
         Keyring.generate().save(Path(data_dir) / "keyring.json")
         settings = Settings(data_dir=Path(data_dir), database_url=url)
@@ -126,9 +135,19 @@ def main() -> int:
         port = _free_port()
         env = {**os.environ, "ROUTECARE_DATABASE_URL": url, "ROUTECARE_DATA_DIR": data_dir}
         server = subprocess.Popen(
-            [sys.executable, "-c", "from routecare.cli import main; main()", "serve",
-             "--port", str(port), "--data-dir", data_dir],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                sys.executable,
+                "-c",
+                "from routecare.cli import main; main()",
+                "serve",
+                "--port",
+                str(port),
+                "--data-dir",
+                data_dir,
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         try:
             base_url = f"http://127.0.0.1:{port}"

@@ -22,8 +22,14 @@ def test_referral_from_case_to_shelter(
     # First contact: the screener registers the child; the case worker opens the case.
     screened = world.api("screener").post(
         "/api/v1/children",
-        json={"given_name": "Mamadou", "family_name": "Bah", "sex": "male", "age": 15,
-              "nationality": "GIN", "unaccompanied": True},
+        json={
+            "given_name": "Mamadou",
+            "family_name": "Bah",
+            "sex": "male",
+            "age": 15,
+            "nationality": "GIN",
+            "unaccompanied": True,
+        },
     )
     assert screened.status_code == 201, screened.text
     reference = screened.json()["reference"]
@@ -48,8 +54,9 @@ def test_referral_from_case_to_shelter(
     screenshot(page, f"referral-2-sent-{backend}")
     referral_url = page.url
 
-    shelter_context = chromium.new_context(viewport={"width": 390, "height": 844},
-                                           is_mobile=True, has_touch=True)
+    shelter_context = chromium.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
     shelter_page = shelter_context.new_page()
     log_in(shelter_page, live_server, "shelter_worker", world.password)
     shelter_page.goto(f"{live_server}/referrals")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path
 
@@ -14,7 +14,9 @@ from routecare.storage.base import MAX_ID
 
 router = APIRouter(tags=["placement"])
 RecordId = Annotated[int, Path(ge=1, le=MAX_ID)]
-ALREADY_ENDED = {409: {"description": "The reservation already ended", "content": ERROR_SCHEMA}}
+ALREADY_ENDED: dict[int | str, dict[str, Any]] = {
+    409: {"description": "The reservation already ended", "content": ERROR_SCHEMA}
+}
 
 
 @router.post("/placement/requests", status_code=201, responses=PROTECTED)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 
@@ -16,10 +16,10 @@ from routecare.storage.base import MAX_ID
 
 router = APIRouter(prefix="/referrals", tags=["referrals"])
 ReferralId = Annotated[int, Path(ge=1, le=MAX_ID)]
-REFUSED = {
+REFUSED: dict[int | str, dict[str, Any]] = {
     422: {"description": "Consent or eligibility rule not met (named)", "content": ERROR_SCHEMA}
 }
-WRONG_STATE = {
+WRONG_STATE: dict[int | str, dict[str, Any]] = {
     409: {"description": "Not possible in the referral's state", "content": ERROR_SCHEMA}
 }
 

@@ -6,6 +6,7 @@ from sqlalchemy import or_, select
 
 from routecare.auth.policy import Permission, allows, require
 from routecare.auth.principal import Principal
+from routecare.children.schemas import Sex
 from routecare.clock import utcnow
 from routecare.deployment import Deployment
 from routecare.errors import NotFound
@@ -15,6 +16,7 @@ from routecare.placement.records import present_request, present_reservation
 from routecare.placement.schemas import PlacementRequestIn, PlacementRequestOut, ReservationOut
 from routecare.placement.search import find_places
 from routecare.services.models import Service
+from routecare.services.schemas import Need
 
 QUEUE_LIMIT = 200
 
@@ -87,7 +89,7 @@ def _as_input(request: PlacementRequest) -> PlacementRequestIn:
         latitude=request.latitude,
         longitude=request.longitude,
         age=request.age,
-        sex=request.sex,  # type: ignore[arg-type]
-        needs=request.needs.split(),  # type: ignore[arg-type]
+        sex=Sex(request.sex),
+        needs=[Need(n) for n in request.needs.split()],
         language=request.language,
     )

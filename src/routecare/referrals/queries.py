@@ -128,7 +128,7 @@ def referral_flows(deployment: Deployment, principal: Principal) -> ReferralFlow
             .scalars()
             .all()
         )
-    hours = [(acc - sent).total_seconds() / 3600 for sent, acc in accepted]
+    hours = [(acc - sent).total_seconds() / 3600 for sent, acc in accepted if acc is not None]
     return ReferralFlows(
         country=principal.country,
         by_state=[StateCount(state=s, count=by_state.get(s.value, 0)) for s in State],

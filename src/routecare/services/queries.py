@@ -14,7 +14,7 @@ from routecare.services.records import present_service
 from routecare.services.schemas import ServiceFilter, ServiceOut
 
 
-def _filtered(criteria: ServiceFilter) -> Select[tuple[Service, str]]:
+def _filtered(criteria: ServiceFilter) -> Select[Service, str]:
     query = (
         select(Service, Organisation.name)
         .join(Organisation, Organisation.id == Service.organisation_id)

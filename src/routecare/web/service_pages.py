@@ -34,7 +34,7 @@ def parse_form(model: type[Model], values: dict[str, object]) -> Model:
 
 @router.get("/services")
 def directory(request: Request, deployment: DeploymentDep, principal: CurrentPrincipal) -> Response:
-    chosen = {k: request.query_params.get(k, "") for k in FILTER_FIELDS}
+    chosen: dict[str, object] = {k: request.query_params.get(k, "") for k in FILTER_FIELDS}
     criteria = parse_form(ServiceFilter, chosen)
     found = queries.search_services(deployment, principal, criteria)
     return pages_of(request).render(
