@@ -3,6 +3,9 @@ the stored bytes; who sees which case."""
 
 from __future__ import annotations
 
+from sqlalchemy import func, select
+
+from routecare.cases.models import NameToken
 from routecare.children.actions import share_child
 from routecare.children.schemas import ShareIn
 from tests.cases.helpers import create_case
@@ -94,3 +97,14 @@ def test_shared_organisation_sees_only_the_shared_fields(world: World) -> None:
         f"/api/v1/cases/{reference}", json={"risk_level": "low"}, headers={"If-Match": etag}
     )
     assert edit.status_code == 404
+
+
+def test_erasure_removes_the_name_tokens(world: World) -> None:
+    reference = create_case(world.api("case_worker"))["reference"]
+    assert _names(world, name="diallo") == ["Abdoulaye Diallo"]
+    erased = world.api("data_protection_officer").post(f"/api/v1/children/{reference}/erasure")
+    assert erased.status_code == 204
+    with world.deployment.database.transaction() as session:
+        assert session.execute(select(func.count()).select_from(NameToken)).scalar_one() == 0
+    assert _names(world, name="diallo") == []
+    assert world.api("case_worker").get(f"/api/v1/cases/{reference}").status_code == 404

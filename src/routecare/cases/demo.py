@@ -55,7 +55,7 @@ def seed_cases(deployment: Deployment) -> list[str]:
     """One case per stage per country; returns their references."""
     from routecare.demo.seed import principal_of
 
-    references = []
+    references: list[str] = []
     for country, (worker_name, supervisor_name) in CASE_OWNERS.items():
         worker = principal_of(deployment, worker_name)
         supervisor = principal_of(deployment, supervisor_name)

@@ -42,7 +42,7 @@ def read_case(deployment: Deployment, principal: Principal, reference: str) -> C
         return out
 
 
-def _visible_cases(principal: Principal) -> Select[tuple[Case, Child]]:
+def _visible_cases(principal: Principal) -> Select[Case, Child]:
     shared = select(ChildShare.child_id).where(
         ChildShare.organisation_id == principal.organisation_id, ChildShare.revoked_at.is_(None)
     )
@@ -138,6 +138,14 @@ def overdue_tasks(deployment: Deployment, principal: Principal) -> list[OverdueT
             .order_by(CaseTask.due_at)
             .limit(LIST_LIMIT)
         ).all()
+        audit.record(
+            session,
+            deployment.keyring.audit_key,
+            action="case.task.overdue_list",
+            actor_user_id=principal.user_id,
+            actor_organisation_id=principal.organisation_id,
+            detail={"count": len(rows)},
+        )
         return [
             OverdueTask(reference=reference, task_id=task.id, kind=task.kind, due_at=task.due_at)
             for task, reference in rows

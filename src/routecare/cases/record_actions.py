@@ -7,6 +7,7 @@ adding notes at once never conflict. Every create takes an idempotency key.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -26,6 +27,7 @@ from routecare.storage.base import Base
 from routecare.storage.idempotency import remember_result, run_idempotent
 
 Build = Callable[[Session, Case, Child], Base]
+Closable = TypeVar("Closable", CaseTask, CaseConsent)
 
 
 def add_record(
@@ -170,7 +172,7 @@ def _close(
     deployment: Deployment,
     principal: Principal,
     reference: str,
-    model: type[CaseTask] | type[CaseConsent],
+    model: type[Closable],
     row_id: int,
     action: str,
 ) -> None:

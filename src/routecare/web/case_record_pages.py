@@ -101,16 +101,16 @@ async def upload_document(
     kind = str(form.get("kind") or DocumentKind.OTHER.value)
     if kind not in set(DocumentKind):
         raise InvalidInput("check these fields: kind")
-    is_file = isinstance(upload, UploadFile)
-    content = await upload.read(documents.MAX_DOCUMENT_BYTES + 1) if is_file else b""
+    file = upload if isinstance(upload, UploadFile) else None
+    content = await file.read(documents.MAX_DOCUMENT_BYTES + 1) if file else b""
     await run_in_threadpool(
         lambda: documents.add_document(
             deployment,
             principal,
             reference,
             kind=DocumentKind(kind),
-            filename=(is_file and upload.filename) or "upload",
-            declared_type=(is_file and upload.content_type) or "application/octet-stream",
+            filename=(file and file.filename) or "upload",
+            declared_type=(file and file.content_type) or "application/octet-stream",
             content=content,
             idempotency_key=str(form.get("idempotency_key") or "") or None,
         )
