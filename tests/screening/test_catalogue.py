@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -10,7 +11,15 @@ import pytest
 from typer.testing import CliRunner
 
 from routecare.cli import app
-from routecare.screening.catalogue import CatalogueError, CatalogueRegistry, Form, load_catalogue
+from routecare.screening.catalogue import (
+    BUILT_IN_DIR,
+    PUBLISHED_HASHES,
+    CatalogueError,
+    CatalogueRegistry,
+    Form,
+    load_catalogue,
+    published_hashes,
+)
 from tests.screening.conftest import TEST_CATALOGUE
 
 
@@ -56,3 +65,22 @@ def test_an_organisation_adds_its_own_version_and_cannot_overwrite_a_published_o
     shutil.copy(Path(registry._paths["routecare-core-1.0"]), tmp_path / "routecare-core-1.0.yaml")
     with pytest.raises(CatalogueError, match="already published"):
         CatalogueRegistry(tmp_path)
+
+
+def test_every_built_in_version_is_published_by_hash() -> None:
+    listed = published_hashes(BUILT_IN_DIR)
+    assert set(listed) == {path.name for path in BUILT_IN_DIR.glob("*.yaml")}
+    registry = CatalogueRegistry()
+    for key in registry.keys():  # noqa: SIM118 (a registry, not a dict)
+        assert registry.get(key).sha256 == listed[f"{key}.yaml"]
+
+
+def test_a_published_version_that_was_edited_is_refused(tmp_path: Path) -> None:
+    copy = tmp_path / "test-1.0.yaml"
+    shutil.copy(TEST_CATALOGUE, copy)
+    digest = hashlib.sha256(copy.read_bytes()).hexdigest()
+    (tmp_path / PUBLISHED_HASHES).write_text(f"{digest}  test-1.0.yaml\n", encoding="utf-8")
+    assert load_catalogue(copy).sha256 == digest
+    copy.write_text(copy.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    with pytest.raises(CatalogueError, match="test-1.0.yaml: changed after publication"):
+        load_catalogue(copy)

@@ -2,7 +2,9 @@
 
 Every screening stores the catalogue key (`name-version`) and its SHA-256, so an old screening
 is explained with the exact catalogue it was scored against, even after a new one is adopted.
-Organisations add their own versions as files in `DATA_DIR/catalogues/`.
+Organisations add their own versions as files in `DATA_DIR/catalogues/`. A version is
+published by listing its hash in the folder's `SHA256SUMS` (`sha256sum` format); a listed file
+whose content changed is refused, so a published version can only be superseded, never edited.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from pydantic import (
 BUILT_IN_DIR = Path(__file__).parent / "catalogues"
 DEFAULT_CATALOGUE = "routecare-core-1.0"
 LANGUAGES = ("en", "fr", "ar")
+PUBLISHED_HASHES = "SHA256SUMS"
 
 
 class CatalogueError(ValueError):
@@ -165,10 +168,17 @@ def load_catalogue(path: Path) -> Catalogue:
         data = yaml.safe_load(raw)
     except (OSError, yaml.YAMLError) as error:
         raise CatalogueError(f"{path.name}: cannot be read as YAML: {error}") from error
+    sha256 = hashlib.sha256(raw).hexdigest()
+    published = published_hashes(path.parent).get(path.name)
+    if published is not None and published != sha256:
+        raise CatalogueError(
+            f"{path.name}: changed after publication (SHA-256 {sha256}, published {published}); "
+            "publish a new version instead"
+        )
     if not isinstance(data, dict):
         raise CatalogueError(f"{path.name}: a catalogue is a YAML mapping")
     try:
-        catalogue = Catalogue.model_validate({**data, "sha256": hashlib.sha256(raw).hexdigest()})
+        catalogue = Catalogue.model_validate({**data, "sha256": sha256})
     except ValidationError as error:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in e['loc']) or 'catalogue'}: {e['msg']}"
@@ -178,6 +188,15 @@ def load_catalogue(path: Path) -> Catalogue:
     if path.stem != catalogue.key:
         raise CatalogueError(f"{path.name}: the file must be named {catalogue.key}.yaml")
     return catalogue
+
+
+def published_hashes(directory: Path) -> dict[str, str]:
+    """The folder's published versions: file name -> SHA-256, from its `SHA256SUMS`."""
+    manifest = directory / PUBLISHED_HASHES
+    if not manifest.is_file():
+        return {}
+    lines = manifest.read_text(encoding="utf-8").splitlines()
+    return {name.lstrip("*"): digest for digest, name in (line.split() for line in lines if line)}
 
 
 def catalogue_paths(extra_dir: Path | None = None) -> dict[str, Path]:
