@@ -145,6 +145,18 @@ def test_reasons_in_each_language(engine: Engine) -> None:
         assert word in engine.score(PURPOSE, *CHILD, language=language).reasons[0]["text"]
 
 
+def test_positive_dimensions_are_named_in_the_readers_language(engine: Engine) -> None:
+    answers = {**ACT, **MEANS, **PURPOSE}
+    for language, name in (
+        ("en", "exploitative conditions"),
+        ("fr", "conditions d'exploitation"),
+        ("ar", "ظروف الاستغلال"),
+    ):
+        texts = [r["text"] for r in engine.score(answers, *ADULT, language=language).reasons]
+        assert any(name in text for text in texts)
+        assert not any("_" in text or "{" in text for text in texts)
+
+
 def test_skip_logic_stops_once_nothing_can_change(engine: Engine) -> None:
     assert engine.questions_that_matter(PURPOSE, *CHILD) == []
     at_risk = engine.questions_that_matter(VULNERABLE, *CHILD)

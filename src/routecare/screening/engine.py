@@ -125,6 +125,7 @@ class DecisionTable:
         ]
         self.next_steps: dict[str, dict[str, str]] = data["next_steps"]
         self.supporting: dict[str, dict[str, str]] = data["supporting_reasons"]
+        self.dimensions: dict[str, dict[str, str]] = data["dimensions"]
 
 
 @dataclass
@@ -309,7 +310,10 @@ class Engine:
         self, code: str, cited: list[str], language: str, dimension: str = ""
     ) -> dict[str, Any]:
         entry = self.table.supporting[code]
-        text = entry.get(language, entry["en"]).replace("{dimension}", dimension)
+        text = entry.get(language, entry["en"])
+        if dimension:
+            label = self.table.dimensions[dimension]
+            text = text.replace("{dimension}", label.get(language, label["en"]))
         return {"rule": code, "citation": entry["citation"], "text": text, "indicators": cited}
 
     def _next_steps(
