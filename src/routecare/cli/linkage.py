@@ -1,5 +1,144 @@
-"""`routecare linkage …`: privacy-preserving record linkage across deployments."""
+"""`routecare linkage …`: privacy-preserving record linkage across deployments.
+
+Partners script these commands; their arguments and output columns are a stable contract.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
-app = typer.Typer(help="Privacy-preserving record linkage: encode, match, dedupe.", no_args_is_help=True)
+from routecare.linkage.dedupe import dedupe as dedupe_records
+from routecare.linkage.encoded import read_encoded, write_encoded
+from routecare.linkage.encoding import Encoder
+from routecare.linkage.matching import THRESHOLDS, link
+from routecare.linkage.records import LinkageInputError, read_registrations
+from routecare.linkage.session import check_compatible
+
+app = typer.Typer(
+    help="Privacy-preserving record linkage: encode, match, dedupe.", no_args_is_help=True
+)
+MIN_SECRET_BYTES = 16
+
+
+def _fail(error: Exception) -> typer.Exit:
+    typer.secho(f"error: {error}", err=True, fg=typer.colors.RED)
+    return typer.Exit(1)
+
+
+def _say(step: str) -> None:
+    typer.echo(f"… {step}", err=True)
+
+
+def _secret(path: Path) -> bytes:
+    try:
+        secret = path.read_bytes().strip()
+    except OSError as error:
+        raise LinkageInputError(f"{path.name}: cannot read the secret file: {error}") from error
+    if len(secret) < MIN_SECRET_BYTES:
+        raise LinkageInputError(
+            f"{path.name}: the secret must be at least {MIN_SECRET_BYTES} bytes"
+        )
+    return secret
+
+
+def _threshold(value: str) -> float:
+    if value in THRESHOLDS:
+        return THRESHOLDS[value]
+    try:
+        number = float(value)
+    except ValueError as error:
+        raise LinkageInputError(
+            f"threshold {value!r} is not possible, probable or a number"
+        ) from error
+    if not 0.0 <= number <= 1.0:
+        raise LinkageInputError("a numeric threshold is a probability between 0 and 1")
+    return number
+
+
+@app.command()
+def encode(
+    input_csv: Annotated[
+        Path, typer.Argument(metavar="INPUT.csv", help="Registrations (UTF-8 CSV, fixed header).")
+    ],
+    output: Annotated[
+        Path, typer.Argument(metavar="OUTPUT", help="Encodings: record ids and encodings only.")
+    ],
+    secret_file: Annotated[
+        Path,
+        typer.Option("--secret-file", metavar="KEY", help="The secret agreed between partners."),
+    ],
+) -> None:
+    """Encode registrations locally; the output holds no name, date or place in clear."""
+    try:
+        encoder = Encoder(_secret(secret_file))
+        records = read_registrations(input_csv)
+        _say(f"encoding {len(records):,} registrations")
+        write_encoded(output, encoder, records)
+    except LinkageInputError as error:
+        raise _fail(error) from error
+    typer.echo(f"wrote {output} ({len(records):,} encodings)")
+
+
+@app.command()
+def match(
+    left: Annotated[Path, typer.Argument(help="Encodings of one deployment.")],
+    right: Annotated[Path, typer.Argument(help="Encodings of the partner deployment.")],
+    output: Annotated[
+        Path, typer.Option("--output", metavar="MATCHES.csv", help="left_id,right_id,score,band")
+    ],
+    threshold: Annotated[
+        str, typer.Option(help="possible, probable or a probability between 0 and 1.")
+    ] = "probable",
+) -> None:
+    """One-to-one links between two encoded files, at or above the threshold."""
+    try:
+        cut = _threshold(threshold)
+        left_set, right_set = read_encoded(left), read_encoded(right)
+        check_compatible(left_set, right_set, left.name, right.name)
+        links = link(left_set, right_set, cut, progress=_say)
+    except LinkageInputError as error:
+        raise _fail(error) from error
+    temporary = output.with_name(output.name + ".part")
+    with temporary.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["left_id", "right_id", "score", "band"])
+        writer.writerows((lk.left_id, lk.right_id, f"{lk.score:.6f}", lk.band) for lk in links)
+    temporary.replace(output)
+    typer.echo(f"wrote {output} ({len(links):,} links at threshold {cut})")
+
+
+@app.command()
+def dedupe(
+    input_csv: Annotated[
+        Path, typer.Argument(metavar="INPUT.csv", help="One organisation's registrations.")
+    ],
+    output: Annotated[
+        Path, typer.Option("--output", metavar="CLUSTERS.csv", help="record_id,cluster_id")
+    ],
+    threshold: Annotated[
+        str, typer.Option(help="possible, probable or a probability between 0 and 1.")
+    ] = "probable",
+) -> None:
+    """Group registrations of the same child within one dataset."""
+    try:
+        cut = _threshold(threshold)
+        records = read_registrations(input_csv)
+        _say(f"comparing {len(records):,} registrations")
+        clusters = dedupe_records(records, cut)
+    except LinkageInputError as error:
+        raise _fail(error) from error
+    temporary = output.with_name(output.name + ".part")
+    with temporary.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["record_id", "cluster_id"])
+        writer.writerows(clusters.items())
+    temporary.replace(output)
+    duplicates = len(clusters) - len(set(clusters.values()))
+    typer.echo(
+        f"wrote {output} ({len(set(clusters.values())):,} clusters, "
+        f"{duplicates:,} duplicate registrations)"
+    )

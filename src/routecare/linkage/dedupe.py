@@ -1,0 +1,41 @@
+"""Duplicates within one organisation's own registrations (plaintext allowed there).
+
+The same engine as cross-border matching, run on one set against itself with a throwaway
+secret: registrations never leave the organisation, so nothing needs protecting from a partner.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+import numpy as np
+
+from routecare.linkage.encoded import from_encodings
+from routecare.linkage.encoding import Encoder
+from routecare.linkage.matching import THRESHOLDS, candidate_pairs, fit, score_pairs
+from routecare.linkage.records import Registration
+
+
+def dedupe(
+    records: list[Registration], threshold: float = THRESHOLDS["probable"]
+) -> dict[str, int]:
+    """Cluster number per record id; records alone in their cluster are not duplicated."""
+    encoder = Encoder(secrets.token_bytes(32))
+    encoded = from_encodings([encoder.encode(r) for r in records], "local")
+    parent = list(range(len(records)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    li, ri = candidate_pairs(encoded, encoded, same_set=True)
+    if li.size:
+        model = fit(encoded, encoded, li, ri)
+        scores = score_pairs(model, encoded, encoded, li, ri)
+        for a, b in zip(li[scores >= threshold], ri[scores >= threshold], strict=True):
+            parent[root(int(a))] = root(int(b))
+    roots = np.array([root(i) for i in range(len(records))])
+    _, cluster = np.unique(roots, return_inverse=True)
+    return {r.record_id: int(c) + 1 for r, c in zip(records, cluster, strict=True)}

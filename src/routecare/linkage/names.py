@@ -1,0 +1,120 @@
+"""Names across scripts and spelling conventions, reduced to comparable tokens.
+
+Arabic script goes through anyascii after its article and compound rules; Latin spellings are
+folded by the conventions that differ between French, English, Italian and Somali clerks
+(ou/u, dj/j, ch/sh, kh/k, doubled letters, final h/e/w). No library knows these West African
+and Arabic naming rules (particles such as Abd al-/Abdoul, bin/ould, al-/el-), hence this module.
+Each token also yields a consonant skeleton, because Arabic script usually omits short vowels.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from anyascii import anyascii
+
+ARABIC = re.compile(r"[\u0600-\u06FF]")
+COMPOUND_PREFIXES = ("abd", "abdel", "abdul", "abdoul", "abdal", "abdou", "abdu", "abde")
+ARTICLES = frozenset({"al", "el", "ul", "ad", "ed", "as", "es", "ar", "er", "at", "et", "an"})
+FILIATION = frozenset({"bin", "ben", "ibn", "ould", "wuld", "walad", "bint", "binti", "mint"})
+LATIN_RULES = [
+    (r"^di(?=[aou])", "j"),
+    (r"dj", "j"),
+    (r"tch", "ch"),
+    (r"sch", "sh"),
+    (r"ch", "sh"),
+    (r"kh", "k"),
+    (r"gh", "g"),
+    (r"ph", "f"),
+    (r"th", "t"),
+    (r"dh", "d"),
+    (r"ck", "k"),
+    (r"q", "k"),
+    (r"c(?=[aou])", "k"),
+    (r"ou", "u"),
+    (r"oo", "u"),
+    (r"ee", "i"),
+    (r"y", "i"),
+    (r"ow$", "o"),
+    (r"aye$", "ai"),
+    (r"(?<=[aeiou])w$", ""),
+    (r"(?<=.{3})h$", ""),
+    (r"(?<=[^aeiou])e$", ""),
+    (r"(.)\1+", r"\1"),
+]
+VOWELS = re.compile(r"[aeiouwy]")
+
+
+@dataclass(frozen=True)
+class NameTokens:
+    full: tuple[str, ...]  # canonical Latin tokens (empty for Arabic-script input)
+    skeleton: tuple[str, ...]  # consonant skeletons, comparable across scripts
+
+
+def _fold_latin(token: str) -> str:
+    for pattern, replacement in LATIN_RULES:
+        token = re.sub(pattern, replacement, token)
+    return token
+
+
+def _skeleton(token: str) -> str:
+    return re.sub(r"(.)\1+", r"\1", VOWELS.sub("", token)) or token[:1]
+
+
+def _arabic_tokens(text: str) -> list[str]:
+    words = text.replace("ـ", "").split()
+    merged: list[str] = []
+    for word in words:
+        if merged and merged[-1] == "عبد":  # عبد الله → عبدالله
+            merged[-1] += word
+            continue
+        if word.startswith("ال") and len(word) > 4:
+            word = word[2:]
+        if word in ("بن", "ابن", "بنت", "ولد"):
+            continue
+        merged.append(word)
+    latin = [re.sub(r"[^a-z]", "", anyascii(w).lower()) for w in merged]
+    return [_fold_latin(t) for t in latin if t]
+
+
+def _latin_tokens(text: str) -> list[str]:
+    plain = unicodedata.normalize("NFKD", anyascii(text)).lower()
+    words = [w for w in re.split(r"[^a-z]+", plain) if w]
+    tokens: list[str] = []
+    pending = ""
+    for word in words:
+        if word in FILIATION or (pending and word in ARTICLES):
+            continue
+        if pending:
+            word, pending = (
+                pending + (word[2:] if word[:2] in ("al", "el", "ul") and len(word) > 4 else word),
+                "",
+            )
+        elif word in COMPOUND_PREFIXES:
+            pending = "abdul"
+            continue
+        elif word.startswith(COMPOUND_PREFIXES) and word not in ("abdu",):
+            word = "abdul" + re.sub(
+                r"^(abdel|abdul|abdoul|abdal|abde|abdu|abd)(al|el|ul)?", "", word
+            )
+        if word in ARTICLES:
+            continue
+        if re.match(r"^(al|el)[a-z]{3,}", word) and not word.startswith(("ali", "ela", "eli")):
+            word = word[2:]
+        tokens.append(_fold_latin(word))
+    if pending:
+        tokens.append(_fold_latin(pending))
+    return [t for t in tokens if t]
+
+
+def normalise(text: str | None) -> NameTokens:
+    """Tokens of one name field (any script); empty when the field is empty."""
+    if not text or not text.strip():
+        return NameTokens((), ())
+    if ARABIC.search(text):
+        tokens = _arabic_tokens(text)
+        return NameTokens((), tuple(_skeleton(t) for t in tokens))
+    tokens = _latin_tokens(text)
+    return NameTokens(tuple(tokens), tuple(_skeleton(t) for t in tokens))

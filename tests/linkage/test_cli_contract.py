@@ -1,0 +1,168 @@
+"""`routecare linkage encode | match | dedupe` as partners script them."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from routecare.cli import app
+from tests.linkage.route_data import generate, write_csv
+
+SECRET = "a secret the two partners agreed on"
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(app, ["linkage", *args])
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("linkage")
+    left, right, truth = generate(400, seed=11)
+    (root / "key").write_text(SECRET, encoding="utf-8")
+    paths = {
+        "left": write_csv(root / "niger.csv", left),
+        "right": write_csv(root / "italy.csv", right),
+        "key": root / "key",
+        "root": root,
+    }
+    with (root / "truth.json").open("w") as handle:
+        json.dump(sorted(truth), handle)
+    for side in ("left", "right"):
+        result = run(
+            "encode",
+            "--secret-file",
+            str(paths["key"]),
+            str(paths[side]),
+            str(root / f"{side}.enc"),
+        )
+        assert result.exit_code == 0, result.output
+        paths[f"{side}_enc"] = root / f"{side}.enc"
+    return paths
+
+
+def _encoded_strings(path: Path) -> list[bytes]:
+    """Every value the encoding file carries (Bloom filters decoded), JSON keys excluded."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    values: list[bytes] = [json.dumps(json.loads(lines[0])).encode()]
+    for line in lines[1:]:
+        record = json.loads(line)
+        values += [base64.b64decode(v) for v in record["bloom"].values()]
+        for value in record["tokens"].values():
+            values += [v.encode() for v in (value if isinstance(value, list) else [value])]
+        values += [b.encode() for b in record["blocks"]]
+    return values
+
+
+def test_encodings_hold_no_plaintext(files: dict[str, Path]) -> None:
+    carried = b"\n".join(_encoded_strings(files["left_enc"])).lower()
+    ids = files["left_enc"].read_text(encoding="utf-8")
+    with files["left"].open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            for column, value in row.items():
+                if column != "record_id" and len(value) >= 4:
+                    assert value.lower().encode() not in carried, f"{column} found in clear"
+            assert f'"id":"{row["record_id"]}"' in ids
+
+
+def test_match_writes_one_to_one_links(files: dict[str, Path]) -> None:
+    output = files["root"] / "matches.csv"
+    result = run("match", str(files["left_enc"]), str(files["right_enc"]), "--output", str(output))
+    assert result.exit_code == 0, result.output
+    with output.open(encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        assert reader.fieldnames == ["left_id", "right_id", "score", "band"]
+        rows = list(reader)
+    assert len({r["left_id"] for r in rows}) == len(rows) == len({r["right_id"] for r in rows})
+    assert all(r["band"] == "probable" and float(r["score"]) >= 0.99 for r in rows)
+    truth = {tuple(p) for p in json.loads((files["root"] / "truth.json").read_text())}
+    correct = sum((r["left_id"], r["right_id"]) in truth for r in rows)
+    assert correct / len(rows) >= 0.85  # precision at `probable` on route-like data
+    assert correct / len(truth) >= 0.40
+    looser = files["root"] / "possible.csv"
+    assert (
+        run(
+            "match",
+            str(files["left_enc"]),
+            str(files["right_enc"]),
+            "--output",
+            str(looser),
+            "--threshold",
+            "possible",
+        ).exit_code
+        == 0
+    )
+    assert len(looser.read_text().splitlines()) >= len(rows) + 1
+
+
+def test_dedupe_clusters_a_dataset(files: dict[str, Path]) -> None:
+    doubled = files["root"] / "doubled.csv"
+    with files["left"].open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    copies = [{**r, "record_id": r["record_id"] + "-again"} for r in rows[:20]]
+    write_csv(doubled, rows + copies)
+    output = files["root"] / "clusters.csv"
+    result = run("dedupe", str(doubled), "--output", str(output))
+    assert result.exit_code == 0, result.output
+    with output.open(encoding="utf-8") as handle:
+        clusters = {r["record_id"]: r["cluster_id"] for r in csv.DictReader(handle)}
+    together = sum(
+        clusters[r["record_id"]] == clusters[r["record_id"] + "-again"] for r in rows[:20]
+    )
+    assert together >= 18
+
+
+def test_missing_columns_are_named(tmp_path: Path, files: dict[str, Path]) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("record_id,given_name\n1,Awa\n", encoding="utf-8")
+    result = run("encode", "--secret-file", str(files["key"]), str(bad), str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert "bad.csv: missing columns father_name" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_unparseable_date_names_the_row(tmp_path: Path, files: dict[str, Path]) -> None:
+    with files["left"].open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))[:3]
+    rows[1]["birth_date"] = "17/03/2011"
+    path = write_csv(tmp_path / "dates.csv", rows)
+    result = run("encode", "--secret-file", str(files["key"]), str(path), str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert "dates.csv row 3: birth_date '17/03/2011' is not an ISO date" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_different_secret_is_refused(tmp_path: Path, files: dict[str, Path]) -> None:
+    other_key = tmp_path / "other"
+    other_key.write_text("somebody else's secret, not agreed", encoding="utf-8")
+    other = tmp_path / "other.enc"
+    assert (
+        run("encode", "--secret-file", str(other_key), str(files["right"]), str(other)).exit_code
+        == 0
+    )
+    result = run("match", str(files["left_enc"]), str(other), "--output", str(tmp_path / "m.csv"))
+    assert result.exit_code == 1 and "different secrets" in result.output
+    assert not (tmp_path / "m.csv").exists()
+
+
+def test_another_scheme_version_is_refused(tmp_path: Path, files: dict[str, Path]) -> None:
+    lines = files["right_enc"].read_text(encoding="utf-8").splitlines()
+    header = json.loads(lines[0])
+    header["scheme"] = "routecare-pprl/0"
+    old = tmp_path / "old.enc"
+    old.write_text("\n".join([json.dumps(header), *lines[1:]]), encoding="utf-8")
+    result = run("match", str(files["left_enc"]), str(old), "--output", str(tmp_path / "m.csv"))
+    assert result.exit_code == 1
+    assert "old.enc: encoded with scheme 'routecare-pprl/0'" in result.output
+
+
+def test_a_short_secret_is_refused(tmp_path: Path, files: dict[str, Path]) -> None:
+    short = tmp_path / "short"
+    short.write_text("1234", encoding="utf-8")
+    result = run("encode", "--secret-file", str(short), str(files["left"]), str(tmp_path / "o"))
+    assert result.exit_code == 1 and "at least 16 bytes" in result.output

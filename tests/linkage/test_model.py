@@ -1,0 +1,53 @@
+"""EM without labels does not collapse, and siblings stay apart."""
+
+from __future__ import annotations
+
+from routecare.linkage.comparison import FIELDS
+from routecare.linkage.matching import candidate_pairs, fit, link
+from tests.linkage.helpers import encoded
+from tests.linkage.route_data import generate
+
+
+def test_em_learns_that_matches_agree() -> None:
+    left, right, truth = generate(1500, seed=21)
+    a, b = encoded(left), encoded(right)
+    li, ri = candidate_pairs(a, b)
+    model = fit(a, b, li, ri)
+    for field in ("given", "family", "father", "year", "birth_date"):
+        column = FIELDS.index(field)
+        top = len(model.m[column]) - 1
+        assert model.m[column][top] > 2 * model.u[column][top], field
+    expected_share = len(truth) / li.size
+    assert expected_share / 3 < model.prior <= 2 * expected_share
+
+
+def _child(record_id: str, given: str, born: str, **other: str) -> dict[str, str]:
+    return {
+        "record_id": record_id,
+        "given_name": given,
+        "father_name": "Ibrahima",
+        "family_name": "Kourouma",
+        "sex": other.get("sex", "male"),
+        "birth_date": born,
+        "age": "",
+        "registered_on": other.get("registered_on", "2025-04-01"),
+        "nationality": "GIN",
+        "birth_place": "Kankan",
+        "mother_name": "Hawa Conde",
+    }
+
+
+def test_siblings_are_never_merged() -> None:
+    left, right, _ = generate(600, seed=4)
+    brothers = [
+        _child("N-elder", "Sekou", "2010-03-02"),
+        _child("N-younger", "Lansana", "2012-07-19"),
+    ]
+    only_younger = [_child("I-younger", "Lansana", "2012-07-19", registered_on="2025-12-01")]
+    links = link(encoded(left + brothers), encoded(right + only_younger), threshold=0.5)
+    pairs = {(lk.left_id, lk.right_id) for lk in links}
+    assert ("N-younger", "I-younger") in pairs
+    assert ("N-elder", "I-younger") not in pairs
+    only_elder = [_child("I-elder", "Sekou", "2010-03-02", registered_on="2025-12-01")]
+    links = link(encoded(left + brothers[1:]), encoded(right + only_elder), threshold=0.5)
+    assert not {lk.right_id for lk in links} & {"I-elder"}  # his brother is not him
