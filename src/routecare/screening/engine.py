@@ -39,6 +39,9 @@ OUTCOME_RANK = {"no_indicators": 0, "smuggling": 1, "at_risk": 2, "presumed_traf
 UNACCOMPANIED = "vulnerability.unaccompanied"
 SEPARATED = "vulnerability.separated"
 MEDICAL_FORMS = frozenset({"SexualExploitation", "OrganRemoval", "Surrogacy"})
+STRENGTH_SLOTS = ("strong", "medium", "weak")
+SCORED_DIMENSIONS = MEANS_DIMENSIONS | {"exploitative_conditions"}  # act etc. are not ILO/EC
+ELEMENTS = tuple(Element)
 
 
 class AgeBasis(StrEnum):
@@ -92,8 +95,8 @@ def dimension_is_positive(strong: int, medium: int, weak: int) -> bool:
 class _Entry:
     element: Element
     dimension: str
-    strength: dict[bool, str]  # keyed by treated_as_child
-    forms: tuple[str, ...]
+    strength_slot: dict[bool, int]  # keyed by treated_as_child: 0 strong, 1 medium, 2 weak
+    purpose_forms: tuple[str, ...]  # only purpose indicators point to a form
 
 
 @dataclass(frozen=True)
@@ -161,16 +164,20 @@ class Engine:
             i.id: _Entry(
                 i.element,
                 i.dimension,
-                {True: i.strength.child.value, False: i.strength.adult.value},
-                tuple(f.value for f in i.forms),
+                {
+                    True: STRENGTH_SLOTS.index(i.strength.child.value),
+                    False: STRENGTH_SLOTS.index(i.strength.adult.value),
+                },
+                tuple(f.value for f in i.forms) if i.element is Element.PURPOSE else (),
             )
             for i in catalogue.indicators
         }
 
     def check(self, answers: Mapping[str, bool]) -> None:
+        if answers.keys() <= self._entries.keys():
+            return
         unknown = sorted(set(answers) - self._entries.keys())
-        if unknown:
-            raise UnknownIndicators(unknown, self.catalogue.key)
+        raise UnknownIndicators(unknown, self.catalogue.key)
 
     def score(
         self,
@@ -182,22 +189,25 @@ class Engine:
         self.check(answers)
         age_decision = decide_age(age, age_basis)
         child = age_decision.treated_as_child
-        present = sorted(i for i, yes in answers.items() if yes)
+        present = [i for i, yes in answers.items() if yes]
+        present.sort()
         counts: dict[str, list[int]] = {}
-        by_element: dict[Element, list[str]] = {e: [] for e in Element}
+        by_element: dict[Element, list[str]] = {e: [] for e in ELEMENTS}
         forms: set[str] = set()
+        entries = self._entries
         for indicator_id in present:
-            entry = self._entries[indicator_id]
+            entry = entries[indicator_id]
             by_element[entry.element].append(indicator_id)
-            tally = counts.setdefault(entry.dimension, [0, 0, 0])
-            tally[("strong", "medium", "weak").index(entry.strength[child])] += 1
-            if entry.element is Element.PURPOSE:
-                forms.update(entry.forms)
+            tally = counts.get(entry.dimension)
+            if tally is None:
+                tally = counts[entry.dimension] = [0, 0, 0]
+            tally[entry.strength_slot[child]] += 1
+            if entry.purpose_forms:
+                forms.update(entry.purpose_forms)
         positive = sorted(
             d
             for d, (s, m, w) in counts.items()
-            if d in MEANS_DIMENSIONS | {"exploitative_conditions"}
-            and dimension_is_positive(s, m, w)
+            if d in SCORED_DIMENSIONS and dimension_is_positive(s, m, w)
         )
         act = bool(by_element[Element.ACT])
         means = any(d in MEANS_DIMENSIONS for d in positive)
