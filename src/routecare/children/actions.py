@@ -9,7 +9,7 @@ from __future__ import annotations
 import secrets
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from routecare import audit
@@ -22,6 +22,7 @@ from routecare.auth.policy import (
     require,
 )
 from routecare.auth.principal import Principal
+from routecare.cases.models import NameToken
 from routecare.children.models import Child, ChildShare
 from routecare.children.records import present, visible_child
 from routecare.children.schemas import ChildIn, ChildOut, ShareIn, ShareOut
@@ -176,6 +177,8 @@ def erase_child(deployment: Deployment, principal: Principal, reference: str) ->
         child.wrapped_key = None
         for field in IDENTITY_FIELDS:
             setattr(child, field, None)
+        # The case search's name tokens would still confirm a guessed name: they go too.
+        session.execute(delete(NameToken).where(NameToken.child_id == child.id))
         child.erased_at = now
         audit.record(
             session,

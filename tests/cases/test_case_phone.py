@@ -1,0 +1,44 @@
+"""The case pages on a phone (390×844, Chromium): open a case, add a note, move a stage,
+in English and Arabic (RTL), with no sideways scrolling."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page
+
+from tests.conftest import World
+from tests.e2e.conftest import chromium, live_server, log_in, page, screenshot
+
+__all__ = ["chromium", "live_server", "page"]  # fixtures used by this module
+
+
+def _fits_the_screen(page: Page) -> bool:
+    return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"))
+
+
+@pytest.mark.browser
+def test_case_worker_opens_a_case_on_a_phone(world: World, live_server: str, page: Page) -> None:
+    log_in(page, live_server, "case_worker", world.password)
+    page.goto(f"{live_server}/cases/new")
+    page.fill("input[name=given_name]", "Aïssatou")
+    page.fill("input[name=family_name]", "Diallo")
+    page.fill("input[name=age]", "15")
+    page.fill("input[name=nationality]", "GIN")
+    page.check("input[name=unaccompanied]")
+    page.select_option("select[name=risk_level]", "high")
+    page.click("form[action='/cases'] button[type=submit]")
+    page.wait_for_url(f"{live_server}/cases/*")
+    page.fill("textarea[name=body]", "Arrived by boat, asked for her sister")
+    page.click("form[action$='/notes'] button[type=submit]")
+    assert page.locator("text=Arrived by boat").count() == 1
+    page.click("form[action$='/stage'] button[type=submit]")
+    assert page.locator("text=Registration").count() >= 1
+    assert _fits_the_screen(page)
+    screenshot(page, f"case-page-{world.deployment.database.engine.name}")
+    case_url = page.url
+    page.goto(f"{live_server}/language/ar")
+    page.goto(case_url)
+    assert page.locator("text=التسجيل").count() >= 1
+    assert page.locator("html[dir=rtl]").count() == 1
+    assert _fits_the_screen(page)
+    screenshot(page, f"case-page-ar-{world.deployment.database.engine.name}")
