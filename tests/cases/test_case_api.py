@@ -124,3 +124,21 @@ def test_openapi_documents_the_contract(world: World) -> None:
     assert {"404", "412", "428"} <= set(patch_doc["responses"])
     create_doc = schema["paths"]["/api/v1/cases"]["post"]
     assert any(p["name"] == "Idempotency-Key" for p in create_doc["parameters"])
+
+
+def test_simultaneous_patches_with_one_etag_one_wins_one_412(world: World) -> None:
+    clients = [world.api("case_worker"), world.api("supervisor")]
+    reference = create_case(clients[0])["reference"]
+    edits = [{"risk_level": "high"}, {"risk_level": "low", "family_tracing_status": "in_progress"}]
+
+    def send(index: int) -> int:
+        return patch(clients[index], reference, '"1"', **edits[index]).status_code
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        statuses = sorted(pool.map(send, range(2)))
+    assert statuses == [200, 412]
+    case = clients[0].get(f"/api/v1/cases/{reference}")
+    assert case.headers["ETag"] == '"2"'
+    body = case.json()
+    winner = edits[0] if body["risk_level"] == "high" else edits[1]
+    assert all(body[field] == value for field, value in winner.items())
