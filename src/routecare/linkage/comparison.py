@@ -71,11 +71,8 @@ def compare(
     levels[both, column] = np.where(a[both] == b[both], 2, np.where(group[both], 1, 0))
     column = FIELDS.index("year")
     a, b = left.tokens["year"][li], right.tokens["year"][ri]
-    both = np.flatnonzero((a != "") & (b != ""))
-    for k in both:
-        if a[k] == b[k]:
-            levels[k, column] = 2
-        else:
-            levels[k, column] = 1 if a[k] in right.year_window[ri[k]] else 0
+    both = (a != "") & (b != "")
+    near = (right.year_window[ri] == a[:, None]).any(axis=1)
+    levels[both, column] = np.where(a[both] == b[both], 2, np.where(near[both], 1, 0))
     evidence = np.stack([similarities["given"], similarities["all_names"]], axis=1)
     return levels, evidence

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from routecare.linkage.encoding import FILTER_BITS, SCHEME, Encoder
+from routecare.linkage.encoding import FILTER_BITS, SCHEME, YEAR_WINDOW, Encoder
 from routecare.linkage.records import LinkageInputError, Registration
 
 TOKEN_FIELDS = ("sex", "nationality", "nationality_group", "year", "birth_date")
@@ -41,7 +41,7 @@ class EncodedSet:
     bloom: dict[str, np.ndarray] = field(default_factory=dict)  # (n, bytes) uint8
     has_bloom: dict[str, np.ndarray] = field(default_factory=dict)  # (n,) bool
     tokens: dict[str, np.ndarray] = field(default_factory=dict)  # (n,) object, "" = missing
-    year_window: list[frozenset[str]] = field(default_factory=list)
+    year_window: np.ndarray = field(default_factory=lambda: np.empty((0, 0), dtype=object))
     blocks: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     record_blocks: list[list[str]] = field(default_factory=list)
 
@@ -67,10 +67,11 @@ def from_encodings(encodings: list[dict[str, object]], key_check: str) -> Encode
             [str(e["tokens"].get(name, "")) for e in encodings],
             dtype=object,  # type: ignore[attr-defined]
         )
-    result.year_window = [
-        frozenset(e["tokens"].get("year_window", []))  # type: ignore[attr-defined]
-        for e in encodings
-    ]
+    window = np.full((n, 2 * YEAR_WINDOW + 1), "-", dtype=object)  # "-" never equals a token
+    for row, encoding in enumerate(encodings):
+        tokens = encoding["tokens"].get("year_window", [])  # type: ignore[attr-defined]
+        window[row, : len(tokens)] = tokens
+    result.year_window = window
     for row, encoding in enumerate(encodings):
         keys = list(encoding["blocks"])  # type: ignore[call-overload]
         result.record_blocks.append(keys)

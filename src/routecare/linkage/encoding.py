@@ -78,6 +78,7 @@ class Encoder:
         self._token_key = self.keys.key("tokens")
         self._block_key = self.keys.key("blocks")
         self._flip_key = self.keys.key("flips")
+        self._position_cache: dict[str, dict[str, tuple[int, ...]]] = {}
         self._permutations = {
             f: random.Random(self.keys.key(f"permutation/{f}")).sample(range(bits), bits)
             for f, bits in FILTER_BITS.items()
@@ -88,25 +89,38 @@ class Encoder:
             :16
         ]
 
+    def _positions(self, field: str, gram: str) -> tuple[int, ...]:
+        """Bit positions of one bigram (double hashing over an HMAC), cached: names repeat."""
+        cache = self._position_cache.setdefault(field, {})
+        found = cache.get(gram)
+        if found is None:
+            bits = FILTER_BITS[field]
+            digest = hmac.new(self._field_keys[field], gram.encode(), hashlib.sha256).digest()
+            first = int.from_bytes(digest[:8], "big")
+            second = int.from_bytes(digest[8:16], "big") | 1
+            permutation = self._permutations[field]
+            found = tuple(permutation[(first + i * second) % bits] for i in range(HASHES_PER_GRAM))
+            cache[gram] = found
+        return found
+
     def _bloom(
         self, field: str, tokens: tuple[str, ...], record_id: str, hardened: bool
     ) -> np.ndarray:
         bits = FILTER_BITS[field]
         vector = np.zeros(bits, dtype=bool)
-        grams = {g for t in tokens for g in _bigrams(t)}
-        key = self._field_keys[field]
-        for gram in grams:
-            digest = hmac.new(key, gram.encode(), hashlib.sha256).digest()
-            first = int.from_bytes(digest[:8], "big")
-            second = int.from_bytes(digest[8:16], "big") | 1
-            for i in range(HASHES_PER_GRAM):
-                vector[(first + i * second) % bits] = True
+        for gram in {g for t in tokens for g in _bigrams(t)}:
+            vector[list(self._positions(field, gram))] = True
         if not hardened:
             return vector
-        vector = vector[self._permutations[field]]
-        seed = hmac.new(self._flip_key, f"{record_id}/{field}".encode(), hashlib.sha256).digest()
-        rng = np.random.default_rng(int.from_bytes(seed[:8], "big"))
-        return vector ^ (rng.random(vector.size) < FLIP_PROBABILITY)
+        # Randomized response: FLIP_PROBABILITY of the bits, chosen by a keyed stream seeded
+        # with the record id, so the same registration always flips the same bits.
+        stream = hmac.new(self._flip_key, f"{record_id}/{field}".encode(), hashlib.sha256).digest()
+        flips = [
+            int.from_bytes(stream[2 * i : 2 * i + 2], "big") % bits
+            for i in range(round(FLIP_PROBABILITY * bits))
+        ]
+        vector[flips] ^= True
+        return vector
 
     def encode(self, record: Registration, *, hardened: bool = True) -> dict[str, object]:
         """One record's encoding: record id, Bloom filters (base64), tokens, blocking keys.

@@ -1,11 +1,15 @@
 """Fellegi–Sunter weights estimated without labels, by an EM that cannot collapse.
 
-Splink's EM re-estimates u as well as m and, on route data (few true pairs, fields that agree
-by chance within large families and common names), drifts into a degenerate solution. Here u is
-measured directly on random pairs — almost all of them non-matches — and held fixed, so EM only
-estimates m and the match proportion; it starts from "matches mostly agree" and is bounded so
-that a field's top level is always at least as likely among matches as among non-matches.
-Splink also cannot compare Bloom filters, which is why this model is our own.
+On route data most blocked pairs are namesakes (many a Mamadou Diallo) and relatives (siblings
+share every name but one). A plain EM over all fields, Splink's included, settles on "same
+name" or "same family" instead of "same child". So:
+- u is measured on random pairs (nearly all non-matches) and held fixed;
+- m of the non-name fields is estimated among pairs whose given and family names agree, and m
+  of the name fields among pairs with the same birth year, nationality and sex — the fields
+  that select the pairs are not estimated on them (Splink's training rule);
+- posteriors are kept one-to-one (a record is at most one child) and m is kept non-decreasing
+  in the similarity level.
+Splink cannot compare Bloom filters either, which is why this model is our own.
 """
 
 from __future__ import annotations
@@ -77,24 +81,9 @@ def _initial_m(column: int) -> np.ndarray:
     return shape / shape.sum()
 
 
-def _seed_posterior(levels: np.ndarray) -> np.ndarray:
-    """Start EM from pairs that agree on every name and are born within the same window: they
-    are mostly the same child, whereas most blocked pairs are relatives or namesakes (a Mamadou
-    Diallo is rarely the only one)."""
-
-    def at_least(field: str, level: int) -> np.ndarray:
-        column = levels[:, FIELDS.index(field)]
-        return (column == MISSING) | (column >= level)
-
-    top = LEVELS["given"] - 1
-    seeds = (
-        at_least("given", top - 1)
-        & at_least("all_names", top - 1)
-        & at_least("father", top - 1)
-        & at_least("year", 1)
-        & at_least("mother", 1)
-    )
-    return np.where(seeds, 0.9, 0.01)
+NAME_COLUMNS = [FIELDS.index(f) for f in ("given", "family", "father", "mother", "birth_place")]
+OTHER_COLUMNS = [FIELDS.index(f) for f in ("sex", "nationality", "year", "birth_date",
+                                           "mother", "birth_place", "father")]
 
 
 def _one_to_one(posterior: np.ndarray, li: np.ndarray, ri: np.ndarray) -> np.ndarray:
@@ -106,34 +95,54 @@ def _one_to_one(posterior: np.ndarray, li: np.ndarray, ri: np.ndarray) -> np.nda
     return posterior
 
 
-def estimate(
-    candidate_levels: np.ndarray,
-    random_levels: np.ndarray,
-    expected_matches: float,
-    li: np.ndarray,
-    ri: np.ndarray,
-) -> Model:
-    """EM on the candidate pairs with u fixed from random pairs."""
-    u = [_frequencies(random_levels, c) for c in range(len(FIELDS))]
-    pairs = max(len(candidate_levels), 1)
-    # One-to-one: at most one true pair per record of the smaller side, so the match share is
-    # bounded. Without the bound EM settles on "same family" instead of "same child".
-    ceiling = float(np.clip(expected_matches / pairs, 1e-5, 0.5))
-    posterior = _one_to_one(_seed_posterior(candidate_levels), li, ri)
-    m = [_initial_m(c) for c in range(len(FIELDS))]
-    model = Model(m, u, ceiling / 2)
+def _at_least(levels: np.ndarray, field: str, level: int) -> np.ndarray:
+    return levels[:, FIELDS.index(field)] >= level
+
+
+def _em_round(levels: np.ndarray, u: list[np.ndarray], m: list[np.ndarray],
+              columns: list[int], ceiling: float, li: np.ndarray, ri: np.ndarray) -> None:
+    """EM for the m of `columns` only, on pairs already selected by other fields: the fields
+    used to select the pairs say nothing more inside them (Splink's training rule)."""
+    prior = ceiling / 2
     for _ in range(ITERATIONS):
-        prior = float(np.clip(posterior.mean(), 1e-5, ceiling))
-        new_m = []
-        for column in range(len(FIELDS)):
-            estimated = _frequencies(candidate_levels, column, posterior)
+        logit = np.full(len(levels), np.log(prior / (1 - prior)))
+        for column in columns:
+            present = levels[:, column] != MISSING
+            ratio = np.log(m[column] / u[column])
+            logit[present] += ratio[levels[present, column]]
+        posterior = _one_to_one(1.0 / (1.0 + np.exp(-np.clip(logit, -60, 60))), li, ri)
+        prior = float(np.clip(posterior.mean(), 1e-5, 0.9))
+        for column in columns:
+            estimated = _frequencies(levels, column, posterior)
             if FIELDS[column] != "sex":
                 estimated = _increasing(estimated)
             top = len(estimated) - 1
-            if estimated[top] < u[column][top]:  # a field never counts against agreement
-                estimated = m[column]
-            new_m.append(estimated)
-        m = new_m
-        model = Model(m, u, prior)
-        posterior = _one_to_one(model.probability(candidate_levels), li, ri)
+            if estimated[top] >= u[column][top]:  # a field never counts against agreement
+                m[column] = estimated
+
+
+def estimate(candidate_levels: np.ndarray, random_levels: np.ndarray,
+             expected_matches: float, li: np.ndarray, ri: np.ndarray) -> Model:
+    """u from random pairs; m in two rounds that cannot settle on namesakes or relatives:
+    non-name fields among pairs whose given and family names agree, then name fields among
+    pairs born the same year with the same nationality and sex; finally the match share."""
+    levels = candidate_levels
+    u = [_frequencies(random_levels, c) for c in range(len(FIELDS))]
+    m = [_initial_m(c) for c in range(len(FIELDS))]
+    same_names = _at_least(levels, "given", 2) & _at_least(levels, "family", 2)
+    if same_names.any():
+        _em_round(levels[same_names], u, m, OTHER_COLUMNS, 0.5, li[same_names],
+                  ri[same_names])
+    same_birth = (_at_least(levels, "year", 2) & _at_least(levels, "nationality", 2)
+                  & _at_least(levels, "sex", 1))
+    if same_birth.any():
+        _em_round(levels[same_birth], u, m, NAME_COLUMNS[:3], 0.5, li[same_birth],
+                  ri[same_birth])
+    pairs = max(len(levels), 1)
+    # One-to-one: at most one true pair per record of the smaller side.
+    ceiling = float(np.clip(expected_matches / pairs, 1e-5, 0.5))
+    model = Model(m, u, ceiling / 2)
+    for _ in range(ITERATIONS // 4):
+        posterior = _one_to_one(model.probability(levels), li, ri)
+        model = Model(m, u, float(np.clip(posterior.mean(), 1e-5, ceiling)))
     return model

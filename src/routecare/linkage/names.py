@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from anyascii import anyascii
 
@@ -20,29 +21,32 @@ COMPOUND_PREFIXES = ("abd", "abdel", "abdul", "abdoul", "abdal", "abdou", "abdu"
 ARTICLES = frozenset({"al", "el", "ul", "ad", "ed", "as", "es", "ar", "er", "at", "et", "an"})
 FILIATION = frozenset({"bin", "ben", "ibn", "ould", "wuld", "walad", "bint", "binti", "mint"})
 LATIN_RULES = [
-    (r"^di(?=[aou])", "j"),
-    (r"dj", "j"),
-    (r"tch", "ch"),
-    (r"sch", "sh"),
-    (r"ch", "sh"),
-    (r"kh", "k"),
-    (r"gh", "g"),
-    (r"ph", "f"),
-    (r"th", "t"),
-    (r"dh", "d"),
-    (r"ck", "k"),
-    (r"q", "k"),
-    (r"c(?=[aou])", "k"),
-    (r"ou", "u"),
-    (r"oo", "u"),
-    (r"ee", "i"),
-    (r"y", "i"),
-    (r"ow$", "o"),
-    (r"aye$", "ai"),
-    (r"(?<=[aeiou])w$", ""),
-    (r"(?<=.{3})h$", ""),
-    (r"(?<=[^aeiou])e$", ""),
-    (r"(.)\1+", r"\1"),
+    (re.compile(pattern), replacement)
+    for pattern, replacement in [
+        (r"^di(?=[aou])", "j"),
+        (r"dj", "j"),
+        (r"tch", "ch"),
+        (r"sch", "sh"),
+        (r"ch", "sh"),
+        (r"kh", "k"),
+        (r"gh", "g"),
+        (r"ph", "f"),
+        (r"th", "t"),
+        (r"dh", "d"),
+        (r"ck", "k"),
+        (r"q", "k"),
+        (r"c(?=[aou])", "k"),
+        (r"ou", "u"),
+        (r"oo", "u"),
+        (r"ee", "i"),
+        (r"y", "i"),
+        (r"ow$", "o"),
+        (r"aye$", "ai"),
+        (r"(?<=[aeiou])w$", ""),
+        (r"(?<=.{3})h$", ""),
+        (r"(?<=[^aeiou])e$", ""),
+        (r"(.)\1+", r"\1"),
+    ]
 ]
 VOWELS = re.compile(r"[aeiouwy]")
 
@@ -55,7 +59,7 @@ class NameTokens:
 
 def _fold_latin(token: str) -> str:
     for pattern, replacement in LATIN_RULES:
-        token = re.sub(pattern, replacement, token)
+        token = pattern.sub(replacement, token)
     return token
 
 
@@ -109,6 +113,7 @@ def _latin_tokens(text: str) -> list[str]:
     return [t for t in tokens if t]
 
 
+@lru_cache(maxsize=200_000)
 def normalise(text: str | None) -> NameTokens:
     """Tokens of one name field (any script); empty when the field is empty."""
     if not text or not text.strip():
