@@ -87,8 +87,10 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--scorings", type=int, default=200_000)
     args = parser.parse_args()
-    os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core, as the target says
+    all_cores = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, {min(all_cores)})  # scoring on one core, as the target says
     scorings_per_second = bench_scoring(args.scorings)
+    os.sched_setaffinity(0, all_cores)  # else the PostgreSQL server started below inherits it
     with tempfile.TemporaryDirectory() as work:
         export = kobo_csv(
             Path(work) / "kobo.csv", CatalogueRegistry().get(), synthetic_rows(args.rows)
@@ -101,7 +103,7 @@ def main() -> None:
             admin.dispose()
             url = make_url(admin_url).set(database="bench_screening")
             results["postgresql"] = bench_import(url.render_as_string(hide_password=False), export)
-    print(f"\nScreening benchmark ({args.rows:,} Kobo rows, 1 core)\n")
+    print(f"\nScreening benchmark (scoring on 1 core; {args.rows:,} Kobo rows)\n")
     print("| measure | value | target |\n|---|---|---|")
     print(f"| scoring | {scorings_per_second:,.0f} screenings/s | ≥ 20,000/s |")
     for backend, (first, again, imported, added) in results.items():
