@@ -54,7 +54,9 @@ def _tasks(population: Population) -> dict[str, tuple[float, Task]]:
         return client.get("/api/v1/cases", params={"limit": 50, "offset": rng.randint(0, 20) * 50})
 
     def case_search(client: httpx.Client, rng: random.Random) -> httpx.Response:
-        return client.get("/api/v1/cases", params={"name": rng.choice(population.search_names)})
+        return client.post(
+            "/api/v1/cases/search", json={"name": rng.choice(population.search_names)}
+        )
 
     def placement(client: httpx.Client, rng: random.Random) -> httpx.Response:
         body = {
