@@ -52,15 +52,17 @@ def synthetic_rows(count: int, seed: int = 1) -> list[dict[str, object]]:
     return rows
 
 
-def bench_scoring(count: int) -> float:
+def bench_scoring(count: int) -> tuple[float, float]:
+    """Screenings per second of wall time and of CPU time (the latter is steadier on a busy
+    machine, where other processes share the core)."""
     engine = Engine(CatalogueRegistry().get())
     rows = synthetic_rows(2000)
     prepared = [(r["answers"], r["age"], AgeBasis(str(r["age_basis"]))) for r in rows]
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     for n in range(count):
         answers, age, basis = prepared[n % len(prepared)]
         engine.score(answers, age, basis)  # type: ignore[arg-type]
-    return count / (time.perf_counter() - start)
+    return count / (time.perf_counter() - start), count / (time.process_time() - cpu_start)
 
 
 def bench_import(database_url: str, export: Path) -> tuple[float, float, int, int]:
@@ -89,7 +91,7 @@ def main() -> None:
     args = parser.parse_args()
     all_cores = os.sched_getaffinity(0)
     os.sched_setaffinity(0, {min(all_cores)})  # scoring on one core, as the target says
-    scorings_per_second = bench_scoring(args.scorings)
+    per_wall_second, per_cpu_second = bench_scoring(args.scorings)
     os.sched_setaffinity(0, all_cores)  # else the PostgreSQL server started below inherits it
     with tempfile.TemporaryDirectory() as work:
         export = kobo_csv(
@@ -105,7 +107,10 @@ def main() -> None:
             results["postgresql"] = bench_import(url.render_as_string(hide_password=False), export)
     print(f"\nScreening benchmark (scoring on 1 core; {args.rows:,} Kobo rows)\n")
     print("| measure | value | target |\n|---|---|---|")
-    print(f"| scoring | {scorings_per_second:,.0f} screenings/s | ≥ 20,000/s |")
+    print(
+        f"| scoring | {per_wall_second:,.0f} screenings/s wall, {per_cpu_second:,.0f}/s CPU "
+        "| ≥ 20,000/s |"
+    )
     for backend, (first, again, imported, added) in results.items():
         print(f"| import {backend} | {first:.1f} s ({imported:,} rows) | < 60 s |")
         print(f"| re-import {backend} | {again:.1f} s, {added} added | adds nothing |")

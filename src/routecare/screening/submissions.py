@@ -23,6 +23,7 @@ from routecare.screening.xlsform import GROUP_PREFIX
 INSTANCE_ID_COLUMNS = ("instanceID", "_uuid", "KEY", "__id")
 YES = {"yes", "1", "true", "oui", "نعم"}
 NO = {"no", "0", "false", "non", "لا"}
+ANSWER = {"": None} | dict.fromkeys(YES, True) | dict.fromkeys(NO, False)  # one lookup per cell
 REQUIRED = ("age_basis", "age", "form_version")
 
 
@@ -103,13 +104,10 @@ def _columns(rows: Iterable[dict[str, Any]]) -> dict[str, str]:
 
 def _yes_no(value: Any) -> bool | None:
     text = str(value).strip().lower() if value is not None else ""
-    if text == "":
-        return None
-    if text in YES:
-        return True
-    if text in NO:
-        return False
-    raise ValueError(f"answer {text[:20]!r} is not yes or no")
+    try:
+        return ANSWER[text]
+    except KeyError:
+        raise ValueError(f"answer {text[:20]!r} is not yes or no") from None
 
 
 def parse_submissions(path: Path, catalogue: Catalogue) -> ParsedFile:
