@@ -10,6 +10,7 @@ from sqlalchemy import update
 from routecare.clock import utcnow
 from routecare.placement.models import BedReservation
 from tests.conftest import World
+from tests.referrals.conftest import open_case
 from tests.services.helpers import add_shelter_organisation, shelter
 
 
@@ -36,8 +37,12 @@ def test_reservation_contract_and_release(world: World) -> None:
     add_shelter_organisation(world)
     place = shelter(world, beds_free=1)
     api = world.api("case_worker")
-    held = api.post(f"/api/v1/services/{place.id}/reservations", json={"case": "NER-ABCDEFGH"})
+    unknown = api.post(f"/api/v1/services/{place.id}/reservations", json={"case": "NER-ABCDEFGH"})
+    assert unknown.status_code == 404
+    case = open_case(world)
+    held = api.post(f"/api/v1/services/{place.id}/reservations", json={"case": case})
     assert held.status_code == 201, held.text
+    assert held.json()["case"] == case
     assert held.json()["status"] == "held" and held.json()["beds_free"] == 0
     assert api.post(f"/api/v1/services/{place.id}/reservations").status_code == 409
     released = api.post(f"/api/v1/reservations/{held.json()['id']}/release")

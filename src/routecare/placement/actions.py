@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from routecare import audit
 from routecare.auth.policy import Permission, allows, require
 from routecare.auth.principal import Principal
+from routecare.cases.records import visible_case
 from routecare.clock import utcnow
 from routecare.deployment import Deployment
 from routecare.errors import Conflict, InvalidInput, NotFound
@@ -47,6 +48,8 @@ def request_placement(
     now = utcnow()
     with deployment.database.transaction() as session:
         expire_reservations(session, now)
+        if data.case is not None:
+            visible_case(session, principal, data.case, now)  # 404 unless the user sees it
         places = find_places(session, principal.country, data)
         request = PlacementRequest(
             organisation_id=principal.organisation_id,
@@ -93,6 +96,8 @@ def reserve_bed(
         ):
             raise NotFound("no accommodation service with that id")
         request = _own_open_request(session, principal, data.placement_request)
+        if data.case is not None:
+            visible_case(session, principal, data.case, now)  # 404 unless the user sees it
         if not take_bed(session, service_id):
             raise Conflict("no free bed at this place; choose another or escalate")
         reservation = BedReservation(
