@@ -26,11 +26,12 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from tests.linkage.helpers import registration  # noqa: E402
+from tests.linkage.route_data import generate, write_csv  # noqa: E402
+
 from routecare.linkage.encoded import from_encodings  # noqa: E402
 from routecare.linkage.encoding import Encoder  # noqa: E402
 from routecare.linkage.matching import THRESHOLDS, candidate_pairs, fit, link, lookup  # noqa: E402
-from tests.linkage.helpers import registration  # noqa: E402
-from tests.linkage.route_data import generate, write_csv  # noqa: E402
 
 ANCHOR_ENV = ROOT / ".venv-anchors"
 ANCHOR_PACKAGES = ["clkhash==0.18.3", "anonlink==0.15.3", "setuptools<81", "splink<5", "pandas"]

@@ -20,6 +20,7 @@ from routecare.web import (
     home_pages,
     placement_pages,
     referral_pages,
+    screening_pages,
     service_pages,
 )
 from routecare.web.errors import install_error_handlers
@@ -60,6 +61,7 @@ def create_app(settings: Settings, deployment: Deployment | None = None) -> Fast
     app.include_router(service_pages.router)
     app.include_router(placement_pages.router)
     app.include_router(referral_pages.router)
+    app.include_router(screening_pages.router)
     app.include_router(api.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

@@ -44,6 +44,8 @@ FLOW_READERS = {R.COORDINATOR, R.SUPERVISOR}
 CASE_READERS = {R.CASE_WORKER, R.SUPERVISOR, R.COORDINATOR}
 CASE_WRITERS = {R.CASE_WORKER, R.SUPERVISOR}
 CASE_APPROVERS = {R.SUPERVISOR}
+SCREENERS = {R.SCREENER, R.CASE_WORKER, R.SUPERVISOR}  # record their organisation's screenings
+SCREENING_READERS = SCREENERS | {R.COORDINATOR}
 
 # (method, path) -> PUBLIC, SIGNED_IN, or the set of roles allowed.
 EXPECTED: dict[tuple[str, str], str | set[Role]] = {
@@ -57,6 +59,16 @@ EXPECTED: dict[tuple[str, str], str | set[Role]] = {
     ("GET", "/"): SIGNED_IN,
     ("GET", "/children/{reference}"): CHILD_READERS,
     ("GET", "/api/v1/me"): SIGNED_IN,
+    ("GET", "/screening"): SCREENERS,
+    ("POST", "/screening"): SCREENERS,
+    ("GET", "/screenings/{reference}"): SCREENING_READERS,
+    ("POST", "/screenings/{reference}/case"): SCREENERS,
+    ("POST", "/screenings/{reference}/no-case"): SCREENERS,
+    ("GET", "/api/v1/screening/indicators"): SCREENING_READERS,
+    ("POST", "/api/v1/screening/score"): SCREENING_READERS,
+    ("POST", "/api/v1/screenings"): SCREENERS,
+    ("GET", "/api/v1/screenings/{reference}"): SCREENING_READERS,
+    ("POST", "/api/v1/screenings/{reference}/no-case"): SCREENERS,
     ("GET", "/api/v1/children"): CHILD_READERS,
     ("POST", "/api/v1/children"): CHILD_REGISTRARS,
     ("GET", "/api/v1/children/{reference}"): CHILD_READERS,
@@ -146,6 +158,7 @@ EXPECTED: dict[tuple[str, str], str | set[Role]] = {
 
 # Valid bodies, so record-level checks are reached rather than stopped by validation.
 BODIES: dict[tuple[str, str], dict[str, object]] = {
+    ("POST", "/api/v1/screenings/{reference}/no-case"): {"reason": "moved on before referral"},
     ("POST", "/api/v1/children/{reference}/shares"): {
         "organisation_id": 1,
         "fields": ["sex"],
@@ -224,9 +237,20 @@ def references(world: World) -> dict[str, str]:
     return {"own": own.reference, "foreign": foreign.reference}
 
 
+# Pages' forms, sent form-encoded like a browser does.
+FORMS: dict[tuple[str, str], dict[str, str]] = {
+    ("POST", "/screenings/{reference}/case"): {"given_name": "Awa", "sex": "female"},
+    ("POST", "/screenings/{reference}/no-case"): {"reason": "moved on before referral"},
+}
+
+
 def _call(client: TestClient, method: str, path: str, reference: str) -> int:
-    body = BODIES.get((method, path))
-    response = client.request(method, fill(path, reference), json=body, follow_redirects=False)
+    url = fill(path, reference)
+    if (method, path) in FORMS:
+        response = client.request(method, url, data=FORMS[method, path], follow_redirects=False)
+    else:
+        response = client.request(method, url, json=BODIES.get((method, path)),
+                                  follow_redirects=False)
     return response.status_code
 
 

@@ -2,7 +2,17 @@
 
 from fastapi import APIRouter
 
-from routecare.api import accounts, audit_trail, case_records, cases, children, placement, referrals, services
+from routecare.api import (
+    accounts,
+    audit_trail,
+    case_records,
+    cases,
+    children,
+    placement,
+    referrals,
+    screening,
+    services,
+)
 
 router = APIRouter(prefix="/api/v1")
 router.include_router(accounts.router)
@@ -13,3 +23,4 @@ router.include_router(audit_trail.router)
 router.include_router(services.router)
 router.include_router(placement.router)
 router.include_router(referrals.router)
+router.include_router(screening.router)

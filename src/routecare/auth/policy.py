@@ -43,6 +43,10 @@ class Permission(StrEnum):
     CASE_READ = "case.read"
     CASE_WRITE = "case.write"  # record level: the owner organisation's cases only
     CASE_APPROVE = "case.approve"  # the SOP's supervisor approvals (care plan, closure)
+    CASE_OPEN = "case.open"  # a new child and case, e.g. right after a screening
+    SCREENING_SCORE = "screening.score"  # pure scoring, nothing stored
+    SCREENING_RECORD = "screening.record"  # record level: own organisation's screenings
+    SCREENING_READ = "screening.read"  # record level: own organisation's screenings
 
 
 class Access(StrEnum):
@@ -50,10 +54,17 @@ class Access(StrEnum):
     SIGNED_IN = "signed_in"  # any active user (home page, own profile, logout)
 
 
+# Frontline work: scoring, storing and reading the organisation's own screenings.
+SCREENING_WORK = frozenset(
+    {Permission.SCREENING_SCORE, Permission.SCREENING_RECORD, Permission.SCREENING_READ,
+     Permission.CASE_OPEN}
+)
+
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.SCREENER: frozenset(
         {Permission.CHILD_REGISTER, Permission.CHILD_READ}
         | {Permission.SERVICE_READ, Permission.PLACEMENT_REQUEST}
+        | SCREENING_WORK
     ),
     Role.CASE_WORKER: frozenset(
         {Permission.CHILD_REGISTER, Permission.CHILD_READ, Permission.CHILD_SHARE}
@@ -61,12 +72,14 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         | {Permission.PLACEMENT_REQUEST}
         | {Permission.CASE_READ, Permission.CASE_WRITE}
         | {Permission.REFERRAL_SEND, Permission.REFERRAL_RESPOND, Permission.REFERRAL_READ}
+        | SCREENING_WORK
     ),
     Role.SUPERVISOR: frozenset(
         {Permission.CHILD_REGISTER, Permission.CHILD_READ, Permission.CHILD_SHARE}
         | {Permission.SERVICE_READ, Permission.SERVICE_PUBLISH, Permission.SERVICE_CAPACITY_UPDATE}
         | {Permission.PLACEMENT_REQUEST}
         | {Permission.CASE_READ, Permission.CASE_WRITE, Permission.CASE_APPROVE}
+        | SCREENING_WORK
         | {Permission.REFERRAL_SEND, Permission.REFERRAL_RESPOND, Permission.REFERRAL_READ}
         | {Permission.REFERRAL_FLOWS}
     ),
@@ -75,6 +88,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         | {Permission.SERVICE_READ, Permission.PLACEMENT_REQUEST, Permission.PLACEMENT_QUEUE}
         | {Permission.CASE_READ}
         | {Permission.REFERRAL_FLOWS}
+        | {Permission.SCREENING_SCORE, Permission.SCREENING_READ}
     ),
     Role.DATA_PROTECTION_OFFICER: frozenset({Permission.AUDIT_READ, Permission.CHILD_ERASE}),
     Role.ANALYST: frozenset({Permission.AGGREGATES_READ, Permission.SERVICE_READ}),
@@ -97,6 +111,17 @@ ROUTES: dict[tuple[str, str], Requirement] = {
     ("GET", "/"): Access.SIGNED_IN,
     ("GET", "/children/{reference}"): Permission.CHILD_READ,
     ("GET", "/api/v1/me"): Access.SIGNED_IN,
+    # Screening (issue 4).
+    ("GET", "/screening"): Permission.SCREENING_RECORD,
+    ("POST", "/screening"): Permission.SCREENING_RECORD,
+    ("GET", "/screenings/{reference}"): Permission.SCREENING_READ,
+    ("POST", "/screenings/{reference}/case"): Permission.SCREENING_RECORD,
+    ("POST", "/screenings/{reference}/no-case"): Permission.SCREENING_RECORD,
+    ("GET", "/api/v1/screening/indicators"): Permission.SCREENING_SCORE,
+    ("POST", "/api/v1/screening/score"): Permission.SCREENING_SCORE,
+    ("POST", "/api/v1/screenings"): Permission.SCREENING_RECORD,
+    ("GET", "/api/v1/screenings/{reference}"): Permission.SCREENING_READ,
+    ("POST", "/api/v1/screenings/{reference}/no-case"): Permission.SCREENING_RECORD,
     ("GET", "/api/v1/children"): Permission.CHILD_READ,
     ("POST", "/api/v1/children"): Permission.CHILD_REGISTER,
     ("GET", "/api/v1/children/{reference}"): Permission.CHILD_READ,
@@ -251,3 +276,10 @@ def child_fields_visible(
 def may_manage_child(principal: Principal, owner_organisation_id: int) -> bool:
     """Sharing and erasure are decisions of the owning organisation only."""
     return principal.organisation_id == owner_organisation_id
+
+
+def may_see_screening(principal: Principal, organisation_id: int | None) -> bool:
+    """A screening is its organisation's record: other organisations never see it."""
+    return allows(principal, Permission.SCREENING_READ) and (
+        organisation_id is not None and organisation_id == principal.organisation_id
+    )

@@ -121,6 +121,20 @@ def one_to_one(
     return links
 
 
+def lookup(model: Model, probe: EncodedSet, index: EncodedSet) -> list[tuple[str, float]]:
+    """Candidates for one new registration (`probe`, a set of one) in an indexed set, best
+    first: the same engine as `link`, for a case worker registering a child."""
+    rows = sorted(
+        {row for key in probe.record_blocks[0] for row in index.blocks.get(key, [])[:MAX_BLOCK]}
+    )
+    if not rows:
+        return []
+    ri = np.asarray(rows, dtype=np.int64)
+    scores = score_pairs(model, probe, index, np.zeros(ri.size, dtype=np.int64), ri)
+    order = np.argsort(-scores)
+    return [(index.ids[ri[k]], float(scores[k])) for k in order if scores[k] > 0]
+
+
 def link(
     left: EncodedSet,
     right: EncodedSet,

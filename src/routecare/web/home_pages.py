@@ -10,6 +10,7 @@ from routecare.auth.http import CurrentPrincipal, DeploymentDep
 from routecare.auth.policy import Permission, allows
 from routecare.cases import queries as case_queries
 from routecare.children import queries as children_queries
+from routecare.screening import queries as screening_queries
 from routecare.web.templating import pages_of
 
 router = APIRouter(include_in_schema=False)
@@ -28,7 +29,12 @@ def home(request: Request, deployment: DeploymentDep, principal: CurrentPrincipa
         if allows(principal, Permission.CASE_READ)
         else None
     )
-    context = {"me": me, "children": children, "overdue": overdue}
+    screenings = (
+        screening_queries.awaiting_decision(deployment, principal)
+        if allows(principal, Permission.SCREENING_RECORD)
+        else None
+    )
+    context = {"me": me, "children": children, "overdue": overdue, "screenings": screenings}
     return pages_of(request).render(request, "home.html", context)
 
 
