@@ -145,6 +145,12 @@ def test_reasons_in_each_language(engine: Engine) -> None:
         assert word in engine.score(PURPOSE, *CHILD, language=language).reasons[0]["text"]
 
 
+def test_every_matching_row_is_recorded_and_only_those(engine: Engine) -> None:
+    assert engine.score({**ACT, **PURPOSE, **SMUGGLING}, *CHILD).matched_rules == ["R1", "R3"]
+    assert engine.score(SMUGGLING, *ADULT).matched_rules == ["R5"]
+    assert engine.score({}, *ADULT).matched_rules == ["R6"]
+
+
 def test_positive_dimensions_are_named_in_the_readers_language(engine: Engine) -> None:
     answers = {**ACT, **MEANS, **PURPOSE}
     for language, name in (
