@@ -7,9 +7,7 @@ import pytest
 from playwright.sync_api import Page
 
 from tests.conftest import World
-from tests.e2e.conftest import chromium, live_server, log_in, page, screenshot
-
-__all__ = ["chromium", "live_server", "page"]  # fixtures used by this module
+from tests.e2e.conftest import log_in, screenshot
 
 
 def _fits_the_screen(page: Page) -> bool:
