@@ -25,6 +25,8 @@ from pydantic import (
     model_validator,
 )
 
+from routecare.cases.vocabulary import Exploitation
+
 BUILT_IN_DIR = Path(__file__).parent / "catalogues"
 DEFAULT_CATALOGUE = "routecare-core-1.0"
 LANGUAGES = ("en", "fr", "ar")
@@ -49,20 +51,8 @@ class Strength(StrEnum):
     WEAK = "weak"
 
 
-class Form(StrEnum):
-    """HTCDS vic_TypeOfExploitation values."""
-
-    FORCED_LABOUR = "ForcedLabour"
-    SEXUAL_EXPLOITATION = "SexualExploitation"
-    CHILD_LABOUR = "ChildLabour"
-    FORCED_MARRIAGE = "ForcedMarriage"
-    SERVITUDE = "Servitude"
-    FORCED_MILITARY = "ForcedMilitaryByNonStateActors"
-    ORGAN_REMOVAL = "OrganRemoval"
-    FORCED_BEGGING = "ForcedBegging"
-    FORCED_ADOPTION = "ForcedAdoption"
-    SURROGACY = "Surrogacy"
-    OTHER = "Other"
+# The HTCDS forms of exploitation: one vocabulary for screenings and cases.
+Form = Exploitation
 
 
 MEANS_DIMENSIONS = frozenset(
