@@ -135,15 +135,22 @@ def lookup(model: Model, probe: EncodedSet, index: EncodedSet) -> list[tuple[str
     return [(index.ids[ri[k]], float(scores[k])) for k in order if scores[k] > 0]
 
 
+Blocking = Callable[[EncodedSet, EncodedSet], tuple[np.ndarray, np.ndarray]]
+
+
 def link(
     left: EncodedSet,
     right: EncodedSet,
     threshold: float = THRESHOLDS["probable"],
     progress: Callable[[str], None] = lambda step: None,
+    blocking: Blocking = candidate_pairs,
 ) -> list[Link]:
-    """One-to-one links at or above `threshold` between two encoded sets."""
+    """One-to-one links at or above `threshold` between two encoded sets.
+
+    `blocking` is the engine seam: the in-process default, or `spark_backend.spark_blocking`
+    for regional batch runs where the pair join outgrows one machine."""
     progress("blocking")
-    li, ri = candidate_pairs(left, right)
+    li, ri = blocking(left, right)
     if li.size == 0:
         return []
     progress(f"estimating weights on {li.size:,} candidate pairs")
