@@ -161,7 +161,9 @@ def import_submissions(
             if rows:
                 # One executemany per batch, without ORM objects or RETURNING: both cost more
                 # than the encryption on a 100,000-row file; the audit names the references.
-                session.execute(insert(Screening), rows)
+                # Core, not the ORM's bulk path: the ORM splits rows by which values are None
+                # (location, language…) into hundreds of small statements per batch.
+                session.connection().execute(insert(Screening.__table__), rows)
                 audit.record(
                     session,
                     deployment.keyring.audit_key,
