@@ -39,7 +39,9 @@ class Settings(BaseSettings):
     login_max_failures: int = Field(5, description="Failed logins allowed per window per account.")
     login_window_minutes: int = Field(15, description="Window over which failed logins count.")
     max_body_bytes: int = Field(
-        1_048_576, description="Requests with larger bodies are refused with 413."
+        6 * 1_048_576,
+        description="Requests with larger bodies are refused with 413 (room for a 5 MiB "
+        "document upload and its form fields).",
     )
     secure_cookies: bool = Field(True, description="Send cookies only over HTTPS (or localhost).")
 
