@@ -17,7 +17,7 @@ from routecare.auth.policy import Permission, require
 from routecare.auth.principal import Principal
 from routecare.auth.roles import OrganisationKind, Role
 from routecare.auth.schemas import UserIn
-from routecare.auth.secrets import account_key, new_secret, secret_hash
+from routecare.auth.credentials import account_key, new_secret, secret_hash
 from routecare.clock import utcnow
 from routecare.deployment import Deployment
 from routecare.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, TooManyAttempts
