@@ -6,7 +6,6 @@ session, so plaintext never touches the database.
 
 from __future__ import annotations
 
-import secrets
 import uuid
 
 from sqlalchemy import delete, select
@@ -30,12 +29,7 @@ from routecare.clock import utcnow
 from routecare.crypto import ChildCipher, new_wrapped_data_key
 from routecare.deployment import Deployment
 from routecare.errors import InvalidInput, NotFound
-
-REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read over the phone
-
-
-def _new_reference(country: str) -> str:
-    return f"{country}-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+from routecare.references import new_reference
 
 
 def register_child(deployment: Deployment, principal: Principal, data: ChildIn) -> ChildOut:
@@ -60,7 +54,7 @@ def add_child(
         identity["birth_date"] = identity["birth_date"].isoformat()
     child = Child(
         uid=uid,
-        reference=_new_reference(principal.country),
+        reference=new_reference(principal.country),
         owner_organisation_id=principal.organisation_id,
         key_id=key_id,
         wrapped_key=wrapped,

@@ -6,6 +6,7 @@ Partners script these commands; their arguments and output columns are a stable 
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated
 
@@ -31,6 +32,16 @@ def _fail(error: Exception) -> typer.Exit:
 
 def _say(step: str) -> None:
     typer.echo(f"… {step}", err=True)
+
+
+def _write_csv(output: Path, header: list[str], rows: Iterable[Iterable[object]]) -> None:
+    """Write to a temporary name, then rename: a failure never leaves half a file."""
+    temporary = output.with_name(output.name + ".part")
+    with temporary.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+    temporary.replace(output)
 
 
 def _secret(path: Path) -> bytes:
@@ -102,12 +113,11 @@ def match(
         links = link(left_set, right_set, cut, progress=_say)
     except LinkageInputError as error:
         raise _fail(error) from error
-    temporary = output.with_name(output.name + ".part")
-    with temporary.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["left_id", "right_id", "score", "band"])
-        writer.writerows((lk.left_id, lk.right_id, f"{lk.score:.6f}", lk.band) for lk in links)
-    temporary.replace(output)
+    _write_csv(
+        output,
+        ["left_id", "right_id", "score", "band"],
+        ((lk.left_id, lk.right_id, f"{lk.score:.6f}", lk.band) for lk in links),
+    )
     typer.echo(f"wrote {output} ({len(links):,} links at threshold {cut})")
 
 
@@ -131,12 +141,7 @@ def dedupe(
         clusters = dedupe_records(records, cut)
     except LinkageInputError as error:
         raise _fail(error) from error
-    temporary = output.with_name(output.name + ".part")
-    with temporary.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["record_id", "cluster_id"])
-        writer.writerows(clusters.items())
-    temporary.replace(output)
+    _write_csv(output, ["record_id", "cluster_id"], clusters.items())
     duplicates = len(clusters) - len(set(clusters.values()))
     typer.echo(
         f"wrote {output} ({len(set(clusters.values())):,} clusters, "

@@ -4,7 +4,6 @@ that follows (a case opened, or the reason why not)."""
 from __future__ import annotations
 
 import json
-import secrets
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -20,6 +19,7 @@ from routecare.clock import utcnow
 from routecare.crypto import ChildCipher, new_wrapped_data_key
 from routecare.deployment import Deployment
 from routecare.errors import Conflict, NotFound
+from routecare.references import new_reference
 from routecare.screening.engine import Engine, Result
 from routecare.screening.engines import engine_for
 from routecare.screening.models import Screening
@@ -27,12 +27,7 @@ from routecare.screening.queries import present
 from routecare.screening.schemas import ImportReport, ScreeningIn, ScreeningOut
 from routecare.screening.submissions import Submission, parse_submissions
 
-REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 IMPORT_BATCH = 2000
-
-
-def _new_reference() -> str:
-    return "SCR-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
 
 
 def _values(
@@ -57,7 +52,7 @@ def _values(
     encrypted_answers = cipher.encrypt("answers", json.dumps(answers, sort_keys=True))
     assert encrypted_answers is not None
     return dict(
-        reference=_new_reference(),
+        reference=new_reference("SCR"),
         uid=uid,
         key_id=key_id,
         wrapped_key=wrapped,
@@ -163,7 +158,7 @@ def import_submissions(
                 # than the encryption on a 100,000-row file; the audit names the references.
                 # Core, not the ORM's bulk path: the ORM splits rows by which values are None
                 # (location, language…) into hundreds of small statements per batch.
-                session.connection().execute(insert(Screening.__table__), rows)
+                session.connection().execute(insert(Screening), rows)
                 audit.record(
                     session,
                     deployment.keyring.audit_key,
@@ -200,7 +195,7 @@ def _existing_instances(session: Session, organisation_id: int | None) -> set[st
         if organisation_id is None
         else Screening.organisation_id == organisation_id,
     )
-    return set(session.execute(query).scalars())
+    return {instance for instance in session.execute(query).scalars() if instance is not None}
 
 
 def _owned_screening(session: Session, principal: Principal, reference: str) -> Screening:
