@@ -70,7 +70,7 @@ class Eligibility(BaseModel):
 
     min_age: int = Field(0, ge=0, le=30)
     max_age: int = Field(17, ge=0, le=30)
-    sexes: list[Sex] = Field(default_factory=lambda: list(Sex), min_length=1)
+    sexes: list[Sex] = Field(default_factory=lambda: list(Sex), min_length=1, max_length=len(Sex))
     accepts_unaccompanied: bool = True
     victims_of_trafficking_only: bool = False
 
@@ -92,7 +92,7 @@ class ServiceIn(BaseModel):
     admin_area_name: Annotated[str, StringConstraints(max_length=120)] | None = None
     eligibility: Eligibility = Field(default_factory=Eligibility)
     languages: Languages
-    needs_supported: list[Need] = Field(default_factory=list)
+    needs_supported: list[Need] = Field(default_factory=list, max_length=len(Need))
     opening_hours: Annotated[str, StringConstraints(min_length=1, max_length=120)] = "24/7"
     beds_total: int | None = Field(None, ge=0, le=10_000)
     beds_free: int | None = Field(None, ge=0, le=10_000)
