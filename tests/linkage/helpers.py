@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from routecare.linkage.encoded import EncodedSet, from_encodings
+from routecare.linkage.encoded import EncodedSet
 from routecare.linkage.encoding import Encoder
 from routecare.linkage.records import SEXES, Registration
 
@@ -28,5 +28,4 @@ def registration(row: dict[str, str]) -> Registration:
 
 
 def encoded(rows: list[dict[str, str]], secret: bytes = SECRET) -> EncodedSet:
-    encoder = Encoder(secret)
-    return from_encodings([encoder.encode(registration(r)) for r in rows], "test")
+    return Encoder(secret).encode_set([registration(r) for r in rows])

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from routecare.linkage.comparison import FIELDS, MISSING, compare
-from routecare.linkage.encoded import EncodedSet, from_encodings
+from routecare.linkage.encoded import EncodedSet
 from routecare.linkage.encoding import Encoder
 from routecare.linkage.matching import MAX_BLOCK, band_of, candidate_pairs, fit, sibling_veto
 from routecare.linkage.model import Model
@@ -63,7 +63,7 @@ def _with_decisions(model: Model, encoded: EncodedSet, decisions: Sequence[Decis
         return model
     li = np.array([row[d.new_id] for d in known])
     ri = np.array([row[d.existing_id] for d in known])
-    levels, _ = compare(encoded, encoded, li, ri)
+    levels = compare(encoded, encoded, li, ri)
     same = np.array([d.same_child for d in known])
     m, u = [p.copy() for p in model.m], [p.copy() for p in model.u]
     for column in range(len(FIELDS)):
@@ -87,7 +87,7 @@ def find_candidates(
     a pair already rejected is not suggested again, siblings are never suggested."""
     records = [*existing_records, new_record]
     encoder = Encoder(secrets.token_bytes(32))  # in-house: the secret never leaves the call
-    encoded = from_encodings([encoder.encode(r) for r in records], "local")
+    encoded = encoder.encode_set(records)
     probe = len(records) - 1
     rows = sorted(
         {r for key in encoded.record_blocks[probe] for r in encoded.blocks.get(key, [])[:MAX_BLOCK]}
@@ -99,7 +99,7 @@ def find_candidates(
     model = _with_decisions(fit(encoded, encoded, li, ri), encoded, decisions)
     rejected = {(d.new_id, d.existing_id) for d in decisions if not d.same_child}
     ri = np.asarray(rows, dtype=np.int64)
-    levels, _ = compare(encoded, encoded, np.full(ri.size, probe), ri)
+    levels = compare(encoded, encoded, np.full(ri.size, probe), ri)
     scores = model.probability(levels)
     scores[sibling_veto(levels)] = 0.0
     candidates = [
