@@ -110,6 +110,7 @@ def febrl4(work: Path) -> tuple[Path, Path, set[tuple[str, str]], list, list]:
                          "family_name": row["surname"], "sex": "", "birth_date": iso, "age": "",
                          "registered_on": "", "nationality": "",
                          "birth_place": f"{row['suburb']} {row['postcode']}".strip(),
+                         "document_number": row["soc_sec_id"],
                          "mother_name": ""})
         write_csv(path, rows)
         sides.append(rows)

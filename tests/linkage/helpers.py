@@ -24,6 +24,7 @@ def registration(row: dict[str, str]) -> Registration:
         row["nationality"],
         row["birth_place"],
         row["mother_name"],
+        row.get("document_number", ""),
     )
 
 

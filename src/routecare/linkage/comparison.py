@@ -11,9 +11,10 @@ from routecare.linkage.encoded import FIELD_BITS, EncodedSet
 NAME_CUTS = (0.85, 0.70, 0.55)
 SKELETON_CUTS = (0.88, 0.75, 0.62)
 ROLE_FIELDS = tuple(FIELD_BITS)  # given, father, family, all_names, mother, birth_place
-FIELDS = ROLE_FIELDS + ("sex", "nationality", "year", "birth_date")
+FIELDS = ROLE_FIELDS + ("document", "sex", "nationality", "year", "birth_date")
 LEVELS = {
     **{f: len(NAME_CUTS) + 1 for f in ROLE_FIELDS},
+    "document": len(NAME_CUTS) + 1,
     "sex": 2,
     "nationality": 3,
     "year": 3,
@@ -61,6 +62,10 @@ def compare(left: EncodedSet, right: EncodedSet, li: np.ndarray, ri: np.ndarray)
     levels = np.full((li.size, len(FIELDS)), MISSING, dtype=np.int8)
     for column, name in enumerate(ROLE_FIELDS):
         levels[:, column] = _role_levels(left, right, li, ri, name)
+    both = left.has_bloom["document"][li] & right.has_bloom["document"][ri]
+    if both.any():
+        similarity = dice(left.bloom["document"][li[both]], right.bloom["document"][ri[both]])
+        levels[both, FIELDS.index("document")] = name_levels(similarity)
     for name in ("sex", "birth_date"):
         a, b = left.tokens[name][li], right.tokens[name][ri]
         both = (a != "") & (b != "")

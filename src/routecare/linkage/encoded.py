@@ -22,7 +22,10 @@ FIELD_BITS = {
     "mother": 256,
     "birth_place": 256,
 }
-FILTER_BITS = {f"{f}_{form}": b for f, b in FIELD_BITS.items() for form in ("latin", "skeleton")}
+FILTER_BITS = {
+    **{f"{f}_{form}": b for f, b in FIELD_BITS.items() for form in ("latin", "skeleton")},
+    "document": 256,
+}
 TOKEN_FIELDS = ("sex", "nationality", "nationality_group", "year", "birth_date")
 YEAR_WINDOW = 2  # estimated ages are rarely more than two years off
 WINDOW = 2 * YEAR_WINDOW + 1

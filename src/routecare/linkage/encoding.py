@@ -85,6 +85,11 @@ def _name_fields(record: Registration) -> dict[str, NameTokens]:
     }
 
 
+def _document(number: str) -> str:
+    """Document numbers as clerks copy them: case, spaces and dashes vary."""
+    return "".join(c for c in number.lower() if c.isalnum())
+
+
 def _bigrams(token: str) -> list[str]:
     padded = f"_{token}_"
     return [padded[i : i + 2] for i in range(len(padded) - 1)]
@@ -158,6 +163,8 @@ class Encoder:
             for field, name in names.items():
                 values[f"{field}_latin"].append(name.full)
                 values[f"{field}_skeleton"].append(name.skeleton)
+            document = _document(record.document_number)
+            values["document"].append((document,) if document else ())
             self._other_tokens(encoded, row, record, names)
         for key, column in values.items() if records else ():
             # Each distinct value is hashed once, then copied to its rows in one step.
@@ -191,6 +198,8 @@ class Encoder:
             if exact and record.birth_date is not None:
                 values["birth_date"][row] = self.token("dob", record.birth_date.isoformat())
                 blocks.append(self._block(f"dob:{record.birth_date.isoformat()}"))
+        if document := _document(record.document_number):
+            blocks.append(self._block(f"doc:{document}"))
         skeletons = sorted(set(names["all_names"].skeleton))
         pairs = (
             ["|".join(p) for p in itertools.combinations(skeletons, 2)]

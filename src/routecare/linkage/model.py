@@ -109,7 +109,7 @@ def _initial_m(column: int) -> np.ndarray:
 
 
 NAME_COLUMNS = [FIELDS.index(f) for f in ("given", "family", "father", "mother", "birth_place")]
-OTHER_COLUMNS = [FIELDS.index(f) for f in ("sex", "nationality", "year", "birth_date",
+OTHER_COLUMNS = [FIELDS.index(f) for f in ("sex", "nationality", "year", "birth_date", "document",
                                            "mother", "birth_place", "father")]
 
 
