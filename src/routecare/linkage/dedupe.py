@@ -11,7 +11,7 @@ import secrets
 import numpy as np
 
 from routecare.linkage.encoding import Encoder
-from routecare.linkage.matching import THRESHOLDS, candidate_pairs, fit, score_pairs
+from routecare.linkage.matching import THRESHOLDS, scored_candidates
 from routecare.linkage.records import Registration
 
 
@@ -29,12 +29,9 @@ def dedupe(
             i = parent[i]
         return i
 
-    li, ri = candidate_pairs(encoded, encoded, same_set=True)
-    if li.size:
-        model = fit(encoded, encoded, li, ri)
-        scores = score_pairs(model, encoded, encoded, li, ri)
-        for a, b in zip(li[scores >= threshold], ri[scores >= threshold], strict=True):
-            parent[root(int(a))] = root(int(b))
+    li, ri, scores = scored_candidates(encoded, encoded, same_set=True)
+    for a, b in zip(li[scores >= threshold], ri[scores >= threshold], strict=True):
+        parent[root(int(a))] = root(int(b))
     roots = np.array([root(i) for i in range(len(records))])
     _, cluster = np.unique(roots, return_inverse=True)
     return {r.record_id: int(c) + 1 for r, c in zip(records, cluster, strict=True)}

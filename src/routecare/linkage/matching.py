@@ -11,17 +11,18 @@ Fellegi–Sunter would add up all that shared evidence. So a pair whose given na
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
 
 from routecare.linkage.comparison import FIELDS, MISSING, NAME_CUTS, compare
 from routecare.linkage.encoded import EncodedSet
-from routecare.linkage.model import Model, estimate
+from routecare.linkage.model import Model, Patterns, estimate
 
 THRESHOLDS = {"probable": 0.99, "possible": 0.90}
 MAX_BLOCK = 2000  # blocks larger than this (a very common name pair) are skipped
+BATCH = 5000  # left rows blocked and compared together
 RANDOM_PAIRS = 20_000
 GIVEN, ALL_NAMES, BIRTH_DATE = (FIELDS.index(f) for f in ("given", "all_names", "birth_date"))
 
@@ -42,27 +43,40 @@ def band_of(score: float) -> str:
     )
 
 
+def candidate_batches(
+    left: EncodedSet, right: EncodedSet, *, same_set: bool = False, batch: int = BATCH
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Pairs sharing at least one keyed blocking key, a batch of left rows at a time: a
+    regional run has a hundred million candidate pairs, never all held at once."""
+    for start in range(0, len(left), batch):
+        rows: dict[str, list[int]] = {}
+        for row in range(start, min(start + batch, len(left))):
+            for key in left.record_blocks[row]:
+                rows.setdefault(key, []).append(row)
+        chunks_left, chunks_right = [], []
+        for key, left_rows in rows.items():
+            right_rows = right.blocks.get(key)
+            if not right_rows or len(left.blocks[key]) > MAX_BLOCK or len(right_rows) > MAX_BLOCK:
+                continue
+            chunks_left.append(np.repeat(np.asarray(left_rows, dtype=np.int64), len(right_rows)))
+            chunks_right.append(np.tile(np.asarray(right_rows, dtype=np.int64), len(left_rows)))
+        if not chunks_left:
+            continue
+        li, ri = np.concatenate(chunks_left), np.concatenate(chunks_right)
+        if same_set:
+            li, ri = li[li < ri], ri[li < ri]
+        pairs = np.unique(li * len(right) + ri)  # one integer per pair: a flat sort is fastest
+        yield pairs // len(right), pairs % len(right)
+
+
 def candidate_pairs(
     left: EncodedSet, right: EncodedSet, *, same_set: bool = False
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs sharing at least one keyed blocking key (pairs of name skeletons)."""
-    chunks_left: list[np.ndarray] = []
-    chunks_right: list[np.ndarray] = []
-    for key, right_rows in right.blocks.items():
-        left_rows = left.blocks.get(key)
-        if not left_rows or len(left_rows) > MAX_BLOCK or len(right_rows) > MAX_BLOCK:
-            continue
-        a = np.repeat(np.asarray(left_rows, dtype=np.int64), len(right_rows))
-        b = np.tile(np.asarray(right_rows, dtype=np.int64), len(left_rows))
-        chunks_left.append(a)
-        chunks_right.append(b)
-    if not chunks_left:
+    """All candidate pairs at once (small sets: one organisation, tests)."""
+    batches = list(candidate_batches(left, right, same_set=same_set))
+    if not batches:
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
-    li, ri = np.concatenate(chunks_left), np.concatenate(chunks_right)
-    if same_set:
-        li, ri = li[li < ri], ri[li < ri]
-    pairs = np.unique(li * len(right) + ri)  # one integer per pair: a flat sort is fastest
-    return pairs // len(right), pairs % len(right)
+    return np.concatenate([b[0] for b in batches]), np.concatenate([b[1] for b in batches])
 
 
 def _random_pairs(left: EncodedSet, right: EncodedSet, seed: int = 0) -> tuple[np.ndarray, ...]:
@@ -89,29 +103,54 @@ def levels_of(
     return np.concatenate(parts) if parts else np.empty((0, len(FIELDS)), dtype=np.int8)
 
 
-def _fit_levels(
-    left: EncodedSet, right: EncodedSet, levels: np.ndarray, li: np.ndarray, ri: np.ndarray
+def _fit_patterns(
+    left: EncodedSet, right: EncodedSet, patterns: Patterns, li: np.ndarray, ri: np.ndarray
 ) -> Model:
     random_levels = compare(left, right, *_random_pairs(left, right))
-    return estimate(levels, random_levels, min(len(left), len(right)), li, ri)
-
-
-def _score_levels(model: Model, levels: np.ndarray) -> np.ndarray:
-    scores = model.probability(levels)
-    scores[sibling_veto(levels)] = 0.0
-    return scores
+    return estimate(patterns, random_levels, min(len(left), len(right)), li, ri)
 
 
 def fit(left: EncodedSet, right: EncodedSet, li: np.ndarray, ri: np.ndarray) -> Model:
     """Weights estimated without labels on the candidate pairs `li`, `ri`."""
-    return _fit_levels(left, right, levels_of(left, right, li, ri), li, ri)
+    return _fit_patterns(left, right, Patterns.of(levels_of(left, right, li, ri)), li, ri)
 
 
 def score_pairs(
     model: Model, left: EncodedSet, right: EncodedSet, li: np.ndarray, ri: np.ndarray
 ) -> np.ndarray:
     """Match probabilities of the pairs, siblings vetoed."""
-    return _score_levels(model, levels_of(left, right, li, ri))
+    return _scores(model, Patterns.of(levels_of(left, right, li, ri)))
+
+
+def _scores(model: Model, patterns: Patterns) -> np.ndarray:
+    per_pattern = model.pattern_probability(patterns.table)
+    per_pattern[sibling_veto(patterns.table)] = 0.0
+    return per_pattern[patterns.inverse]
+
+
+def scored_candidates(
+    left: EncodedSet,
+    right: EncodedSet,
+    *,
+    same_set: bool = False,
+    progress: Callable[[str], None] = lambda step: None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every candidate pair with its match probability: blocked and compared a batch at a
+    time, each pair kept as its row numbers and one comparison-pattern key."""
+    lefts, rights, keys = [], [], []
+    for li, ri in candidate_batches(left, right, same_set=same_set):
+        lefts.append(li.astype(np.int32))
+        rights.append(ri.astype(np.int32))
+        keys.append(Patterns.keys_of(levels_of(left, right, li, ri)))
+        progress(f"compared {sum(k.size for k in keys):,} candidate pairs")
+    if not keys:
+        empty = np.empty(0, dtype=np.int32)
+        return empty, empty, np.empty(0)
+    li, ri = np.concatenate(lefts), np.concatenate(rights)
+    patterns = Patterns.from_keys(np.concatenate(keys))
+    progress("estimating weights")
+    model = _fit_patterns(left, right, patterns, li, ri)
+    return li, ri, _scores(model, patterns)
 
 
 def one_to_one(
@@ -148,29 +187,16 @@ def lookup(model: Model, probe: EncodedSet, index: EncodedSet) -> list[tuple[str
     return [(index.ids[ri[k]], float(scores[k])) for k in order if scores[k] > 0]
 
 
-Blocking = Callable[[EncodedSet, EncodedSet], tuple[np.ndarray, np.ndarray]]
-
-
 def link(
     left: EncodedSet,
     right: EncodedSet,
     threshold: float = THRESHOLDS["probable"],
     progress: Callable[[str], None] = lambda step: None,
-    blocking: Blocking = candidate_pairs,
 ) -> list[Link]:
-    """One-to-one links at or above `threshold` between two encoded sets.
-
-    `blocking` is the engine seam: the in-process default, or `spark_backend.spark_blocking`
-    for regional batch runs where the pair join outgrows one machine."""
-    progress("blocking")
-    li, ri = blocking(left, right)
-    if li.size == 0:
-        return []
-    progress(f"comparing {li.size:,} candidate pairs")
-    levels = levels_of(left, right, li, ri)
-    progress("estimating weights")
-    scores = _score_levels(_fit_levels(left, right, levels, li, ri), levels)
+    """One-to-one links at or above `threshold` between two encoded sets."""
+    li, ri, scores = scored_candidates(left, right, progress=progress)
+    kept = scores >= threshold
     return [
         Link(left.ids[a], right.ids[b], round(s, 6), band_of(s))
-        for a, b, s in one_to_one(li, ri, scores, threshold)
+        for a, b, s in one_to_one(li[kept], ri[kept], scores[kept], threshold)
     ]

@@ -43,10 +43,16 @@ class Model:
             total[present] += ratio[level[present]]
         return total
 
+    def pattern_probability(self, table: np.ndarray) -> np.ndarray:
+        logit = np.log(self.prior / (1 - self.prior)) + self._table_weights(table)
+        return 1.0 / (1.0 + np.exp(-np.clip(logit, -60, 60)))
+
     def probability(self, levels: np.ndarray) -> np.ndarray:
         patterns = Patterns.of(levels)
-        logit = np.log(self.prior / (1 - self.prior)) + self._table_weights(patterns.table)
-        return (1.0 / (1.0 + np.exp(-np.clip(logit, -60, 60))))[patterns.inverse]
+        return self.pattern_probability(patterns.table)[patterns.inverse]
+
+
+BASE = max(LEVELS.values()) + 1  # a level and "missing" per digit
 
 
 @dataclass
@@ -58,18 +64,29 @@ class Patterns:
     table: np.ndarray  # (patterns, fields) int8
     inverse: np.ndarray  # (pairs,) pattern of each pair
 
-    @classmethod
-    def of(cls, levels: np.ndarray) -> Patterns:
-        base = max(LEVELS.values()) + 1
+    @staticmethod
+    def keys_of(levels: np.ndarray) -> np.ndarray:
+        """One integer per pair, its levels as digits: 8 bytes instead of a row."""
         key = np.zeros(levels.shape[0], dtype=np.int64)
         for column in range(levels.shape[1]):
-            key = key * base + (levels[:, column].astype(np.int64) + 1)
-        keys, inverse = np.unique(key, return_inverse=True)
-        table = np.empty((keys.size, levels.shape[1]), dtype=np.int8)
-        for column in reversed(range(levels.shape[1])):
-            table[:, column] = keys % base - 1
-            keys = keys // base
-        return cls(table, inverse.reshape(-1))
+            key = key * BASE + (levels[:, column].astype(np.int64) + 1)
+        return key
+
+    @classmethod
+    def from_keys(cls, keys: np.ndarray) -> Patterns:
+        distinct, inverse = np.unique(keys, return_inverse=True)
+        table = np.empty((distinct.size, len(FIELDS)), dtype=np.int8)
+        for column in reversed(range(len(FIELDS))):
+            table[:, column] = distinct % BASE - 1
+            distinct = distinct // BASE
+        return cls(table, inverse.reshape(-1).astype(np.int32))
+
+    @classmethod
+    def of(cls, levels: np.ndarray) -> Patterns:
+        return cls.from_keys(cls.keys_of(levels))
+
+    def subset(self, chosen: np.ndarray) -> Patterns:
+        return Patterns(self.table, self.inverse[chosen])
 
     def weights_of(self, posterior: np.ndarray) -> np.ndarray:
         return np.bincount(self.inverse, weights=posterior, minlength=len(self.table))
@@ -122,15 +139,14 @@ def _one_to_one(posterior: np.ndarray, li: np.ndarray, ri: np.ndarray) -> np.nda
     return posterior
 
 
-def _at_least(levels: np.ndarray, field: str, level: int) -> np.ndarray:
-    return levels[:, FIELDS.index(field)] >= level
+def _at_least(table: np.ndarray, field: str, level: int) -> np.ndarray:
+    return table[:, FIELDS.index(field)] >= level
 
 
-def _em_round(levels: np.ndarray, u: list[np.ndarray], m: list[np.ndarray],
+def _em_round(patterns: Patterns, u: list[np.ndarray], m: list[np.ndarray],
               columns: list[int], ceiling: float, li: np.ndarray, ri: np.ndarray) -> None:
     """EM for the m of `columns` only, on pairs already selected by other fields: the fields
     used to select the pairs say nothing more inside them (Splink's training rule)."""
-    patterns = Patterns.of(levels)
     table = patterns.table
     prior = ceiling / 2
     for _ in range(ITERATIONS):
@@ -152,31 +168,28 @@ def _em_round(levels: np.ndarray, u: list[np.ndarray], m: list[np.ndarray],
                 m[column] = estimated
 
 
-def estimate(candidate_levels: np.ndarray, random_levels: np.ndarray,
+def estimate(patterns: Patterns, random_levels: np.ndarray,
              expected_matches: float, li: np.ndarray, ri: np.ndarray) -> Model:
     """u from random pairs; m in two rounds that cannot settle on namesakes or relatives:
     non-name fields among pairs whose given and family names agree, then name fields among
     pairs born the same year with the same nationality and sex; finally the match share."""
-    levels = candidate_levels
+    table = patterns.table
     u = [_frequencies(random_levels, c) for c in range(len(FIELDS))]
     m = [_initial_m(c) for c in range(len(FIELDS))]
-    same_names = _at_least(levels, "given", 2) & _at_least(levels, "family", 2)
+    same_names = (_at_least(table, "given", 2) & _at_least(table, "family", 2))[patterns.inverse]
     if same_names.any():
-        _em_round(levels[same_names], u, m, OTHER_COLUMNS, 0.5, li[same_names],
+        _em_round(patterns.subset(same_names), u, m, OTHER_COLUMNS, 0.5, li[same_names],
                   ri[same_names])
-    same_birth = (_at_least(levels, "year", 2) & _at_least(levels, "nationality", 2)
-                  & _at_least(levels, "sex", 1))
+    same_birth = (_at_least(table, "year", 2) & _at_least(table, "nationality", 2)
+                  & _at_least(table, "sex", 1))[patterns.inverse]
     if same_birth.any():
-        _em_round(levels[same_birth], u, m, NAME_COLUMNS[:3], 0.5, li[same_birth],
+        _em_round(patterns.subset(same_birth), u, m, NAME_COLUMNS[:3], 0.5, li[same_birth],
                   ri[same_birth])
-    pairs = max(len(levels), 1)
+    pairs = max(len(patterns.inverse), 1)
     # One-to-one: at most one true pair per record of the smaller side.
     ceiling = float(np.clip(expected_matches / pairs, 1e-5, 0.5))
     model = Model(m, u, ceiling / 2)
-    patterns = Patterns.of(levels)
     for _ in range(ITERATIONS // 4):
-        logit = np.log(model.prior / (1 - model.prior)) + model._table_weights(patterns.table)
-        pattern_posterior = 1.0 / (1.0 + np.exp(-np.clip(logit, -60, 60)))
-        posterior = _one_to_one(pattern_posterior[patterns.inverse], li, ri)
+        posterior = _one_to_one(model.pattern_probability(table)[patterns.inverse], li, ri)
         model = Model(m, u, float(np.clip(posterior.mean(), 1e-5, ceiling)))
     return model
