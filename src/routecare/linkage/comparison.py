@@ -68,16 +68,16 @@ def compare(left: EncodedSet, right: EncodedSet, li: np.ndarray, ri: np.ndarray)
         levels[both, FIELDS.index("document")] = name_levels(similarity)
     for name in ("sex", "birth_date"):
         a, b = left.tokens[name][li], right.tokens[name][ri]
-        both = (a != "") & (b != "")
+        both = (a != 0) & (b != 0)
         levels[both, FIELDS.index(name)] = (a[both] == b[both]).astype(np.int8)
     a, b = left.tokens["nationality"][li], right.tokens["nationality"][ri]
-    both = (a != "") & (b != "")
+    both = (a != 0) & (b != 0)
     group = left.tokens["nationality_group"][li] == right.tokens["nationality_group"][ri]
     levels[both, FIELDS.index("nationality")] = np.where(
         a[both] == b[both], 2, np.where(group[both], 1, 0)
     )
     a, b = left.tokens["year"][li], right.tokens["year"][ri]
-    both = (a != "") & (b != "")
+    both = (a != 0) & (b != 0)
     near = (right.year_window[ri] == a[:, None]).any(axis=1)
     levels[both, FIELDS.index("year")] = np.where(
         a[both] == b[both], 2, np.where(near[both], 1, 0)

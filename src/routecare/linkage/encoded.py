@@ -39,8 +39,8 @@ class EncodedSet:
     key_check: str = ""
     bloom: dict[str, np.ndarray] = field(default_factory=dict)  # (n, words) uint64
     has_bloom: dict[str, np.ndarray] = field(default_factory=dict)  # (n,) bool
-    tokens: dict[str, np.ndarray] = field(default_factory=dict)  # (n,) object, "" = missing
-    year_window: np.ndarray = field(default_factory=lambda: np.empty((0, WINDOW), dtype=object))
+    tokens: dict[str, np.ndarray] = field(default_factory=dict)  # (n,) uint64, 0 = missing
+    year_window: np.ndarray = field(default_factory=lambda: np.zeros((0, WINDOW), dtype=np.uint64))
     record_blocks: list[list[str]] = field(default_factory=list)
     blocks: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
 
@@ -55,8 +55,8 @@ class EncodedSet:
             key_check=key_check,
             bloom={f: np.zeros((n, b // 64), dtype=np.uint64) for f, b in FILTER_BITS.items()},
             has_bloom={f: np.zeros(n, dtype=bool) for f in FILTER_BITS},
-            tokens={f: np.full(n, "", dtype=object) for f in TOKEN_FIELDS},
-            year_window=np.full((n, WINDOW), "-", dtype=object),  # "-" never equals a token
+            tokens={f: np.zeros(n, dtype=np.uint64) for f in TOKEN_FIELDS},
+            year_window=np.zeros((n, WINDOW), dtype=np.uint64),
         )
 
     def index_blocks(self) -> None:
@@ -71,9 +71,11 @@ class EncodedSet:
         def text(words: np.ndarray) -> str:
             return base64.b64encode(words.astype("<u8").tobytes()).decode()
 
-        tokens = {f: self.tokens[f][row] for f in TOKEN_FIELDS if self.tokens[f][row]}
-        if tokens.get("year"):
-            tokens["year_window"] = list(self.year_window[row])
+        tokens: dict[str, object] = {
+            f: f"{self.tokens[f][row]:016x}" for f in TOKEN_FIELDS if self.tokens[f][row]
+        }
+        if "year" in tokens:
+            tokens["year_window"] = [f"{t:016x}" for t in self.year_window[row]]
         return {
             "id": self.ids[row],
             "bloom": {f: text(a[row]) for f, a in self.bloom.items() if self.has_bloom[f][row]},
@@ -102,9 +104,9 @@ def from_encodings(
                 result.has_bloom[name][row] = True
             tokens = encoding["tokens"]
             for name in TOKEN_FIELDS:
-                result.tokens[name][row] = str(tokens.get(name, ""))  # type: ignore[attr-defined]
+                result.tokens[name][row] = int(tokens.get(name, "0"), 16)  # type: ignore[attr-defined]
             window = tokens.get("year_window", [])  # type: ignore[attr-defined]
-            result.year_window[row, : len(window)] = window[:WINDOW]
+            result.year_window[row, : len(window)] = [int(t, 16) for t in window[:WINDOW]]
             result.record_blocks.append([str(b) for b in encoding["blocks"]])  # type: ignore[attr-defined]
         except (KeyError, TypeError, ValueError) as error:
             raise LinkageInputError(f"{where}: not a {SCHEME} encoding ({error})") from error

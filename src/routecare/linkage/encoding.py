@@ -138,17 +138,19 @@ class Encoder:
         self._flip_key = self.keys.key("flips")
         self._token_cache: dict[str, str] = {}
 
-    def token(self, kind: str, value: str) -> str:
+    def token(self, kind: str, value: str) -> int:
+        """A keyed 64-bit token: equal values give equal tokens, under this secret only."""
         text = f"{kind}:{value}"
         found = self._token_cache.get(text)
         if found is None:
-            found = hmac.new(self._token_key, text.encode(), hashlib.sha256).hexdigest()[:16]
+            digest = hmac.new(self._token_key, text.encode(), hashlib.sha256).digest()
+            found = int.from_bytes(digest[:8], "big") or 1  # 0 means "missing"
             self._token_cache[text] = found
         return found
 
     def _block(self, value: str) -> str:
         """Blocking keys: keyed like the tokens, shorter, under their own prefix."""
-        return self.token("block", value)[:12]
+        return f"{self.token('block', value):016x}"[:12]
 
     def encode_set(self, records: Sequence[Registration], *, hardened: bool = True) -> EncodedSet:
         """Encodings of `records` as arrays.

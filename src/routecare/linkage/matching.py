@@ -24,6 +24,7 @@ THRESHOLDS = {"probable": 0.99, "possible": 0.90}
 MAX_BLOCK = 2000  # blocks larger than this (a very common name pair) are skipped
 BATCH = 5000  # left rows blocked and compared together
 RANDOM_PAIRS = 20_000
+TRAINING_PAIRS = 4_000_000  # beyond this, weights are estimated on a sample of left records
 GIVEN, ALL_NAMES, BIRTH_DATE = (FIELDS.index(f) for f in ("given", "all_names", "birth_date"))
 
 
@@ -106,8 +107,18 @@ def levels_of(
 def _fit_patterns(
     left: EncodedSet, right: EncodedSet, patterns: Patterns, li: np.ndarray, ri: np.ndarray
 ) -> Model:
+    """EM over every candidate pair, or over all the pairs of a random sample of left records
+    when there are too many: the sample keeps each sampled record's competing pairs whole, so
+    the one-to-one constraint and the match share are estimated as on the whole set."""
     random_levels = compare(left, right, *_random_pairs(left, right))
-    return estimate(patterns, random_levels, min(len(left), len(right)), li, ri)
+    expected = min(len(left), len(right))
+    if li.size > TRAINING_PAIRS:
+        share = TRAINING_PAIRS / li.size
+        sampled = np.random.default_rng(1).random(len(left)) < share
+        chosen = sampled[li]
+        patterns, li, ri = patterns.subset(chosen), li[chosen], ri[chosen]
+        expected = min(int(sampled.sum()), len(right))
+    return estimate(patterns, random_levels, expected, li, ri)
 
 
 def fit(left: EncodedSet, right: EncodedSet, li: np.ndarray, ri: np.ndarray) -> Model:
@@ -137,17 +148,17 @@ def scored_candidates(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Every candidate pair with its match probability: blocked and compared a batch at a
     time, each pair kept as its row numbers and one comparison-pattern key."""
-    lefts, rights, keys = [], [], []
+    lefts, rights, parts = [], [], []
     for li, ri in candidate_batches(left, right, same_set=same_set):
         lefts.append(li.astype(np.int32))
         rights.append(ri.astype(np.int32))
-        keys.append(Patterns.keys_of(levels_of(left, right, li, ri)))
-        progress(f"compared {sum(k.size for k in keys):,} candidate pairs")
-    if not keys:
+        parts.append(Patterns.of(levels_of(left, right, li, ri)))
+        progress(f"compared {sum(p.inverse.size for p in parts):,} candidate pairs")
+    if not parts:
         empty = np.empty(0, dtype=np.int32)
         return empty, empty, np.empty(0)
     li, ri = np.concatenate(lefts), np.concatenate(rights)
-    patterns = Patterns.from_keys(np.concatenate(keys))
+    patterns = Patterns.concatenate(parts)
     progress("estimating weights")
     model = _fit_patterns(left, right, patterns, li, ri)
     return li, ri, _scores(model, patterns)

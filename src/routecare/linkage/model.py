@@ -85,6 +85,17 @@ class Patterns:
     def of(cls, levels: np.ndarray) -> Patterns:
         return cls.from_keys(cls.keys_of(levels))
 
+    @classmethod
+    def concatenate(cls, parts: list[Patterns]) -> Patterns:
+        """Batches' patterns as one: only the small tables are merged, never the pairs sorted."""
+        keys = [cls.keys_of(part.table) for part in parts]
+        merged = cls.from_keys(np.concatenate(keys))
+        inverse = [
+            np.searchsorted(cls.keys_of(merged.table), k)[part.inverse].astype(np.int32)
+            for k, part in zip(keys, parts, strict=True)
+        ]
+        return cls(merged.table, np.concatenate(inverse))
+
     def subset(self, chosen: np.ndarray) -> Patterns:
         return Patterns(self.table, self.inverse[chosen])
 
