@@ -19,22 +19,45 @@ def clk(left: str, right: str, output: str) -> None:
     from clkhash import clk as clk_module
     from clkhash.schema import from_json_dict
 
-    fields = ["given_name", "father_name", "family_name", "sex", "birth_date", "age",
-              "nationality", "birth_place", "mother_name"]
+    fields = [
+        "given_name",
+        "father_name",
+        "family_name",
+        "sex",
+        "birth_date",
+        "age",
+        "nationality",
+        "birth_place",
+        "mother_name",
+    ]
     with open(left, encoding="utf-8") as handle:
         if "document_number" in next(csv.reader(handle)):
             fields.append("document_number")  # FEBRL4's soc_sec_id: the anchors get it too
     features = [{"identifier": "record_id", "ignored": True}]
     for name in fields:
-        features.append({"identifier": name, "format": {"type": "string", "encoding": "utf-8"},
-                         "hashing": {"comparison": {"type": "ngram", "n": 2},
-                                     "strategy": {"bitsPerFeature": 100},
-                                     "hash": {"type": "doubleHash"}, "missingValue":
-                                     {"sentinel": "", "replaceWith": ""}}})
+        features.append(
+            {
+                "identifier": name,
+                "format": {"type": "string", "encoding": "utf-8"},
+                "hashing": {
+                    "comparison": {"type": "ngram", "n": 2},
+                    "strategy": {"bitsPerFeature": 100},
+                    "hash": {"type": "doubleHash"},
+                    "missingValue": {"sentinel": "", "replaceWith": ""},
+                },
+            }
+        )
     features.append({"identifier": "registered_on", "ignored": True})
-    schema = from_json_dict({"version": 3, "clkConfig": {"l": 1024, "kdf": {
-        "type": "HKDF", "hash": "SHA256", "salt": "", "info": "", "keySize": 64}},
-        "features": features})
+    schema = from_json_dict(
+        {
+            "version": 3,
+            "clkConfig": {
+                "l": 1024,
+                "kdf": {"type": "HKDF", "hash": "SHA256", "salt": "", "info": "", "keySize": 64},
+            },
+            "features": features,
+        }
+    )
     start = time.perf_counter()
     encoded = []
     for path in (left, right):
@@ -44,13 +67,16 @@ def clk(left: str, right: str, output: str) -> None:
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=["record_id"] + fields + ["registered_on"])
         writer.writeheader()
-        writer.writerows({k: r.get(k, "") for k in ["record_id"] + fields + ["registered_on"]}
-                         for r in rows)
+        writer.writerows(
+            {k: r.get(k, "") for k in ["record_id"] + fields + ["registered_on"]} for r in rows
+        )
         buffer.seek(0)
-        encoded.append((ids, clk_module.generate_clk_from_csv(buffer, "secret", schema,
-                                                              progress_bar=False)))
+        encoded.append(
+            (ids, clk_module.generate_clk_from_csv(buffer, "secret", schema, progress_bar=False))
+        )
     candidates = anonlink.candidate_generation.find_candidate_pairs(
-        [encoded[0][1], encoded[1][1]], anonlink.similarities.dice_coefficient_accelerated, 0.8)
+        [encoded[0][1], encoded[1][1]], anonlink.similarities.dice_coefficient_accelerated, 0.8
+    )
     groups = anonlink.solving.greedy_solve(candidates)
     elapsed = time.perf_counter() - start
     with open(output, "w", newline="", encoding="utf-8") as handle:
@@ -75,20 +101,29 @@ def splink(left: str, right: str, output: str) -> None:
         for column in ("given_name", "father_name", "family_name", "mother_name", "birth_place"):
             frame[column] = frame[column].str.lower().replace("", None)
         years = frame["birth_date"].str[:4]
-        estimated = (pd.to_numeric(frame["registered_on"].str[:4], errors="coerce")
-                     - pd.to_numeric(frame["age"], errors="coerce"))
+        estimated = pd.to_numeric(frame["registered_on"].str[:4], errors="coerce") - pd.to_numeric(
+            frame["age"], errors="coerce"
+        )
         frame["birth_year"] = years.where(years != "", estimated.astype("Int64").astype(str))
         frames.append(frame.replace("", None))
     settings = SettingsCreator(
-        link_type="link_only", unique_id_column_name="record_id",
-        comparisons=[cl.JaroWinklerAtThresholds("given_name"),
-                     cl.JaroWinklerAtThresholds("family_name"),
-                     cl.JaroWinklerAtThresholds("father_name"),
-                     cl.JaroWinklerAtThresholds("mother_name"),
-                     cl.ExactMatch("birth_year"), cl.ExactMatch("sex"),
-                     cl.ExactMatch("nationality"), cl.ExactMatch("birth_place")]
-        + ([cl.JaroWinklerAtThresholds("document_number")]
-           if "document_number" in frames[0].columns else []),
+        link_type="link_only",
+        unique_id_column_name="record_id",
+        comparisons=[
+            cl.JaroWinklerAtThresholds("given_name"),
+            cl.JaroWinklerAtThresholds("family_name"),
+            cl.JaroWinklerAtThresholds("father_name"),
+            cl.JaroWinklerAtThresholds("mother_name"),
+            cl.ExactMatch("birth_year"),
+            cl.ExactMatch("sex"),
+            cl.ExactMatch("nationality"),
+            cl.ExactMatch("birth_place"),
+        ]
+        + (
+            [cl.JaroWinklerAtThresholds("document_number")]
+            if "document_number" in frames[0].columns
+            else []
+        ),
         blocking_rules_to_generate_predictions=[block_on("family_name"), block_on("given_name")],
     )
     linker = Linker(frames, settings, db_api=DuckDBAPI())

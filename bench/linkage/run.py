@@ -40,8 +40,9 @@ def anchor_python() -> Path:
     python = ANCHOR_ENV / "bin" / "python"
     if not python.exists():
         subprocess.run(["uv", "venv", "-q", "--python", "3.11", str(ANCHOR_ENV)], check=True)
-        subprocess.run(["uv", "pip", "install", "-q", "--python", str(python),
-                        *ANCHOR_PACKAGES], check=True)
+        subprocess.run(
+            ["uv", "pip", "install", "-q", "--python", str(python), *ANCHOR_PACKAGES], check=True
+        )
     return python
 
 
@@ -52,8 +53,9 @@ def scores(found: set[tuple[str, str]], truth: set[tuple[str, str]]) -> tuple[fl
     return precision, recall, 2 * precision * recall / max(precision + recall, 1e-9)
 
 
-def ours(left: list[dict[str, str]], right: list[dict[str, str]],
-         truth: set[tuple[str, str]]) -> dict[str, float]:
+def ours(
+    left: list[dict[str, str]], right: list[dict[str, str]], truth: set[tuple[str, str]]
+) -> dict[str, float]:
     start = time.perf_counter()
     encoder = Encoder(b"benchmark secret agreed by partners")
     a = encoder.encode_set([registration(r) for r in left])
@@ -64,15 +66,32 @@ def ours(left: list[dict[str, str]], right: list[dict[str, str]],
     possible = {(lk.left_id, lk.right_id) for lk in links}
     p, r, f = scores(probable, truth)
     p2, r2, f2 = scores(possible, truth)
-    return {"seconds": seconds, "precision": p, "recall": r, "f1": f, "precision_possible": p2,
-            "recall_possible": r2, "f1_possible": f2}
+    return {
+        "seconds": seconds,
+        "precision": p,
+        "recall": r,
+        "f1": f,
+        "precision_possible": p2,
+        "recall_possible": r2,
+        "f1_possible": f2,
+    }
 
 
 def anchor(kind: str, left: Path, right: Path, truth: set[tuple[str, str]]) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as work:
         output = Path(work) / "links.csv"
-        run = subprocess.run([str(anchor_python()), str(ROOT / "bench/linkage/anchors.py"), kind,
-                              str(left), str(right), str(output)], capture_output=True, text=True)
+        run = subprocess.run(
+            [
+                str(anchor_python()),
+                str(ROOT / "bench/linkage/anchors.py"),
+                kind,
+                str(left),
+                str(right),
+                str(output),
+            ],
+            capture_output=True,
+            text=True,
+        )
         if run.returncode != 0:
             return {"error": 1.0}
         seconds = float(run.stdout.strip().splitlines()[-1])
@@ -106,12 +125,22 @@ def febrl4(work: Path) -> tuple[Path, Path, set[tuple[str, str]], list, list]:
                 date.fromisoformat(iso)
             except ValueError:
                 iso = ""
-            rows.append({"record_id": rec_id, "given_name": row["given_name"], "father_name": "",
-                         "family_name": row["surname"], "sex": "", "birth_date": iso, "age": "",
-                         "registered_on": "", "nationality": "",
-                         "birth_place": f"{row['suburb']} {row['postcode']}".strip(),
-                         "document_number": row["soc_sec_id"],
-                         "mother_name": ""})
+            rows.append(
+                {
+                    "record_id": rec_id,
+                    "given_name": row["given_name"],
+                    "father_name": "",
+                    "family_name": row["surname"],
+                    "sex": "",
+                    "birth_date": iso,
+                    "age": "",
+                    "registered_on": "",
+                    "nationality": "",
+                    "birth_place": f"{row['suburb']} {row['postcode']}".strip(),
+                    "document_number": row["soc_sec_id"],
+                    "mother_name": "",
+                }
+            )
         write_csv(path, rows)
         sides.append(rows)
     truth = {(a["record_id"], a["record_id"].replace("-org", "-dup-0")) for a in sides[0]}
@@ -163,12 +192,16 @@ def main() -> None:
         if "error" in r:
             print(f"| {data} | {method} | failed | | | | | | |")
             continue
-        print(f"| {data} | {method} | {r['precision']:.3f} | {r['recall']:.3f} | {r['f1']:.3f} "
-              f"| {r.get('precision_possible', float('nan')):.3f} "
-              f"| {r.get('recall_possible', float('nan')):.3f} "
-              f"| {r.get('f1_possible', float('nan')):.3f} | {r['seconds']:.1f} |")
-    print(f"\nlookup of one new registration against {args.lookup_size:,} encodings: "
-          f"p50 {p50:.1f} ms, p95 {p95:.1f} ms")
+        print(
+            f"| {data} | {method} | {r['precision']:.3f} | {r['recall']:.3f} | {r['f1']:.3f} "
+            f"| {r.get('precision_possible', float('nan')):.3f} "
+            f"| {r.get('recall_possible', float('nan')):.3f} "
+            f"| {r.get('f1_possible', float('nan')):.3f} | {r['seconds']:.1f} |"
+        )
+    print(
+        f"\nlookup of one new registration against {args.lookup_size:,} encodings: "
+        f"p50 {p50:.1f} ms, p95 {p95:.1f} ms"
+    )
     print(json.dumps({"thresholds": THRESHOLDS}))
 
 

@@ -79,7 +79,5 @@ def compare(left: EncodedSet, right: EncodedSet, li: np.ndarray, ri: np.ndarray)
     a, b = left.tokens["year"][li], right.tokens["year"][ri]
     both = (a != 0) & (b != 0)
     near = (right.year_window[ri] == a[:, None]).any(axis=1)
-    levels[both, FIELDS.index("year")] = np.where(
-        a[both] == b[both], 2, np.where(near[both], 1, 0)
-    )
+    levels[both, FIELDS.index("year")] = np.where(a[both] == b[both], 2, np.where(near[both], 1, 0))
     return levels

@@ -31,6 +31,7 @@ import hmac
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 from cryptography.hazmat.primitives import hashes
@@ -41,6 +42,7 @@ from routecare.linkage.names import NameTokens, normalise
 from routecare.linkage.records import Registration
 
 HASHES_PER_GRAM = 8
+T = TypeVar("T")
 FLIP_PROBABILITY = 0.02
 # Nationalities that clerks along the route often confuse (neighbours, shared languages).
 CONFUSION_GROUPS = [
@@ -85,6 +87,12 @@ def _name_fields(record: Registration) -> dict[str, NameTokens]:
     }
 
 
+def _group(nationality: str) -> str:
+    if not nationality:
+        return ""
+    return next((sorted(g)[0] for g in CONFUSION_GROUPS if nationality in g), nationality)
+
+
 def _document(number: str) -> str:
     """Document numbers as clerks copy them: case, spaces and dashes vary."""
     return "".join(c for c in number.lower() if c.isalnum())
@@ -96,38 +104,50 @@ def _bigrams(token: str) -> list[str]:
 
 
 class _FilterMaker:
-    """Clean (not yet flipped) Bloom filters of one field, as uint64 words, each distinct
-    value hashed once."""
+    """Clean (not yet flipped) Bloom filters of one field, as uint64 words. Bigram positions
+    are hashed once per bigram and all filters of a batch are set in one array operation."""
 
     def __init__(self, key: bytes, bits: int) -> None:
         self.key, self.bits = key, bits
-        self._grams: dict[str, list[int]] = {}
-        self._filters: dict[tuple[str, ...], np.ndarray] = {}
+        self._gram_rows: dict[str, int] = {}
+        self._positions: list[list[int]] = []
 
-    def _positions(self, gram: str) -> list[int]:
-        found = self._grams.get(gram)
-        if found is None:
+    def _gram(self, gram: str) -> int:
+        row = self._gram_rows.get(gram)
+        if row is None:
             digest = hmac.new(self.key, gram.encode(), hashlib.sha256).digest()
             first = int.from_bytes(digest[:8], "big")
             second = int.from_bytes(digest[8:16], "big") | 1
-            found = [(first + i * second) % self.bits for i in range(HASHES_PER_GRAM)]
-            self._grams[gram] = found
-        return found
+            self._positions.append(
+                [(first + i * second) % self.bits for i in range(HASHES_PER_GRAM)]
+            )
+            row = self._gram_rows[gram] = len(self._positions) - 1
+        return row
 
-    def filter(self, tokens: tuple[str, ...]) -> np.ndarray:
-        found = self._filters.get(tokens)
-        if found is None:
-            vector = np.zeros(self.bits, dtype=bool)
-            grams = {g for t in tokens for g in _bigrams(t)}
-            vector[[p for gram in grams for p in self._positions(gram)]] = True
-            found = np.packbits(vector, bitorder="little").view("<u8")
-            self._filters[tokens] = found
-        return found
+    def filters(self, values: list[tuple[str, ...]]) -> np.ndarray:
+        """(values, words): one filter per value."""
+        rows, grams = [], []
+        for row, tokens in enumerate(values):
+            for gram in {g for t in tokens for g in _bigrams(t)}:
+                rows.append(row)
+                grams.append(self._gram(gram))
+        matrix = np.zeros((len(values), self.bits), dtype=bool)
+        if grams:
+            positions = np.asarray(self._positions, dtype=np.int64)[grams]
+            matrix[np.repeat(rows, HASHES_PER_GRAM), positions.ravel()] = True
+        return np.packbits(matrix, axis=1, bitorder="little").view("<u8")
+
+
+def _distinct(column: list[T]) -> tuple[list[T], np.ndarray]:
+    """The distinct values of a column, and the index of each row's value among them."""
+    index: dict[T, int] = {}
+    rows = np.fromiter((index.setdefault(v, len(index)) for v in column), np.int64, len(column))
+    return list(index), rows
 
 
 class Encoder:
     """Encodes registrations under one secret; instances cache the derived keys and the
-    filters of names already seen."""
+    positions of bigrams already seen."""
 
     def __init__(self, secret: bytes) -> None:
         self.keys = Keys(secret)
@@ -136,7 +156,7 @@ class Encoder:
         }
         self._token_key = self.keys.key("tokens")
         self._flip_key = self.keys.key("flips")
-        self._token_cache: dict[str, str] = {}
+        self._token_cache: dict[str, int] = {}
 
     def token(self, kind: str, value: str) -> int:
         """A keyed 64-bit token: equal values give equal tokens, under this secret only."""
@@ -147,6 +167,11 @@ class Encoder:
             found = int.from_bytes(digest[:8], "big") or 1  # 0 means "missing"
             self._token_cache[text] = found
         return found
+
+    def _tokens(self, kind: str, column: list[str]) -> np.ndarray:
+        distinct, rows = _distinct(column)
+        table = np.array([self.token(kind, v) if v else 0 for v in distinct], dtype=np.uint64)
+        return table[rows]
 
     def _block(self, value: str) -> str:
         """Blocking keys: keyed like the tokens, shorter, under their own prefix."""
@@ -160,47 +185,55 @@ class Encoder:
         """
         encoded = EncodedSet.empty([r.record_id for r in records], self.keys.check_value())
         values: dict[str, list[tuple[str, ...]]] = {key: [] for key in FILTER_BITS}
-        for row, record in enumerate(records):
+        columns: dict[str, list[str]] = {c: [] for c in ("sex", "nat", "group", "dob")}
+        years: list[int] = []
+        for record in records:
             names = _name_fields(record)
             for field, name in names.items():
                 values[f"{field}_latin"].append(name.full)
                 values[f"{field}_skeleton"].append(name.skeleton)
             document = _document(record.document_number)
             values["document"].append((document,) if document else ())
-            self._other_tokens(encoded, row, record, names)
-        for key, column in values.items() if records else ():
-            # Each distinct value is hashed once, then copied to its rows in one step.
-            distinct = {value: index for index, value in enumerate(dict.fromkeys(column))}
-            table = np.stack([self._fields[key].filter(value) for value in distinct])
-            encoded.bloom[key][:] = table[[distinct[value] for value in column]]
-            encoded.has_bloom[key][:] = [bool(value) for value in column]
+            columns["sex"].append(record.sex)
+            columns["nat"].append(record.nationality)
+            columns["group"].append(_group(record.nationality))
+            year = record.birth_year()
+            years.append(year[0] if year else 0)
+            exact = year is not None and year[1] and record.birth_date is not None
+            columns["dob"].append(record.birth_date.isoformat() if exact else "")  # type: ignore[union-attr]
+            encoded.record_blocks.append(self._blocks(record, names, document, columns["dob"][-1]))
+        for key, column in values.items():
+            distinct, rows = _distinct(column)
+            encoded.bloom[key][:] = self._fields[key].filters(distinct)[rows]
+            encoded.has_bloom[key][:] = np.array([bool(v) for v in distinct], dtype=bool)[rows]
+        tokens = encoded.tokens
+        tokens["sex"] = self._tokens("sex", columns["sex"])
+        tokens["nationality"] = self._tokens("nat", columns["nat"])
+        tokens["nationality_group"] = self._tokens("natgroup", columns["group"])
+        tokens["birth_date"] = self._tokens("dob", columns["dob"])
+        distinct_years, rows = _distinct(years)
+        window = np.array(
+            [
+                [
+                    self.token("year", str(y + d)) if y else 0
+                    for d in range(-YEAR_WINDOW, YEAR_WINDOW + 1)
+                ]
+                for y in distinct_years
+            ],
+            dtype=np.uint64,
+        ).reshape(-1, 2 * YEAR_WINDOW + 1)
+        encoded.year_window = window[rows]
+        tokens["year"] = encoded.year_window[:, YEAR_WINDOW].copy()
         if hardened:
             self._randomize(encoded)
         encoded.index_blocks()
         return encoded
 
-    def _other_tokens(
-        self, encoded: EncodedSet, row: int, record: Registration, names: dict[str, NameTokens]
-    ) -> None:
-        values = encoded.tokens
-        if record.sex:
-            values["sex"][row] = self.token("sex", record.sex)
-        if record.nationality:
-            values["nationality"][row] = self.token("nat", record.nationality)
-            group = next((sorted(g)[0] for g in CONFUSION_GROUPS if record.nationality in g), "")
-            values["nationality_group"][row] = self.token("natgroup", group or record.nationality)
-        year = record.birth_year()
-        blocks = []
-        if year is not None:
-            value, exact = year
-            values["year"][row] = self.token("year", str(value))
-            encoded.year_window[row] = [
-                self.token("year", str(value + d)) for d in range(-YEAR_WINDOW, YEAR_WINDOW + 1)
-            ]
-            if exact and record.birth_date is not None:
-                values["birth_date"][row] = self.token("dob", record.birth_date.isoformat())
-                blocks.append(self._block(f"dob:{record.birth_date.isoformat()}"))
-        if document := _document(record.document_number):
+    def _blocks(
+        self, record: Registration, names: dict[str, NameTokens], document: str, dob: str
+    ) -> list[str]:
+        blocks = [self._block(f"dob:{dob}")] if dob else []
+        if document:
             blocks.append(self._block(f"doc:{document}"))
         skeletons = sorted(set(names["all_names"].skeleton))
         pairs = (
@@ -209,7 +242,7 @@ class Encoder:
             else skeletons
         )
         blocks.extend(self._block(f"{record.sex}|{p}") for p in pairs)
-        encoded.record_blocks.append(sorted(set(blocks)))
+        return sorted(set(blocks))
 
     def _randomize(self, encoded: EncodedSet) -> None:
         """Randomized response: FLIP_PROBABILITY of each filter's bits, chosen by a keyed
@@ -221,7 +254,9 @@ class Encoder:
         stream = np.frombuffer(
             b"".join(
                 hashlib.blake2b(
-                    record_id.encode(), key=self._flip_key, person=f"flips{k}".encode(),
+                    record_id.encode(),
+                    key=self._flip_key,
+                    person=f"flips{k}".encode(),
                     digest_size=64,
                 ).digest()
                 for record_id in encoded.ids

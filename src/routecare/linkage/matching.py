@@ -99,8 +99,9 @@ def levels_of(
     left: EncodedSet, right: EncodedSet, li: np.ndarray, ri: np.ndarray, chunk: int = 200_000
 ) -> np.ndarray:
     """Comparison levels of the pairs, computed in chunks to bound memory."""
-    parts = [compare(left, right, li[s : s + chunk], ri[s : s + chunk])
-             for s in range(0, li.size, chunk)]
+    parts = [
+        compare(left, right, li[s : s + chunk], ri[s : s + chunk]) for s in range(0, li.size, chunk)
+    ]
     return np.concatenate(parts) if parts else np.empty((0, len(FIELDS)), dtype=np.int8)
 
 

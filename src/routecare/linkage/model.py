@@ -137,8 +137,19 @@ def _initial_m(column: int) -> np.ndarray:
 
 
 NAME_COLUMNS = [FIELDS.index(f) for f in ("given", "family", "father", "mother", "birth_place")]
-OTHER_COLUMNS = [FIELDS.index(f) for f in ("sex", "nationality", "year", "birth_date", "document",
-                                           "mother", "birth_place", "father")]
+OTHER_COLUMNS = [
+    FIELDS.index(f)
+    for f in (
+        "sex",
+        "nationality",
+        "year",
+        "birth_date",
+        "document",
+        "mother",
+        "birth_place",
+        "father",
+    )
+]
 
 
 def _one_to_one(posterior: np.ndarray, li: np.ndarray, ri: np.ndarray) -> np.ndarray:
@@ -154,8 +165,15 @@ def _at_least(table: np.ndarray, field: str, level: int) -> np.ndarray:
     return table[:, FIELDS.index(field)] >= level
 
 
-def _em_round(patterns: Patterns, u: list[np.ndarray], m: list[np.ndarray],
-              columns: list[int], ceiling: float, li: np.ndarray, ri: np.ndarray) -> None:
+def _em_round(
+    patterns: Patterns,
+    u: list[np.ndarray],
+    m: list[np.ndarray],
+    columns: list[int],
+    ceiling: float,
+    li: np.ndarray,
+    ri: np.ndarray,
+) -> None:
     """EM for the m of `columns` only, on pairs already selected by other fields: the fields
     used to select the pairs say nothing more inside them (Splink's training rule)."""
     table = patterns.table
@@ -179,8 +197,13 @@ def _em_round(patterns: Patterns, u: list[np.ndarray], m: list[np.ndarray],
                 m[column] = estimated
 
 
-def estimate(patterns: Patterns, random_levels: np.ndarray,
-             expected_matches: float, li: np.ndarray, ri: np.ndarray) -> Model:
+def estimate(
+    patterns: Patterns,
+    random_levels: np.ndarray,
+    expected_matches: float,
+    li: np.ndarray,
+    ri: np.ndarray,
+) -> Model:
     """u from random pairs; m in two rounds that cannot settle on namesakes or relatives:
     non-name fields among pairs whose given and family names agree, then name fields among
     pairs born the same year with the same nationality and sex; finally the match share."""
@@ -189,13 +212,18 @@ def estimate(patterns: Patterns, random_levels: np.ndarray,
     m = [_initial_m(c) for c in range(len(FIELDS))]
     same_names = (_at_least(table, "given", 2) & _at_least(table, "family", 2))[patterns.inverse]
     if same_names.any():
-        _em_round(patterns.subset(same_names), u, m, OTHER_COLUMNS, 0.5, li[same_names],
-                  ri[same_names])
-    same_birth = (_at_least(table, "year", 2) & _at_least(table, "nationality", 2)
-                  & _at_least(table, "sex", 1))[patterns.inverse]
+        _em_round(
+            patterns.subset(same_names), u, m, OTHER_COLUMNS, 0.5, li[same_names], ri[same_names]
+        )
+    same_birth = (
+        _at_least(table, "year", 2)
+        & _at_least(table, "nationality", 2)
+        & _at_least(table, "sex", 1)
+    )[patterns.inverse]
     if same_birth.any():
-        _em_round(patterns.subset(same_birth), u, m, NAME_COLUMNS[:3], 0.5, li[same_birth],
-                  ri[same_birth])
+        _em_round(
+            patterns.subset(same_birth), u, m, NAME_COLUMNS[:3], 0.5, li[same_birth], ri[same_birth]
+        )
     pairs = max(len(patterns.inverse), 1)
     # One-to-one: at most one true pair per record of the smaller side.
     ceiling = float(np.clip(expected_matches / pairs, 1e-5, 0.5))
