@@ -168,3 +168,20 @@ def test_a_short_secret_is_refused(tmp_path: Path, files: dict[str, Path]) -> No
     short.write_text("1234", encoding="utf-8")
     result = run("encode", "--secret-file", str(short), str(files["left"]), str(tmp_path / "o"))
     assert result.exit_code == 1 and "at least 16 bytes" in result.output
+
+
+def test_a_file_with_no_registrations_encodes_and_links_to_nothing(
+    files: dict[str, Path], tmp_path: Path
+) -> None:
+    empty = tmp_path / "empty.csv"
+    with files["left"].open(encoding="utf-8") as handle:
+        empty.write_text(handle.readline(), encoding="utf-8")
+    encoded = tmp_path / "empty.enc"
+    assert run("encode", "--secret-file", str(files["key"]), str(empty), str(encoded)).exit_code == 0
+    output = tmp_path / "matches.csv"
+    result = run("match", str(encoded), str(files["right_enc"]), "--output", str(output))
+    assert result.exit_code == 0, result.output
+    assert output.read_text(encoding="utf-8").splitlines() == ["left_id,right_id,score,band"]
+    clusters = tmp_path / "clusters.csv"
+    assert run("dedupe", str(empty), "--output", str(clusters)).exit_code == 0
+    assert clusters.read_text(encoding="utf-8").splitlines() == ["record_id,cluster_id"]

@@ -263,7 +263,7 @@ class Encoder:
                 for k in range(rounds)
             ),
             dtype="<u2",
-        ).reshape(len(encoded.ids), -1)
+        ).reshape(len(encoded.ids), rounds * 32)
         offset = 0
         rows = np.arange(len(encoded.ids))[:, None]
         for array, width, count in zip(encoded.bloom.values(), widths, flips, strict=True):

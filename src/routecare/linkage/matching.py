@@ -66,6 +66,8 @@ def candidate_batches(
         li, ri = np.concatenate(chunks_left), np.concatenate(chunks_right)
         if same_set:
             li, ri = li[li < ri], ri[li < ri]
+            if not li.size:
+                continue
         pairs = np.unique(li * len(right) + ri)  # one integer per pair: a flat sort is fastest
         yield pairs // len(right), pairs % len(right)
 
