@@ -177,7 +177,8 @@ def test_a_file_with_no_registrations_encodes_and_links_to_nothing(
     with files["left"].open(encoding="utf-8") as handle:
         empty.write_text(handle.readline(), encoding="utf-8")
     encoded = tmp_path / "empty.enc"
-    assert run("encode", "--secret-file", str(files["key"]), str(empty), str(encoded)).exit_code == 0
+    encoding = run("encode", "--secret-file", str(files["key"]), str(empty), str(encoded))
+    assert encoding.exit_code == 0, encoding.output
     output = tmp_path / "matches.csv"
     result = run("match", str(encoded), str(files["right_enc"]), "--output", str(output))
     assert result.exit_code == 0, result.output
