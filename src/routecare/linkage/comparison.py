@@ -23,13 +23,15 @@ LEVELS = {
 MISSING = -1
 
 
-def _popcount(words: np.ndarray) -> np.ndarray:
-    return np.bitwise_count(words).sum(axis=-1, dtype=np.int32)
-
-
-def dice(left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    sizes = _popcount(left) + _popcount(right)
-    return np.where(sizes > 0, 2.0 * _popcount(left & right) / np.maximum(sizes, 1), 0.0)
+def dice(
+    left: EncodedSet, right: EncodedSet, li: np.ndarray, ri: np.ndarray, name: str
+) -> np.ndarray:
+    """Dice similarity of the `name` filters of the pairs."""
+    shared = np.bitwise_count(left.bloom[name][li] & right.bloom[name][ri]).sum(
+        axis=1, dtype=np.int32
+    )
+    sizes = left.sizes(name)[li] + right.sizes(name)[ri]
+    return np.where(sizes > 0, 2.0 * shared / np.maximum(sizes, 1), 0.0)
 
 
 def name_levels(similarity: np.ndarray, cuts: tuple[float, ...] = NAME_CUTS) -> np.ndarray:
@@ -48,11 +50,11 @@ def _role_levels(
     both = left.has_bloom[skeleton][li] & right.has_bloom[skeleton][ri]
     spelled = both & left.has_bloom[latin][li] & right.has_bloom[latin][ri]
     if spelled.any():
-        similarity = dice(left.bloom[latin][li[spelled]], right.bloom[latin][ri[spelled]])
+        similarity = dice(left, right, li[spelled], ri[spelled], latin)
         levels[spelled] = name_levels(similarity)
     script = both & ~spelled
     if script.any():
-        similarity = dice(left.bloom[skeleton][li[script]], right.bloom[skeleton][ri[script]])
+        similarity = dice(left, right, li[script], ri[script], skeleton)
         levels[script] = name_levels(similarity, SKELETON_CUTS)
     return levels
 
@@ -64,7 +66,7 @@ def compare(left: EncodedSet, right: EncodedSet, li: np.ndarray, ri: np.ndarray)
         levels[:, column] = _role_levels(left, right, li, ri, name)
     both = left.has_bloom["document"][li] & right.has_bloom["document"][ri]
     if both.any():
-        similarity = dice(left.bloom["document"][li[both]], right.bloom["document"][ri[both]])
+        similarity = dice(left, right, li[both], ri[both], "document")
         levels[both, FIELDS.index("document")] = name_levels(similarity)
     for name in ("sex", "birth_date"):
         a, b = left.tokens[name][li], right.tokens[name][ri]

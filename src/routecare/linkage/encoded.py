@@ -43,6 +43,7 @@ class EncodedSet:
     year_window: np.ndarray = field(default_factory=lambda: np.zeros((0, WINDOW), dtype=np.uint64))
     record_blocks: list[list[str]] = field(default_factory=list)
     blocks: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    _sizes: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -58,6 +59,14 @@ class EncodedSet:
             tokens={f: np.zeros(n, dtype=np.uint64) for f in TOKEN_FIELDS},
             year_window=np.zeros((n, WINDOW), dtype=np.uint64),
         )
+
+    def sizes(self, name: str) -> np.ndarray:
+        """Set bits of each record's filter, counted once: Dice needs them for every pair."""
+        found = self._sizes.get(name)
+        if found is None:
+            found = np.bitwise_count(self.bloom[name]).sum(axis=1, dtype=np.int32)
+            self._sizes[name] = found
+        return found
 
     def index_blocks(self) -> None:
         self.blocks = defaultdict(list)
