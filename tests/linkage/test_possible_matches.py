@@ -4,6 +4,10 @@ case worker can neither see nor decide on them."""
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
+from routecare.audit.models import AuditEntry
+from routecare.linkage.models import LinkageDecision
 from tests.conftest import World
 from tests.linkage.registrations import open_case, register_population
 
@@ -29,3 +33,60 @@ def test_a_spelling_variant_is_suggested_and_a_sibling_is_not(world: World) -> N
     assert best["evidence"]["sex"] == "agrees"
     assert best["evidence"]["given"] in ("similar", "agrees", "partly agrees")
     assert "Abdoulaye" not in str(matches)
+
+
+def test_a_rejected_pair_is_not_suggested_again_and_the_decision_is_audited(
+    world: World,
+) -> None:
+    register_population(world)
+    api = world.api("case_worker")
+    registered = open_case(api, "Abdoulaye", "Diallo", "Ibrahima")
+    new = open_case(api, "Abdulai", "Jallow", "Ibrahima")
+    match = _matches(world, "case_worker", new)[0]
+    assert match["case_reference"] == registered
+    decided = api.post(
+        f"/api/v1/cases/{new}/possible-matches/{match['id']}/decision",
+        json={"same_child": False},
+    )
+    assert decided.status_code == 201, decided.text
+    assert decided.json()["notices"] == 0
+    assert registered not in {m["case_reference"] for m in _matches(world, "case_worker", new)}
+    # Nor the other way round, from the earlier case.
+    assert new not in {m["case_reference"] for m in _matches(world, "case_worker", registered)}
+    again = api.post(
+        f"/api/v1/cases/{new}/possible-matches/{match['id']}/decision",
+        json={"same_child": True},
+    )
+    assert again.status_code == 404
+    with world.deployment.database.transaction() as session:
+        actions = session.execute(select(AuditEntry.action)).scalars().all()
+    assert "linkage.decide" in actions and "linkage.matches.read" in actions
+
+
+def test_another_organisations_case_worker_neither_sees_nor_decides(world: World) -> None:
+    register_population(world, size=60)
+    api = world.api("case_worker")
+    open_case(api, "Abdoulaye", "Diallo", "Ibrahima")
+    new = open_case(api, "Abdulai", "Jallow", "Ibrahima")
+    match = _matches(world, "case_worker", new)[0]
+    outsider = world.api("other_case_worker")
+    assert outsider.get(f"/api/v1/cases/{new}/possible-matches").status_code == 404
+    refused = outsider.post(
+        f"/api/v1/cases/{new}/possible-matches/{match['id']}/decision",
+        json={"same_child": True},
+    )
+    assert refused.status_code == 404
+    assert world.api("coordinator").get(f"/api/v1/cases/{new}/possible-matches").status_code == 403
+    assert match["id"] in {m["id"] for m in _matches(world, "case_worker", new)}
+
+
+def test_bad_decisions_are_refused_and_nothing_is_saved(world: World) -> None:
+    api = world.api("case_worker")
+    new = open_case(api, "Abdulai", "Jallow", "Ibrahima")
+    path = f"/api/v1/cases/{new}/possible-matches"
+    assert api.post(f"{path}/abc123/decision", json={"same_child": "perhaps"}).status_code == 422
+    assert api.post(f"{path}/abc123/decision", json={}).status_code == 422
+    assert api.post(f"{path}/NOT-HEX/decision", json={"same_child": True}).status_code == 422
+    assert api.post(f"{path}/abc123/decision", json={"same_child": True}).status_code == 404
+    with world.deployment.database.transaction() as session:
+        assert session.execute(select(LinkageDecision)).first() is None
