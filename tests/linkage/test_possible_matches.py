@@ -90,3 +90,13 @@ def test_bad_decisions_are_refused_and_nothing_is_saved(world: World) -> None:
     assert api.post(f"{path}/abc123/decision", json={"same_child": True}).status_code == 404
     with world.deployment.database.transaction() as session:
         assert session.execute(select(LinkageDecision)).first() is None
+
+
+def test_a_registration_after_the_index_was_built_is_found_both_ways(world: World) -> None:
+    register_population(world, size=60)
+    api = world.api("case_worker")
+    first = open_case(api, "Abdoulaye", "Diallo", "Ibrahima")
+    assert _matches(world, "case_worker", first) == []  # the index is built here
+    second = open_case(api, "Abdulai", "Jallow", "Ibrahima")
+    assert first in {m["case_reference"] for m in _matches(world, "case_worker", second)}
+    assert second in {m["case_reference"] for m in _matches(world, "case_worker", first)}

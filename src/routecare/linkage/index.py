@@ -4,9 +4,11 @@ new registration is matched in milliseconds.
 Reading 10,000 encodings takes about 0.3 s and fitting the model about 3 s: too slow for every
 registration. The index keeps both between requests. Encodings stored since it was built are
 read incrementally and searched as a small second set; the whole set is rebuilt once enough of
-them have accumulated, and the model is refitted when the set has grown by a quarter (its
-weights move little with a few more records). Case workers' decisions are read at every
-lookup, so a new one counts at once. Erased children leave the database and so the results
+them have accumulated, and the model is refitted in a background thread when the set has grown
+by a quarter (its weights move little with a few more records; the previous model serves
+meanwhile). `routecare serve` builds the index at start (`warm`), so only a model never fitted
+makes a registration wait. Case workers' decisions are read at every lookup, so a new one
+counts at once. Erased children leave the database and so the results
 (callers keep only candidates whose encoding is still stored).
 """
 
@@ -26,6 +28,7 @@ from routecare.linkage.encoded import EncodedSet, from_encodings
 from routecare.linkage.matching import candidate_pairs, fit
 from routecare.linkage.model import Model
 from routecare.linkage.models import ChildEncoding, LinkageDecision
+from routecare.storage.database import Database
 
 REBUILD_AFTER = 500  # encodings searched as a second set before the whole set is rebuilt
 REFIT_GROWTH = 1.25  # refit the model once the set has grown by this factor
@@ -45,6 +48,12 @@ class LinkageIndex:
         self._last_id = 0
         self._model: Model | None = None
         self._fitted_on = 0
+        self._refitting = False
+
+    def warm(self, database: Database) -> None:
+        """Build the index and fit the model now, rather than at the first registration."""
+        with database.transaction() as session, self._lock:
+            self._current(session)
 
     def candidates(
         self, session: Session, linkage_id: str, skip: Collection[str] = ()
@@ -76,7 +85,7 @@ class LinkageIndex:
             self._whole is None
             or self._model is None
             or len(newer) > REBUILD_AFTER
-            or size >= self._fitted_on * REFIT_GROWTH
+            or (size >= self._fitted_on * REFIT_GROWTH and not self._refitting)
         ):
             self._rebuild(session)
             return [self._whole] if self._whole is not None else []
@@ -90,11 +99,27 @@ class LinkageIndex:
         ).all()
         self._whole = _encoded([text for _, text in rows])
         self._last_id = rows[-1][0] if rows else 0
-        if self._model is None or len(rows) >= self._fitted_on * REFIT_GROWTH:
-            li, ri = candidate_pairs(self._whole, self._whole, same_set=True)
-            # Without a single blocked pair there is nothing to estimate weights from.
-            self._model = fit(self._whole, self._whole, li, ri) if li.size else None
-            self._fitted_on = len(rows) if li.size else 0
+        if self._model is None:
+            self._model, self._fitted_on = _fitted(self._whole)
+        elif len(rows) >= self._fitted_on * REFIT_GROWTH and not self._refitting:
+            self._refitting = True
+            threading.Thread(target=self._refit, args=(self._whole,), daemon=True).start()
+
+    def _refit(self, whole: EncodedSet) -> None:
+        model, size = _fitted(whole)
+        with self._lock:
+            if model is not None:
+                self._model, self._fitted_on = model, size
+            self._refitting = False
+
+
+def _fitted(encoded: EncodedSet) -> tuple[Model | None, int]:
+    """The model fitted on a set and the set's size; None without a single blocked pair
+    (there is nothing to estimate weights from)."""
+    li, ri = candidate_pairs(encoded, encoded, same_set=True)
+    if not li.size:
+        return None, 0
+    return fit(encoded, encoded, li, ri), len(encoded)
 
 
 def _with_stored_decisions(session: Session, model: Model) -> Model:
