@@ -55,7 +55,7 @@ def notice_out(notice: MatchNotice, child: Child, organisation: Organisation) ->
         partner=notice.partner,
         partner_record_id=notice.partner_record_id,
         score=notice.score,
-        band=notice.band,  # type: ignore[arg-type]
+        band=notice.band,
         created_at=notice.created_at,
         reviewed_at=notice.reviewed_at,
     )

@@ -22,8 +22,8 @@ from routecare.linkage.records import LinkageInputError
 from routecare.linkage.session import check_compatible
 from routecare.linkage.store import registrations
 
-MAX_PARTNER_RECORD_ID = MatchNotice.partner_record_id.type.length  # type: ignore[attr-defined]
-MAX_PARTNER_NAME = MatchNotice.partner.type.length  # type: ignore[attr-defined]
+MAX_PARTNER_RECORD_ID = MatchNotice.partner_record_id.type.length
+MAX_PARTNER_NAME = MatchNotice.partner.type.length
 
 
 def export_encodings(deployment: Deployment, encoder: Encoder, output: Path) -> int:

@@ -39,7 +39,7 @@ class Suggestion:
         return PossibleMatch(
             id=self.candidate.record_id,
             organisation=self.organisation.name,
-            band=self.candidate.band,  # type: ignore[arg-type]
+            band=self.candidate.band,
             evidence=self.candidate.evidence,
             case_reference=self.other.reference if self.visible else None,
             score=self.candidate.score if self.visible else None,
