@@ -7,7 +7,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from routecare.audit.models import AuditEntry
-from routecare.linkage.models import LinkageDecision
+from routecare.children.models import Child
+from routecare.linkage.models import ChildEncoding, LinkageDecision
 from tests.conftest import World
 from tests.linkage.registrations import open_case, register_population
 
@@ -100,3 +101,21 @@ def test_a_registration_after_the_index_was_built_is_found_both_ways(world: Worl
     second = open_case(api, "Abdulai", "Jallow", "Ibrahima")
     assert first in {m["case_reference"] for m in _matches(world, "case_worker", second)}
     assert second in {m["case_reference"] for m in _matches(world, "case_worker", first)}
+
+
+def test_other_countries_and_erased_children_are_not_suggested(world: World) -> None:
+    register_population(world, size=60)
+    open_case(world.api("other_case_worker"), "Abdoulaye", "Diallo", "Ibrahima")
+    api = world.api("case_worker")
+    erased = open_case(api, "Abdoulaye", "Diallo", "Ibrahima")
+    new = open_case(api, "Abdulai", "Jallow", "Ibrahima")
+    found = _matches(world, "case_worker", new)
+    assert erased in {m["case_reference"] for m in found}
+    assert "Sicily Minors Network" not in {m["organisation"] for m in found}
+    dpo = world.api("data_protection_officer")
+    assert dpo.post(f"/api/v1/children/{erased}/erasure").status_code in (200, 204)
+    assert erased not in {m["case_reference"] for m in _matches(world, "case_worker", new)}
+    with world.deployment.database.transaction() as session:
+        encoded = set(session.execute(select(ChildEncoding.child_id)).scalars())
+        kept = set(session.execute(select(Child.id).where(Child.erased_at.is_(None))).scalars())
+    assert encoded == kept
