@@ -21,6 +21,9 @@ def clk(left: str, right: str, output: str) -> None:
 
     fields = ["given_name", "father_name", "family_name", "sex", "birth_date", "age",
               "nationality", "birth_place", "mother_name"]
+    with open(left, encoding="utf-8") as handle:
+        if "document_number" in next(csv.reader(handle)):
+            fields.append("document_number")  # FEBRL4's soc_sec_id: the anchors get it too
     features = [{"identifier": "record_id", "ignored": True}]
     for name in fields:
         features.append({"identifier": name, "format": {"type": "string", "encoding": "utf-8"},
@@ -83,7 +86,9 @@ def splink(left: str, right: str, output: str) -> None:
                      cl.JaroWinklerAtThresholds("father_name"),
                      cl.JaroWinklerAtThresholds("mother_name"),
                      cl.ExactMatch("birth_year"), cl.ExactMatch("sex"),
-                     cl.ExactMatch("nationality"), cl.ExactMatch("birth_place")],
+                     cl.ExactMatch("nationality"), cl.ExactMatch("birth_place")]
+        + ([cl.JaroWinklerAtThresholds("document_number")]
+           if "document_number" in frames[0].columns else []),
         blocking_rules_to_generate_predictions=[block_on("family_name"), block_on("given_name")],
     )
     linker = Linker(frames, settings, db_api=DuckDBAPI())

@@ -29,7 +29,6 @@ sys.path.insert(0, str(ROOT))
 from tests.linkage.helpers import registration  # noqa: E402
 from tests.linkage.route_data import generate, write_csv  # noqa: E402
 
-from routecare.linkage.encoded import from_encodings  # noqa: E402
 from routecare.linkage.encoding import Encoder  # noqa: E402
 from routecare.linkage.matching import THRESHOLDS, candidate_pairs, fit, link, lookup  # noqa: E402
 
@@ -57,8 +56,8 @@ def ours(left: list[dict[str, str]], right: list[dict[str, str]],
          truth: set[tuple[str, str]]) -> dict[str, float]:
     start = time.perf_counter()
     encoder = Encoder(b"benchmark secret agreed by partners")
-    a = from_encodings([encoder.encode(registration(r)) for r in left], "bench")
-    b = from_encodings([encoder.encode(registration(r)) for r in right], "bench")
+    a = encoder.encode_set([registration(r) for r in left])
+    b = encoder.encode_set([registration(r) for r in right])
     links = link(a, b, THRESHOLDS["possible"])
     seconds = time.perf_counter() - start
     probable = {(lk.left_id, lk.right_id) for lk in links if lk.score >= THRESHOLDS["probable"]}
@@ -111,6 +110,7 @@ def febrl4(work: Path) -> tuple[Path, Path, set[tuple[str, str]], list, list]:
                          "family_name": row["surname"], "sex": "", "birth_date": iso, "age": "",
                          "registered_on": "", "nationality": "",
                          "birth_place": f"{row['suburb']} {row['postcode']}".strip(),
+                         "document_number": row["soc_sec_id"],
                          "mother_name": ""})
         write_csv(path, rows)
         sides.append(rows)
@@ -121,13 +121,13 @@ def febrl4(work: Path) -> tuple[Path, Path, set[tuple[str, str]], list, list]:
 def lookup_latency(size: int, queries: int = 200) -> tuple[float, float]:
     left, right, _ = generate(size, seed=9, overlap=0.5)
     encoder = Encoder(b"benchmark secret agreed by partners")
-    index = from_encodings([encoder.encode(registration(r)) for r in left], "bench")
-    sample = from_encodings([encoder.encode(registration(r)) for r in right[:5000]], "bench")
+    index = encoder.encode_set([registration(r) for r in left])
+    sample = encoder.encode_set([registration(r) for r in right[:5000]])
     li, ri = candidate_pairs(sample, index)
     model = fit(sample, index, li, ri)
     times = []
     for row in right[:queries]:
-        probe = from_encodings([encoder.encode(registration(row))], "bench")
+        probe = encoder.encode_set([registration(row)])
         start = time.perf_counter()
         lookup(model, probe, index)
         times.append(time.perf_counter() - start)

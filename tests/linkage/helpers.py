@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from routecare.linkage.encoded import EncodedSet, from_encodings
+from routecare.linkage.encoded import EncodedSet
 from routecare.linkage.encoding import Encoder
 from routecare.linkage.records import SEXES, Registration
 
@@ -24,9 +24,9 @@ def registration(row: dict[str, str]) -> Registration:
         row["nationality"],
         row["birth_place"],
         row["mother_name"],
+        row.get("document_number", ""),
     )
 
 
 def encoded(rows: list[dict[str, str]], secret: bytes = SECRET) -> EncodedSet:
-    encoder = Encoder(secret)
-    return from_encodings([encoder.encode(registration(r)) for r in rows], "test")
+    return Encoder(secret).encode_set([registration(r) for r in rows])

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from routecare.linkage.records import COLUMNS
+from routecare.linkage.records import COLUMNS, OPTIONAL_COLUMNS
 
 VARIANTS = Path(__file__).resolve().parents[2] / "src/routecare/linkage/data/name_variants.csv"
 MALE = [
@@ -238,7 +238,8 @@ def generate(
 
 def write_csv(path: Path, rows: list[dict[str, str]]) -> Path:
     with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(COLUMNS))
+        extra = [c for c in OPTIONAL_COLUMNS if any(c in row for row in rows)]
+        writer = csv.DictWriter(handle, fieldnames=[*COLUMNS, *extra])
         writer.writeheader()
         writer.writerows(rows)
     return path

@@ -24,6 +24,8 @@ def run(*args: str) -> Result:
 def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("linkage")
     left, right, truth = generate(400, seed=11)
+    for number, row in enumerate(left[::3]):  # some children carry a passport or identity card
+        row["document_number"] = f"GN-{number:07d}"
     (root / "key").write_text(SECRET, encoding="utf-8")
     paths = {
         "left": write_csv(root / "niger.csv", left),

@@ -92,7 +92,7 @@ def encode(
         encoder = Encoder(_secret(secret_file))
         records = read_registrations(input_csv)
         _say(f"encoding {len(records):,} registrations")
-        write_encoded(output, encoder, records)
+        write_encoded(output, encoder.encode_set(records))
     except LinkageInputError as error:
         raise _fail(error) from error
     typer.echo(f"wrote {output} ({len(records):,} encodings)")

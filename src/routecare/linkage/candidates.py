@@ -84,7 +84,7 @@ def candidates_in(
     if not rows:
         return []
     ri = np.asarray(rows, dtype=np.int64)
-    levels, _ = compare(probe, index, np.zeros(ri.size, dtype=np.int64), ri)
+    levels = compare(probe, index, np.zeros(ri.size, dtype=np.int64), ri)
     scores = model.probability(levels)
     scores[sibling_veto(levels)] = 0.0
     candidates = [
@@ -105,14 +105,13 @@ def find_candidates(
     a pair already rejected is not suggested again, siblings are never suggested."""
     records = [*existing_records, new_record]
     encoder = Encoder(secrets.token_bytes(32))  # in-house: the secret never leaves the call
-    encodings = [encoder.encode(r) for r in records]
-    encoded = from_encodings(encodings, "local")
+    encoded = encoder.encode_set(records)
     li, ri = candidate_pairs(encoded, encoded, same_set=True)
     model = fit(encoded, encoded, li, ri)
     row = {record_id: i for i, record_id in enumerate(encoded.ids)}
     known = [d for d in decisions if d.new_id in row and d.existing_id in row]
     if known:
-        levels, _ = compare(
+        levels = compare(
             encoded,
             encoded,
             np.array([row[d.new_id] for d in known]),
@@ -122,5 +121,5 @@ def find_candidates(
     rejected = {
         d.existing_id for d in decisions if d.new_id == new_record.record_id and not d.same_child
     }
-    probe = from_encodings(encodings[-1:], "local")
+    probe = from_encodings([encoded.record(len(records) - 1)], encoded.key_check)
     return candidates_in(model, probe, encoded, {new_record.record_id, *rejected})

@@ -10,7 +10,6 @@ import secrets
 
 import numpy as np
 
-from routecare.linkage.encoded import from_encodings
 from routecare.linkage.encoding import Encoder
 from routecare.linkage.matching import THRESHOLDS, candidate_pairs, fit, score_pairs
 from routecare.linkage.records import Registration
@@ -21,7 +20,7 @@ def dedupe(
 ) -> dict[str, int]:
     """Cluster number per record id; records alone in their cluster are not duplicated."""
     encoder = Encoder(secrets.token_bytes(32))
-    encoded = from_encodings([encoder.encode(r) for r in records], "local")
+    encoded = encoder.encode_set(records)
     parent = list(range(len(records)))
 
     def root(i: int) -> int:

@@ -1,4 +1,5 @@
-"""Encoded registration files: writing them, and loading them into arrays for comparison."""
+"""Encoded registrations as arrays (what the comparison reads) and as files (what partners
+exchange): the layout of scheme `routecare-pprl/2`."""
 
 from __future__ import annotations
 
@@ -10,74 +11,117 @@ from pathlib import Path
 
 import numpy as np
 
-from routecare.linkage.encoding import FILTER_BITS, SCHEME, YEAR_WINDOW, Encoder
-from routecare.linkage.records import LinkageInputError, Registration
+from routecare.linkage.records import LinkageInputError
 
+SCHEME = "routecare-pprl/2"
+FIELD_BITS = {
+    "given": 256,
+    "father": 256,
+    "family": 256,
+    "all_names": 512,  # given, father and family names as one order-free set
+    "mother": 256,
+    "birth_place": 256,
+}
+FILTER_BITS = {
+    **{f"{f}_{form}": b for f, b in FIELD_BITS.items() for form in ("latin", "skeleton")},
+    "document": 256,
+}
 TOKEN_FIELDS = ("sex", "nationality", "nationality_group", "year", "birth_date")
-
-
-def write_encoded(path: Path, encoder: Encoder, records: list[Registration]) -> None:
-    """JSON lines: a header (scheme, secret check value), then one encoding per record.
-    Written to a temporary name first, so a failure leaves no partial file behind."""
-    temporary = path.with_name(path.name + ".part")
-    with temporary.open("w", encoding="utf-8") as handle:
-        handle.write(
-            json.dumps(
-                {"scheme": SCHEME, "key_check": encoder.keys.check_value(), "records": len(records)}
-            )
-            + "\n"
-        )
-        for record in records:
-            handle.write(json.dumps(encoder.encode(record), separators=(",", ":")) + "\n")
-    temporary.replace(path)
+YEAR_WINDOW = 2  # estimated ages are rarely more than two years off
+WINDOW = 2 * YEAR_WINDOW + 1
 
 
 @dataclass
 class EncodedSet:
-    """One side of a linkage, as arrays: Bloom filters, tokens, and a blocking index."""
+    """One side of a linkage: Bloom filters as uint64 words, keyed tokens, blocking keys."""
 
     ids: list[str]
-    key_check: str
-    bloom: dict[str, np.ndarray] = field(default_factory=dict)  # (n, bytes) uint8
+    key_check: str = ""
+    bloom: dict[str, np.ndarray] = field(default_factory=dict)  # (n, words) uint64
     has_bloom: dict[str, np.ndarray] = field(default_factory=dict)  # (n,) bool
     tokens: dict[str, np.ndarray] = field(default_factory=dict)  # (n,) object, "" = missing
-    year_window: np.ndarray = field(default_factory=lambda: np.empty((0, 0), dtype=object))
-    blocks: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    year_window: np.ndarray = field(default_factory=lambda: np.empty((0, WINDOW), dtype=object))
     record_blocks: list[list[str]] = field(default_factory=list)
+    blocks: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
 
     def __len__(self) -> int:
         return len(self.ids)
 
-
-def from_encodings(encodings: list[dict[str, object]], key_check: str) -> EncodedSet:
-    n = len(encodings)
-    result = EncodedSet(ids=[str(e["id"]) for e in encodings], key_check=key_check)
-    for name, bits in FILTER_BITS.items():
-        width = bits // 8
-        array = np.zeros((n, width), dtype=np.uint8)
-        present = np.zeros(n, dtype=bool)
-        for row, encoding in enumerate(encodings):
-            value = encoding["bloom"].get(name)  # type: ignore[attr-defined]
-            if value:
-                array[row] = np.frombuffer(base64.b64decode(value), dtype=np.uint8)
-                present[row] = True
-        result.bloom[name], result.has_bloom[name] = array, present
-    for name in TOKEN_FIELDS:
-        result.tokens[name] = np.array(
-            [str(e["tokens"].get(name, "")) for e in encodings],
-            dtype=object,  # type: ignore[attr-defined]
+    @classmethod
+    def empty(cls, ids: list[str], key_check: str = "") -> EncodedSet:
+        n = len(ids)
+        return cls(
+            ids=ids,
+            key_check=key_check,
+            bloom={f: np.zeros((n, b // 64), dtype=np.uint64) for f, b in FILTER_BITS.items()},
+            has_bloom={f: np.zeros(n, dtype=bool) for f in FILTER_BITS},
+            tokens={f: np.full(n, "", dtype=object) for f in TOKEN_FIELDS},
+            year_window=np.full((n, WINDOW), "-", dtype=object),  # "-" never equals a token
         )
-    window = np.full((n, 2 * YEAR_WINDOW + 1), "-", dtype=object)  # "-" never equals a token
+
+    def index_blocks(self) -> None:
+        self.blocks = defaultdict(list)
+        for row, keys in enumerate(self.record_blocks):
+            for key in keys:
+                self.blocks[key].append(row)
+
+    def record(self, row: int) -> dict[str, object]:
+        """One record's encoding as the file holds it (no absent field written)."""
+
+        def text(words: np.ndarray) -> str:
+            return base64.b64encode(words.astype("<u8").tobytes()).decode()
+
+        tokens = {f: self.tokens[f][row] for f in TOKEN_FIELDS if self.tokens[f][row]}
+        if tokens.get("year"):
+            tokens["year_window"] = list(self.year_window[row])
+        return {
+            "id": self.ids[row],
+            "bloom": {f: text(a[row]) for f, a in self.bloom.items() if self.has_bloom[f][row]},
+            "tokens": tokens,
+            "blocks": self.record_blocks[row],
+        }
+
+
+def _words(value: str, width: int, where: str) -> np.ndarray:
+    raw = base64.b64decode(value, validate=True)
+    if len(raw) != width * 8:
+        raise LinkageInputError(f"{where}: a filter has {len(raw) * 8} bits, expected {width * 64}")
+    return np.frombuffer(raw, dtype="<u8")
+
+
+def from_encodings(
+    encodings: list[dict[str, object]], key_check: str, source: str = "encodings"
+) -> EncodedSet:
+    """Arrays from records as `EncodedSet.record` writes them."""
+    result = EncodedSet.empty([str(e["id"]) for e in encodings], key_check)
     for row, encoding in enumerate(encodings):
-        tokens = encoding["tokens"].get("year_window", [])  # type: ignore[attr-defined]
-        window[row, : len(tokens)] = tokens
-    result.year_window = window
-    for row, encoding in enumerate(encodings):
-        keys = list(encoding["blocks"])  # type: ignore[call-overload]
-        result.record_blocks.append(keys)
-        for key in keys:
-            result.blocks[key].append(row)
+        where = f"{source} record {row + 1}"
+        try:
+            for name, value in encoding["bloom"].items():  # type: ignore[attr-defined]
+                result.bloom[name][row] = _words(value, FILTER_BITS[name] // 64, where)
+                result.has_bloom[name][row] = True
+            tokens = encoding["tokens"]
+            for name in TOKEN_FIELDS:
+                result.tokens[name][row] = str(tokens.get(name, ""))  # type: ignore[attr-defined]
+            window = tokens.get("year_window", [])  # type: ignore[attr-defined]
+            result.year_window[row, : len(window)] = window[:WINDOW]
+            result.record_blocks.append([str(b) for b in encoding["blocks"]])  # type: ignore[attr-defined]
+        except (KeyError, TypeError, ValueError) as error:
+            raise LinkageInputError(f"{where}: not a {SCHEME} encoding ({error})") from error
+    result.index_blocks()
     return result
+
+
+def write_encoded(path: Path, encoded: EncodedSet) -> None:
+    """JSON lines: a header (scheme, secret check value), then one encoding per record.
+    Written to a temporary name first, so a failure leaves no partial file behind."""
+    temporary = path.with_name(path.name + ".part")
+    with temporary.open("w", encoding="utf-8") as handle:
+        header = {"scheme": SCHEME, "key_check": encoded.key_check, "records": len(encoded)}
+        handle.write(json.dumps(header) + "\n")
+        for row in range(len(encoded)):
+            handle.write(json.dumps(encoded.record(row), separators=(",", ":")) + "\n")
+    temporary.replace(path)
 
 
 def read_encoded(path: Path) -> EncodedSet:
@@ -97,4 +141,4 @@ def read_encoded(path: Path) -> EncodedSet:
         raise LinkageInputError(
             f"{path.name}: cannot be read as an encoding file: {error}"
         ) from error
-    return from_encodings(encodings, str(header.get("key_check", "")))
+    return from_encodings(encodings, str(header.get("key_check", "")), path.name)

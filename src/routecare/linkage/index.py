@@ -133,7 +133,5 @@ def _with_stored_decisions(session: Session, model: Model) -> Model:
     if not rows:
         return model
     pairs = np.arange(len(rows))
-    levels, _ = compare(
-        _encoded([r[0] for r in rows]), _encoded([r[1] for r in rows]), pairs, pairs
-    )
+    levels = compare(_encoded([r[0] for r in rows]), _encoded([r[1] for r in rows]), pairs, pairs)
     return with_decisions(model, levels, np.array([r[2] for r in rows], dtype=bool))

@@ -23,7 +23,7 @@ from routecare.linkage.model import Model, estimate
 THRESHOLDS = {"probable": 0.99, "possible": 0.90}
 MAX_BLOCK = 2000  # blocks larger than this (a very common name pair) are skipped
 RANDOM_PAIRS = 20_000
-GIVEN, ALL_NAMES = FIELDS.index("given"), FIELDS.index("all_names")
+GIVEN, ALL_NAMES, BIRTH_DATE = (FIELDS.index(f) for f in ("given", "all_names", "birth_date"))
 
 
 @dataclass(frozen=True)
@@ -59,9 +59,10 @@ def candidate_pairs(
     if not chunks_left:
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
     li, ri = np.concatenate(chunks_left), np.concatenate(chunks_right)
-    keep = li < ri if same_set else np.ones(li.size, dtype=bool)
-    pairs = np.unique(np.stack([li[keep], ri[keep]], axis=1), axis=0)
-    return pairs[:, 0], pairs[:, 1]
+    if same_set:
+        li, ri = li[li < ri], ri[li < ri]
+    pairs = np.unique(li * len(right) + ri)  # one integer per pair: a flat sort is fastest
+    return pairs // len(right), pairs % len(right)
 
 
 def _random_pairs(left: EncodedSet, right: EncodedSet, seed: int = 0) -> tuple[np.ndarray, ...]:
@@ -71,34 +72,46 @@ def _random_pairs(left: EncodedSet, right: EncodedSet, seed: int = 0) -> tuple[n
 
 
 def sibling_veto(levels: np.ndarray) -> np.ndarray:
-    """True where the pair must not link: given names disagree, name sets not near-identical."""
+    """True where the pair must not link: given names disagree, name sets not near-identical,
+    and no exact date of birth agrees (siblings are born on different days)."""
     top = len(NAME_CUTS)
     given_disagrees = levels[:, GIVEN] == 0
     names_not_same = (levels[:, ALL_NAMES] != MISSING) & (levels[:, ALL_NAMES] < top)
-    return given_disagrees & names_not_same
+    return given_disagrees & names_not_same & (levels[:, BIRTH_DATE] != 1)
+
+
+def levels_of(
+    left: EncodedSet, right: EncodedSet, li: np.ndarray, ri: np.ndarray, chunk: int = 200_000
+) -> np.ndarray:
+    """Comparison levels of the pairs, computed in chunks to bound memory."""
+    parts = [compare(left, right, li[s : s + chunk], ri[s : s + chunk])
+             for s in range(0, li.size, chunk)]
+    return np.concatenate(parts) if parts else np.empty((0, len(FIELDS)), dtype=np.int8)
+
+
+def _fit_levels(
+    left: EncodedSet, right: EncodedSet, levels: np.ndarray, li: np.ndarray, ri: np.ndarray
+) -> Model:
+    random_levels = compare(left, right, *_random_pairs(left, right))
+    return estimate(levels, random_levels, min(len(left), len(right)), li, ri)
+
+
+def _score_levels(model: Model, levels: np.ndarray) -> np.ndarray:
+    scores = model.probability(levels)
+    scores[sibling_veto(levels)] = 0.0
+    return scores
 
 
 def fit(left: EncodedSet, right: EncodedSet, li: np.ndarray, ri: np.ndarray) -> Model:
-    candidate_levels, _ = compare(left, right, li, ri)
-    random_levels, _ = compare(left, right, *_random_pairs(left, right))
-    return estimate(candidate_levels, random_levels, min(len(left), len(right)), li, ri)
+    """Weights estimated without labels on the candidate pairs `li`, `ri`."""
+    return _fit_levels(left, right, levels_of(left, right, li, ri), li, ri)
 
 
 def score_pairs(
-    model: Model,
-    left: EncodedSet,
-    right: EncodedSet,
-    li: np.ndarray,
-    ri: np.ndarray,
-    chunk: int = 200_000,
+    model: Model, left: EncodedSet, right: EncodedSet, li: np.ndarray, ri: np.ndarray
 ) -> np.ndarray:
-    scores = np.empty(li.size)
-    for start in range(0, li.size, chunk):
-        levels, _ = compare(left, right, li[start : start + chunk], ri[start : start + chunk])
-        probability = model.probability(levels)
-        probability[sibling_veto(levels)] = 0.0
-        scores[start : start + chunk] = probability
-    return scores
+    """Match probabilities of the pairs, siblings vetoed."""
+    return _score_levels(model, levels_of(left, right, li, ri))
 
 
 def one_to_one(
@@ -153,10 +166,10 @@ def link(
     li, ri = blocking(left, right)
     if li.size == 0:
         return []
-    progress(f"estimating weights on {li.size:,} candidate pairs")
-    model = fit(left, right, li, ri)
-    progress("scoring")
-    scores = score_pairs(model, left, right, li, ri)
+    progress(f"comparing {li.size:,} candidate pairs")
+    levels = levels_of(left, right, li, ri)
+    progress("estimating weights")
+    scores = _score_levels(_fit_levels(left, right, levels, li, ri), levels)
     return [
         Link(left.ids[a], right.ids[b], round(s, 6), band_of(s))
         for a, b, s in one_to_one(li, ri, scores, threshold)

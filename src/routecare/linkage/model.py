@@ -33,24 +33,51 @@ class Model:
     u: list[np.ndarray]
     prior: float  # share of candidate pairs that are matches
 
-    def weights(self, levels: np.ndarray) -> np.ndarray:
-        """Sum of log-likelihood ratios per pair (missing fields add nothing)."""
-        total = np.zeros(levels.shape[0])
+    def _table_weights(self, table: np.ndarray) -> np.ndarray:
+        """Sum of log-likelihood ratios per row of levels (missing fields add nothing)."""
+        total = np.zeros(table.shape[0])
         for column in SCORED:
-            level = levels[:, column]
+            level = table[:, column]
             present = level != MISSING
             ratio = np.log(self.m[column] / self.u[column])
             total[present] += ratio[level[present]]
         return total
 
     def probability(self, levels: np.ndarray) -> np.ndarray:
-        logit = np.log(self.prior / (1 - self.prior)) + self.weights(levels)
-        return 1.0 / (1.0 + np.exp(-np.clip(logit, -60, 60)))
+        patterns = Patterns.of(levels)
+        logit = np.log(self.prior / (1 - self.prior)) + self._table_weights(patterns.table)
+        return (1.0 / (1.0 + np.exp(-np.clip(logit, -60, 60))))[patterns.inverse]
 
 
-def _frequencies(levels: np.ndarray, column: int, weights: np.ndarray | None = None) -> np.ndarray:
+@dataclass
+class Patterns:
+    """The distinct rows of a levels array and which row each pair has. Pairs number in the
+    millions but patterns in the thousands, so EM and scoring run over patterns (as Splink
+    does over its comparison vectors)."""
+
+    table: np.ndarray  # (patterns, fields) int8
+    inverse: np.ndarray  # (pairs,) pattern of each pair
+
+    @classmethod
+    def of(cls, levels: np.ndarray) -> Patterns:
+        base = max(LEVELS.values()) + 1
+        key = np.zeros(levels.shape[0], dtype=np.int64)
+        for column in range(levels.shape[1]):
+            key = key * base + (levels[:, column].astype(np.int64) + 1)
+        keys, inverse = np.unique(key, return_inverse=True)
+        table = np.empty((keys.size, levels.shape[1]), dtype=np.int8)
+        for column in reversed(range(levels.shape[1])):
+            table[:, column] = keys % base - 1
+            keys = keys // base
+        return cls(table, inverse.reshape(-1))
+
+    def weights_of(self, posterior: np.ndarray) -> np.ndarray:
+        return np.bincount(self.inverse, weights=posterior, minlength=len(self.table))
+
+
+def _frequencies(table: np.ndarray, column: int, weights: np.ndarray | None = None) -> np.ndarray:
     count = LEVELS[FIELDS[column]]
-    level = levels[:, column]
+    level = table[:, column]
     present = level != MISSING
     w = np.ones(level.size) if weights is None else weights
     tallies = np.bincount(level[present], weights=w[present], minlength=count)
@@ -82,7 +109,7 @@ def _initial_m(column: int) -> np.ndarray:
 
 
 NAME_COLUMNS = [FIELDS.index(f) for f in ("given", "family", "father", "mother", "birth_place")]
-OTHER_COLUMNS = [FIELDS.index(f) for f in ("sex", "nationality", "year", "birth_date",
+OTHER_COLUMNS = [FIELDS.index(f) for f in ("sex", "nationality", "year", "birth_date", "document",
                                            "mother", "birth_place", "father")]
 
 
@@ -103,17 +130,21 @@ def _em_round(levels: np.ndarray, u: list[np.ndarray], m: list[np.ndarray],
               columns: list[int], ceiling: float, li: np.ndarray, ri: np.ndarray) -> None:
     """EM for the m of `columns` only, on pairs already selected by other fields: the fields
     used to select the pairs say nothing more inside them (Splink's training rule)."""
+    patterns = Patterns.of(levels)
+    table = patterns.table
     prior = ceiling / 2
     for _ in range(ITERATIONS):
-        logit = np.full(len(levels), np.log(prior / (1 - prior)))
+        logit = np.full(len(table), np.log(prior / (1 - prior)))
         for column in columns:
-            present = levels[:, column] != MISSING
+            present = table[:, column] != MISSING
             ratio = np.log(m[column] / u[column])
-            logit[present] += ratio[levels[present, column]]
-        posterior = _one_to_one(1.0 / (1.0 + np.exp(-np.clip(logit, -60, 60))), li, ri)
+            logit[present] += ratio[table[present, column]]
+        pattern_posterior = 1.0 / (1.0 + np.exp(-np.clip(logit, -60, 60)))
+        posterior = _one_to_one(pattern_posterior[patterns.inverse], li, ri)
         prior = float(np.clip(posterior.mean(), 1e-5, 0.9))
+        weights = patterns.weights_of(posterior)
         for column in columns:
-            estimated = _frequencies(levels, column, posterior)
+            estimated = _frequencies(table, column, weights)
             if FIELDS[column] != "sex":
                 estimated = _increasing(estimated)
             top = len(estimated) - 1
@@ -142,7 +173,10 @@ def estimate(candidate_levels: np.ndarray, random_levels: np.ndarray,
     # One-to-one: at most one true pair per record of the smaller side.
     ceiling = float(np.clip(expected_matches / pairs, 1e-5, 0.5))
     model = Model(m, u, ceiling / 2)
+    patterns = Patterns.of(levels)
     for _ in range(ITERATIONS // 4):
-        posterior = _one_to_one(model.probability(levels), li, ri)
+        logit = np.log(model.prior / (1 - model.prior)) + model._table_weights(patterns.table)
+        pattern_posterior = 1.0 / (1.0 + np.exp(-np.clip(logit, -60, 60)))
+        posterior = _one_to_one(pattern_posterior[patterns.inverse], li, ri)
         model = Model(m, u, float(np.clip(posterior.mean(), 1e-5, ceiling)))
     return model

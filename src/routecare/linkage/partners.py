@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from routecare import audit
 from routecare.deployment import Deployment
-from routecare.linkage.encoded import EncodedSet, from_encodings, write_encoded
+from routecare.linkage.encoded import EncodedSet, write_encoded
 from routecare.linkage.encoding import Encoder
 from routecare.linkage.matching import THRESHOLDS, link
 from routecare.linkage.models import MatchNotice
@@ -31,7 +31,7 @@ def export_encodings(deployment: Deployment, encoder: Encoder, output: Path) -> 
     format of `routecare linkage encode`); returns how many. Audited."""
     with deployment.database.transaction() as session:
         records = [record for _, record in registrations(session, deployment.keyring)]
-        write_encoded(output, encoder, records)
+        write_encoded(output, encoder.encode_set(records))
         _audit(session, deployment, "linkage.export", {"records": len(records)})
     return len(records)
 
@@ -57,10 +57,7 @@ def notices_from_partner(
             (record.record_id, (child, record))
             for child, record in registrations(session, deployment.keyring)
         )
-        ours = from_encodings(
-            [encoder.encode(record) for _, record in children.values()],
-            encoder.keys.check_value(),
-        )
+        ours = encoder.encode_set([record for _, record in children.values()])
         check_compatible(ours, partner_set, "this deployment's encodings", source)
         links = link(ours, partner_set, THRESHOLDS["possible"]) if len(ours) else []
         created = 0

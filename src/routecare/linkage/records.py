@@ -20,6 +20,9 @@ COLUMNS = (
     "birth_place",
     "mother_name",
 )
+# Accepted when present: the number of an identity or travel document (passport, national
+# identity card, birth certificate, consular card) the child carries across borders.
+OPTIONAL_COLUMNS = ("document_number",)
 SEXES = {"f": "f", "female": "f", "m": "m", "male": "m"}
 
 
@@ -40,6 +43,7 @@ class Registration:
     nationality: str
     birth_place: str
     mother_name: str
+    document_number: str = ""
 
     def birth_year(self) -> tuple[int, bool] | None:
         """(year, exact): exact from a real date of birth, else from age at registration."""
@@ -80,7 +84,7 @@ def read_registrations(path: Path) -> list[Registration]:
     seen: set[str] = set()
     for number, row in enumerate(rows, start=2):  # line numbers as a spreadsheet shows them
         where = f"{path.name} row {number}"
-        value = {c: (row.get(c) or "").strip() for c in COLUMNS}
+        value = {c: (row.get(c) or "").strip() for c in COLUMNS + OPTIONAL_COLUMNS}
         if not value["record_id"]:
             raise LinkageInputError(f"{where}: record_id is empty")
         if value["record_id"] in seen:
@@ -113,6 +117,7 @@ def read_registrations(path: Path) -> list[Registration]:
                 nationality=nationality,
                 birth_place=value["birth_place"],
                 mother_name=value["mother_name"],
+                document_number=value["document_number"],
             )
         )
     return registrations

@@ -59,7 +59,8 @@ def store_encoding(
         child_id=child.id,
         linkage_id=linkage_id,
         encoding=json.dumps(
-            encoder.encode(registration_of(linkage_id, child, identity)), separators=(",", ":")
+            encoder.encode_set([registration_of(linkage_id, child, identity)]).record(0),
+            separators=(",", ":"),
         ),
         created_at=utcnow(),
     )
