@@ -18,6 +18,7 @@ from routecare.web import (
     case_pages,
     case_record_pages,
     home_pages,
+    linkage_pages,
     placement_pages,
     referral_pages,
     screening_pages,
@@ -62,6 +63,7 @@ def create_app(settings: Settings, deployment: Deployment | None = None) -> Fast
     app.include_router(placement_pages.router)
     app.include_router(referral_pages.router)
     app.include_router(screening_pages.router)
+    app.include_router(linkage_pages.router)
     app.include_router(api.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

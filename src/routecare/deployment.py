@@ -6,10 +6,11 @@ deployments side by side on fresh databases.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from routecare.config import Settings
 from routecare.crypto.keyring import Keyring, load_keyring
+from routecare.linkage.index import LinkageIndex
 from routecare.storage.database import Database
 
 
@@ -18,6 +19,8 @@ class Deployment:
     settings: Settings
     database: Database
     keyring: Keyring
+    # Stored linkage encodings and their model, kept in memory between requests.
+    linkage_index: LinkageIndex = field(default_factory=LinkageIndex, repr=False)
 
     @classmethod
     def open(cls, settings: Settings, *, create_keyring: bool = False) -> Deployment:

@@ -46,6 +46,8 @@ CASE_WRITERS = {R.CASE_WORKER, R.SUPERVISOR}
 CASE_APPROVERS = {R.SUPERVISOR}
 SCREENERS = {R.SCREENER, R.CASE_WORKER, R.SUPERVISOR}  # record their organisation's screenings
 SCREENING_READERS = SCREENERS | {R.COORDINATOR}
+MATCH_REVIEWERS = {R.CASE_WORKER, R.SUPERVISOR}  # possible matches of their own cases
+NOTICE_READERS = {R.COORDINATOR}  # match notices of their country
 
 # (method, path) -> PUBLIC, SIGNED_IN, or the set of roles allowed.
 EXPECTED: dict[tuple[str, str], str | set[Role]] = {
@@ -153,6 +155,14 @@ EXPECTED: dict[tuple[str, str], str | set[Role]] = {
     ("POST", "/api/v1/cases/{reference}/links"): CASE_WRITERS,
     ("POST", "/api/v1/cases/{reference}/documents"): CASE_WRITERS,
     ("GET", "/api/v1/cases/{reference}/documents/{document_id}"): CASE_READERS,
+    # Possible matches at registration and match notices.
+    ("GET", "/api/v1/cases/{reference}/possible-matches"): MATCH_REVIEWERS,
+    ("POST", "/api/v1/cases/{reference}/possible-matches/{match_id}/decision"): MATCH_REVIEWERS,
+    ("POST", "/cases/{reference}/possible-matches/{match_id}/decision"): MATCH_REVIEWERS,
+    ("GET", "/linkage/notices"): NOTICE_READERS,
+    ("POST", "/linkage/notices/{notice_id}/review"): NOTICE_READERS,
+    ("GET", "/api/v1/linkage/notices"): NOTICE_READERS,
+    ("POST", "/api/v1/linkage/notices/{notice_id}/review"): NOTICE_READERS,
 }
 
 
@@ -184,6 +194,9 @@ BODIES: dict[tuple[str, str], dict[str, object]] = {
     ("POST", "/api/v1/cases/{reference}/links"): {
         "other_reference": "NER-AAAAAAAA",
         "relation": "sibling",
+    },
+    ("POST", "/api/v1/cases/{reference}/possible-matches/{match_id}/decision"): {
+        "same_child": True
     },
     ("POST", "/cases/{reference}/stage"): {"to": "registration"},
     ("POST", "/cases/{reference}/approvals"): {"stage": "care_plan"},
@@ -241,6 +254,7 @@ def references(world: World) -> dict[str, str]:
 FORMS: dict[tuple[str, str], dict[str, str]] = {
     ("POST", "/screenings/{reference}/case"): {"given_name": "Awa", "sex": "female"},
     ("POST", "/screenings/{reference}/no-case"): {"reason": "moved on before referral"},
+    ("POST", "/cases/{reference}/possible-matches/{match_id}/decision"): {"same_child": "true"},
 }
 
 

@@ -8,6 +8,7 @@ from routecare.api import (
     case_records,
     cases,
     children,
+    linkage,
     placement,
     referrals,
     screening,
@@ -24,3 +25,4 @@ router.include_router(services.router)
 router.include_router(placement.router)
 router.include_router(referrals.router)
 router.include_router(screening.router)
+router.include_router(linkage.router)

@@ -47,6 +47,8 @@ class Permission(StrEnum):
     SCREENING_SCORE = "screening.score"  # pure scoring, nothing stored
     SCREENING_RECORD = "screening.record"  # record level: own organisation's screenings
     SCREENING_READ = "screening.read"  # record level: own organisation's screenings
+    MATCH_REVIEW = "match.review"  # record level: possible matches of own organisation's cases
+    MATCH_NOTICES = "match.notices"  # match notices of the user's country, never identities
 
 
 class Access(StrEnum):
@@ -72,6 +74,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         | {Permission.PLACEMENT_REQUEST}
         | {Permission.CASE_READ, Permission.CASE_WRITE}
         | {Permission.REFERRAL_SEND, Permission.REFERRAL_RESPOND, Permission.REFERRAL_READ}
+        | {Permission.MATCH_REVIEW}
         | SCREENING_WORK
     ),
     Role.SUPERVISOR: frozenset(
@@ -82,6 +85,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         | SCREENING_WORK
         | {Permission.REFERRAL_SEND, Permission.REFERRAL_RESPOND, Permission.REFERRAL_READ}
         | {Permission.REFERRAL_FLOWS}
+        | {Permission.MATCH_REVIEW}
     ),
     Role.COORDINATOR: frozenset(
         {Permission.CHILD_READ, Permission.AGGREGATES_READ}
@@ -89,6 +93,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         | {Permission.CASE_READ}
         | {Permission.REFERRAL_FLOWS}
         | {Permission.SCREENING_SCORE, Permission.SCREENING_READ}
+        | {Permission.MATCH_NOTICES}
     ),
     Role.DATA_PROTECTION_OFFICER: frozenset({Permission.AUDIT_READ, Permission.CHILD_ERASE}),
     Role.ANALYST: frozenset({Permission.AGGREGATES_READ, Permission.SERVICE_READ}),
@@ -165,6 +170,16 @@ ROUTES: dict[tuple[str, str], Requirement] = {
     ("POST", "/api/v1/cases/{reference}/links"): Permission.CASE_WRITE,
     ("POST", "/api/v1/cases/{reference}/documents"): Permission.CASE_WRITE,
     ("GET", "/api/v1/cases/{reference}/documents/{document_id}"): Permission.CASE_READ,
+    # Possible matches at registration and match notices (issue 5).
+    ("GET", "/api/v1/cases/{reference}/possible-matches"): Permission.MATCH_REVIEW,
+    ("POST", "/api/v1/cases/{reference}/possible-matches/{match_id}/decision"): (
+        Permission.MATCH_REVIEW
+    ),
+    ("POST", "/cases/{reference}/possible-matches/{match_id}/decision"): Permission.MATCH_REVIEW,
+    ("GET", "/linkage/notices"): Permission.MATCH_NOTICES,
+    ("POST", "/linkage/notices/{notice_id}/review"): Permission.MATCH_NOTICES,
+    ("GET", "/api/v1/linkage/notices"): Permission.MATCH_NOTICES,
+    ("POST", "/api/v1/linkage/notices/{notice_id}/review"): Permission.MATCH_NOTICES,
     # Services directory and emergency placement (issue 7).
     ("GET", "/services"): Permission.SERVICE_READ,
     ("GET", "/services/{service_id}"): Permission.SERVICE_READ,

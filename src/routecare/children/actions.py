@@ -29,6 +29,7 @@ from routecare.clock import utcnow
 from routecare.crypto import ChildCipher, new_wrapped_data_key
 from routecare.deployment import Deployment
 from routecare.errors import InvalidInput, NotFound
+from routecare.linkage.store import forget_linkage, store_encoding
 from routecare.references import new_reference
 
 
@@ -68,6 +69,7 @@ def add_child(
     )
     session.add(child)
     session.flush()
+    store_encoding(session, deployment.keyring, child, identity)
     audit.record(
         session,
         deployment.keyring.audit_key,
@@ -173,6 +175,8 @@ def erase_child(deployment: Deployment, principal: Principal, reference: str) ->
             setattr(child, field, None)
         # The case search's name tokens would still confirm a guessed name: they go too.
         session.execute(delete(NameToken).where(NameToken.child_id == child.id))
+        # So do its linkage encoding and anything matched on it.
+        forget_linkage(session, child.id)
         child.erased_at = now
         audit.record(
             session,

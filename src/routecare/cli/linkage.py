@@ -12,15 +12,19 @@ from typing import Annotated
 
 import typer
 
+from routecare.cli.options import DataDir, open_deployment
 from routecare.linkage.dedupe import dedupe as dedupe_records
 from routecare.linkage.encoded import read_encoded, write_encoded
 from routecare.linkage.encoding import Encoder
 from routecare.linkage.matching import THRESHOLDS, link
+from routecare.linkage.partners import export_encodings, notices_from_partner
 from routecare.linkage.records import LinkageInputError, read_registrations
 from routecare.linkage.session import check_compatible
 
 app = typer.Typer(
-    help="Privacy-preserving record linkage: encode, match, dedupe.", no_args_is_help=True
+    help="Privacy-preserving record linkage: encode, match, dedupe; export this deployment's "
+    "encodings and turn a partner's into match notices.",
+    no_args_is_help=True,
 )
 MIN_SECRET_BYTES = 16
 
@@ -147,3 +151,58 @@ def dedupe(
         f"wrote {output} ({len(set(clusters.values())):,} clusters, "
         f"{duplicates:,} duplicate registrations)"
     )
+
+
+SecretFile = Annotated[
+    Path,
+    typer.Option("--secret-file", metavar="KEY", help="The secret agreed between partners."),
+]
+
+
+@app.command()
+def export(
+    output: Annotated[
+        Path, typer.Argument(metavar="OUTPUT", help="Encodings: record ids and encodings only.")
+    ],
+    secret_file: SecretFile,
+    data_dir: DataDir = None,
+) -> None:
+    """Encode this deployment's registered children for a partner.
+
+    The format of `encode`; record ids are random per child: no name, date or case reference
+    leaves."""
+    try:
+        encoder = Encoder(_secret(secret_file))
+        with open_deployment(data_dir) as deployment:
+            count = export_encodings(deployment, encoder, output)
+    except LinkageInputError as error:
+        raise _fail(error) from error
+    typer.echo(f"wrote {output} ({count:,} encodings)")
+
+
+@app.command("notices-from")
+def notices_from(
+    partner_file: Annotated[
+        Path, typer.Argument(metavar="PARTNER_FILE", help="A partner's encodings.")
+    ],
+    secret_file: SecretFile,
+    partner: Annotated[
+        str, typer.Option("--partner", metavar="NAME", help="Who sent the file (notices name it).")
+    ],
+    data_dir: DataDir = None,
+) -> None:
+    """Turn a partner's encodings into match notices for the coordinators.
+
+    Each one-to-one link with this deployment's children at or above `possible` becomes a
+    notice (case reference, partner, partner's record id, score, band; never an identity).
+    Re-running with the same file adds nothing."""
+    try:
+        encoder = Encoder(_secret(secret_file))
+        partner_set = read_encoded(partner_file)
+        with open_deployment(data_dir) as deployment:
+            links, created = notices_from_partner(
+                deployment, encoder, partner_set, partner, partner_file.name
+            )
+    except LinkageInputError as error:
+        raise _fail(error) from error
+    typer.echo(f"{links:,} links with {partner}; {created:,} new match notices")

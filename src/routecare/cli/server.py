@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Annotated
 
 import typer
@@ -17,8 +18,14 @@ Port = Annotated[int, typer.Option("--port", help="Port on 127.0.0.1.")]
 def serve(port: Port = 8000, data_dir: DataDir = None) -> None:
     """Serve the web app and API on 127.0.0.1 (put a TLS proxy in front in production)."""
     settings = settings_for(data_dir)
+    app = create_app(settings)
+    deployment = app.state.deployment
+    # Possible matches at registration need the index of stored encodings; build it now.
+    threading.Thread(
+        target=deployment.linkage_index.warm, args=(deployment.database,), daemon=True
+    ).start()
     uvicorn.run(
-        create_app(settings),
+        app,
         host="127.0.0.1",
         port=port,
         log_level="info",

@@ -1,4 +1,5 @@
-"""The deployment's secrets: versioned master keys plus the audit and blind-index keys.
+"""The deployment's secrets: versioned master keys plus the audit and blind-index keys (and
+the linkage key derived from the latter).
 
 Format (JSON)::
 
@@ -17,6 +18,9 @@ import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 KEY_BYTES = 32
 
@@ -88,6 +92,15 @@ class Keyring:
             },
             indent=2,
         )
+
+    @property
+    def linkage_key(self) -> bytes:
+        """Secret of the encodings stored for matching at registration (routecare.linkage.store).
+        Derived from the index key for its own purpose (HKDF), so it lives with the keyring and
+        never in the database, and keyrings written before it existed need no new entry."""
+        return HKDF(
+            algorithm=hashes.SHA256(), length=KEY_BYTES, salt=None, info=b"routecare/linkage"
+        ).derive(self.index_key)
 
     def master_key(self, key_id: str) -> bytes:
         try:

@@ -9,13 +9,13 @@ weights instead of being lost.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from routecare.linkage.comparison import FIELDS, MISSING, compare
-from routecare.linkage.encoded import EncodedSet
+from routecare.linkage.encoded import EncodedSet, from_encodings
 from routecare.linkage.encoding import Encoder
 from routecare.linkage.matching import MAX_BLOCK, band_of, candidate_pairs, fit, sibling_veto
 from routecare.linkage.model import Model
@@ -55,19 +55,14 @@ def _evidence(levels: np.ndarray) -> dict[str, str]:
     }
 
 
-def _with_decisions(model: Model, encoded: EncodedSet, decisions: Sequence[Decision]) -> Model:
-    """Confirmed pairs add their levels to m, rejected pairs to u (as weighted pseudo-counts)."""
-    row = {record_id: i for i, record_id in enumerate(encoded.ids)}
-    known = [d for d in decisions if d.new_id in row and d.existing_id in row]
-    if not known:
+def with_decisions(model: Model, levels: np.ndarray, same_child: np.ndarray) -> Model:
+    """Confirmed pairs add their comparison levels to m, rejected pairs to u (as weighted
+    pseudo-counts). `levels` holds one row per decided pair, `same_child` its verdict."""
+    if not len(levels):
         return model
-    li = np.array([row[d.new_id] for d in known])
-    ri = np.array([row[d.existing_id] for d in known])
-    levels = compare(encoded, encoded, li, ri)
-    same = np.array([d.same_child for d in known])
     m, u = [p.copy() for p in model.m], [p.copy() for p in model.u]
     for column in range(len(FIELDS)):
-        for target, chosen in ((m, same), (u, ~same)):
+        for target, chosen in ((m, same_child), (u, ~same_child)):
             observed = levels[chosen, column]
             observed = observed[observed != MISSING]
             counts = np.bincount(observed, minlength=target[column].size) * LABEL_WEIGHT
@@ -75,6 +70,29 @@ def _with_decisions(model: Model, encoded: EncodedSet, decisions: Sequence[Decis
             if total:
                 target[column] = (target[column] * 100 + counts) / (100 + total)
     return Model(m, u, model.prior)
+
+
+def candidates_in(
+    model: Model, probe: EncodedSet, index: EncodedSet, skip: Collection[str] = ()
+) -> list[Candidate]:
+    """Records of `index` that may be the one registration in `probe`, best first, with
+    evidence: blocked like `link`, scored by `model`, siblings vetoed, ids in `skip` left out."""
+    rows = sorted(
+        {r for key in probe.record_blocks[0] for r in index.blocks.get(key, [])[:MAX_BLOCK]}
+    )
+    rows = [r for r in rows if index.ids[r] not in skip]
+    if not rows:
+        return []
+    ri = np.asarray(rows, dtype=np.int64)
+    levels = compare(probe, index, np.zeros(ri.size, dtype=np.int64), ri)
+    scores = model.probability(levels)
+    scores[sibling_veto(levels)] = 0.0
+    candidates = [
+        Candidate(index.ids[r], round(float(s), 6), band_of(float(s)), _evidence(level))
+        for r, s, level in zip(ri, scores, levels, strict=True)
+        if s > 0
+    ]
+    return sorted(candidates, key=lambda c: -c.score)
 
 
 def find_candidates(
@@ -88,23 +106,20 @@ def find_candidates(
     records = [*existing_records, new_record]
     encoder = Encoder(secrets.token_bytes(32))  # in-house: the secret never leaves the call
     encoded = encoder.encode_set(records)
-    probe = len(records) - 1
-    rows = sorted(
-        {r for key in encoded.record_blocks[probe] for r in encoded.blocks.get(key, [])[:MAX_BLOCK]}
-        - {probe}
-    )
-    if not rows:
-        return []
     li, ri = candidate_pairs(encoded, encoded, same_set=True)
-    model = _with_decisions(fit(encoded, encoded, li, ri), encoded, decisions)
-    rejected = {(d.new_id, d.existing_id) for d in decisions if not d.same_child}
-    ri = np.asarray(rows, dtype=np.int64)
-    levels = compare(encoded, encoded, np.full(ri.size, probe), ri)
-    scores = model.probability(levels)
-    scores[sibling_veto(levels)] = 0.0
-    candidates = [
-        Candidate(encoded.ids[r], round(float(s), 6), band_of(float(s)), _evidence(level))
-        for r, s, level in zip(ri, scores, levels, strict=True)
-        if s > 0 and (new_record.record_id, encoded.ids[r]) not in rejected
-    ]
-    return sorted(candidates, key=lambda c: -c.score)
+    model = fit(encoded, encoded, li, ri)
+    row = {record_id: i for i, record_id in enumerate(encoded.ids)}
+    known = [d for d in decisions if d.new_id in row and d.existing_id in row]
+    if known:
+        levels = compare(
+            encoded,
+            encoded,
+            np.array([row[d.new_id] for d in known]),
+            np.array([row[d.existing_id] for d in known]),
+        )
+        model = with_decisions(model, levels, np.array([d.same_child for d in known]))
+    rejected = {
+        d.existing_id for d in decisions if d.new_id == new_record.record_id and not d.same_child
+    }
+    probe = from_encodings([encoded.record(len(records) - 1)], encoded.key_check)
+    return candidates_in(model, probe, encoded, {new_record.record_id, *rejected})

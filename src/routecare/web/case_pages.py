@@ -33,6 +33,7 @@ from routecare.cases.vocabulary import (
 from routecare.children.schemas import Sex
 from routecare.deployment import Deployment
 from routecare.errors import InvalidInput, PreconditionFailed
+from routecare.linkage import queries as linkage_queries
 from routecare.referrals import queries as referral_queries
 from routecare.web.templating import pages_of
 
@@ -151,6 +152,10 @@ def case_page(
         if allows(principal, Permission.REFERRAL_READ)
         else [],
     }
+    if context["owner"] and allows(principal, Permission.MATCH_REVIEW):
+        context["possible_matches"] = linkage_queries.possible_matches(
+            deployment, principal, reference
+        )
     return pages_of(request).render(request, "cases/case.html", context)
 
 

@@ -34,7 +34,13 @@ def home(request: Request, deployment: DeploymentDep, principal: CurrentPrincipa
         if allows(principal, Permission.SCREENING_RECORD)
         else None
     )
-    context = {"me": me, "children": children, "overdue": overdue, "screenings": screenings}
+    context = {
+        "me": me,
+        "children": children,
+        "overdue": overdue,
+        "screenings": screenings,
+        "may_see_notices": allows(principal, Permission.MATCH_NOTICES),
+    }
     return pages_of(request).render(request, "home.html", context)
 
 
