@@ -8,7 +8,7 @@ import pytest
 from pyspark.sql import SparkSession
 
 from routecare.linkage.matching import THRESHOLDS, link
-from routecare.linkage.spark_backend import spark_blocking
+from routecare.linkage.spark_backend import link_on_spark, spark_session
 from tests.linkage.helpers import encoded
 from tests.linkage.route_data import generate
 
@@ -18,15 +18,8 @@ pytestmark = pytest.mark.spark
 @pytest.fixture(scope="module")
 def spark() -> Iterator[SparkSession]:
     """One local[2] session per module: Spark startup is the slow part."""
-    session = (
-        SparkSession.builder.master("local[2]")
-        .appName("routecare-linkage-tests")
-        .config("spark.sql.shuffle.partitions", "4")
-        .config("spark.ui.enabled", "false")
-        .getOrCreate()
-    )
-    yield session
-    session.stop()
+    with spark_session("local[2]") as session:
+        yield session
 
 
 @pytest.mark.parametrize("band", ["possible", "probable"])
@@ -34,6 +27,8 @@ def test_spark_links_equal_default_links(spark: SparkSession, band: str) -> None
     left, right, _ = generate(300, seed=5)
     a, b = encoded(left), encoded(right)
     default = link(a, b, THRESHOLDS[band])
-    on_spark = link(a, b, THRESHOLDS[band], blocking=spark_blocking(spark))
+    steps: list[str] = []
+    on_spark = link_on_spark(spark, a, b, THRESHOLDS[band], progress=steps.append)
     assert default
     assert on_spark == default
+    assert steps[-1] == "scoring on Spark"

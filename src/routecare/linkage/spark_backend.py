@@ -1,22 +1,70 @@
-"""Apache Spark engine for regional batch runs: the candidate-pair join runs on Spark.
+"""Apache Spark engine for regional batch runs: the same linkage as `matching.link`, with the
+pair join, the comparison and the scoring on Spark executors.
 
-Blocking is the step whose cost grows with the square of the data (every key's left rows
-times its right rows), so it is the one handed to Spark; the pairs come back as two index
-arrays and go through the same model, scoring and one-to-one assignment as the in-process
-engine, which is why both engines return the same links. Scoring on Spark executors is the
-next step once single-driver scoring becomes the bottleneck.
+What grows with the square of the data runs on Spark: the join of keyed blocking keys into
+candidate pairs, and comparing and scoring every pair. Each executor scores its partitions of
+pairs with `matching.score_pairs` on the two encoded sets, shipped once as broadcast
+variables, and sends back only the pairs at or above the threshold. The driver keeps what is
+small: fitting the model and the one-to-one assignment over the returned pairs. The code that
+compares and scores is the in-process engine's, so both engines return the same links.
+
+The model is fitted on the driver over all candidate pairs when there are at most
+`FIT_PAIRS`, otherwise over a uniform random sample of about `FIT_PAIRS` of them drawn on
+Spark. EM estimates proportions (the m and u frequencies, the match share), which a uniform
+sample of a few million pairs estimates as well as the whole set. Two quantities are computed
+on the sample instead of the whole and are looser there: the one-to-one scaling of posteriors
+sees fewer competing pairs per record, and the ceiling on the match share (the smaller side's
+size over the number of pairs) is larger.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import numpy as np
+import pandas as pd  # type: ignore[import-untyped]  # no stubs in the lock
+from pyspark import Broadcast
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from routecare.linkage.encoded import EncodedSet
-from routecare.linkage.matching import MAX_BLOCK
+from routecare.linkage.matching import MAX_BLOCK, Link, band_of, fit, one_to_one, score_pairs
+
+if TYPE_CHECKING:
+    from routecare.linkage.model import Model
+
+FIT_PAIRS = 2_000_000  # pairs the driver fits the model on; more are sampled down to this
+PAIRS_PER_TASK = 250_000  # enough work per task to outweigh its start-up, few tasks per core
+SCORED_SCHEMA = "left_row long, right_row long, score double"
+
+
+@contextmanager
+def spark_session(master: str) -> Iterator[SparkSession]:
+    """A Spark session for one linkage run: no web UI, shuffle partitions matched to the
+    cores (Spark's default of 200 is for clusters). A session already active in this process
+    (a notebook, spark-submit, a test) is used as it is and left running."""
+    active = SparkSession.getActiveSession()
+    if active is not None:
+        yield active
+        return
+    session = (
+        SparkSession.builder.master(master)
+        .appName("routecare-linkage")
+        .config("spark.ui.enabled", "false")
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    session.conf.set("spark.sql.shuffle.partitions", str(2 * _cores(session)))
+    try:
+        yield session
+    finally:
+        session.stop()
+
+
+def _cores(spark: SparkSession) -> int:
+    return int(spark.sparkContext.defaultParallelism)
 
 
 def _key_rows(spark: SparkSession, encoded: EncodedSet, side: str) -> DataFrame:
@@ -27,23 +75,78 @@ def _key_rows(spark: SparkSession, encoded: EncodedSet, side: str) -> DataFrame:
     return frame.join(sizes, "key")
 
 
-def spark_blocking(
+def _candidate_pairs(spark: SparkSession, left: EncodedSet, right: EncodedSet) -> DataFrame:
+    """Distinct (left_row, right_row) pairs sharing a keyed blocking key, as
+    `matching.candidate_pairs` finds them in-process."""
+    return (
+        _key_rows(spark, left, "left_row")
+        .join(_key_rows(spark, right, "right_row"), "key")
+        .select("left_row", "right_row")
+        .distinct()
+    )
+
+
+def _sorted_arrays(pairs: DataFrame) -> tuple[np.ndarray, ...]:
+    """Columns of a small frame as NumPy arrays in (left_row, right_row) order, the order
+    the in-process engine works in, so that fitting and tie-breaking are the same."""
+    table = pairs.toArrow()
+    columns = [table.column(name).to_numpy() for name in table.column_names]
+    order = np.lexsort((columns[1], columns[0]))
+    return tuple(column[order] for column in columns)
+
+
+def _fitting_pairs(pairs: DataFrame, count: int) -> tuple[np.ndarray, ...]:
+    if count <= FIT_PAIRS:
+        return _sorted_arrays(pairs)
+    return _sorted_arrays(pairs.sample(fraction=FIT_PAIRS / count, seed=0))
+
+
+def _scorer(
+    model: Model, left: Broadcast[EncodedSet], right: Broadcast[EncodedSet], threshold: float
+) -> Callable[[Iterator[pd.DataFrame]], Iterator[pd.DataFrame]]:
+    """What each executor runs over its batches of pairs: score them, keep those at or above
+    the threshold (a small share), so little travels back to the driver."""
+
+    def score(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+        for batch in batches:
+            li, ri = batch["left_row"].to_numpy(), batch["right_row"].to_numpy()
+            scores = score_pairs(model, left.value, right.value, li, ri)
+            keep = scores >= threshold
+            yield pd.DataFrame({"left_row": li[keep], "right_row": ri[keep], "score": scores[keep]})
+
+    return score
+
+
+def link_on_spark(
     spark: SparkSession,
-) -> Callable[[EncodedSet, EncodedSet], tuple[np.ndarray, np.ndarray]]:
-    """A blocking function for `matching.link` that joins keyed blocking keys on Spark."""
-
-    def blocking(left: EncodedSet, right: EncodedSet) -> tuple[np.ndarray, np.ndarray]:
-        pairs = (
-            _key_rows(spark, left, "left_row")
-            .join(_key_rows(spark, right, "right_row"), "key")
-            .select("left_row", "right_row")
-            .distinct()
-            .orderBy("left_row", "right_row")
-            .collect()
+    left: EncodedSet,
+    right: EncodedSet,
+    threshold: float,
+    progress: Callable[[str], None] = lambda step: None,
+) -> list[Link]:
+    """One-to-one links at or above `threshold` between two encoded sets, as `matching.link`
+    finds them, with blocking, comparison and scoring on the executors of `spark`."""
+    progress("blocking on Spark")
+    pairs = _candidate_pairs(spark, left, right).cache()
+    shared_left, shared_right = (spark.sparkContext.broadcast(side) for side in (left, right))
+    try:
+        count = pairs.count()
+        if count == 0:
+            return []
+        sampled = "" if count <= FIT_PAIRS else f" (fitted on a uniform sample of {FIT_PAIRS:,})"
+        progress(f"estimating weights on {count:,} candidate pairs{sampled}")
+        model = fit(left, right, *_fitting_pairs(pairs, count))
+        progress("scoring on Spark")
+        tasks = max(2 * _cores(spark), count // PAIRS_PER_TASK)
+        scored = pairs.repartition(tasks).mapInPandas(
+            _scorer(model, shared_left, shared_right, threshold), SCORED_SCHEMA
         )
-        if not pairs:
-            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
-        array = np.asarray(pairs, dtype=np.int64)
-        return array[:, 0], array[:, 1]
-
-    return blocking
+        li, ri, scores = _sorted_arrays(scored)
+    finally:
+        pairs.unpersist()
+        shared_left.destroy()
+        shared_right.destroy()
+    return [
+        Link(left.ids[a], right.ids[b], round(s, 6), band_of(s))
+        for a, b, s in one_to_one(li, ri, scores, threshold)
+    ]
