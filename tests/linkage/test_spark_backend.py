@@ -1,8 +1,10 @@
-"""The Spark engine returns the same links as the in-process default on a small set."""
+"""The Spark engine returns the same links as the in-process default on a small set, through
+the Python API and through `routecare linkage match --engine spark`."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from pyspark.sql import SparkSession
@@ -10,7 +12,8 @@ from pyspark.sql import SparkSession
 from routecare.linkage.matching import THRESHOLDS, link
 from routecare.linkage.spark_backend import link_on_spark, spark_session
 from tests.linkage.helpers import encoded
-from tests.linkage.route_data import generate
+from tests.linkage.route_data import generate, write_csv
+from tests.linkage.test_cli_contract import SECRET, run
 
 pytestmark = pytest.mark.spark
 
@@ -32,3 +35,36 @@ def test_spark_links_equal_default_links(spark: SparkSession, band: str) -> None
     assert default
     assert on_spark == default
     assert steps[-1] == "scoring on Spark"
+
+
+def test_cli_spark_engine_writes_the_default_engines_matches(
+    spark: SparkSession, tmp_path: Path
+) -> None:
+    left, right, _ = generate(300, seed=7)
+    (tmp_path / "key").write_text(SECRET, encoding="utf-8")
+    for side, rows in (("left", left), ("right", right)):
+        plain = write_csv(tmp_path / f"{side}.csv", rows)
+        encoded_file = str(tmp_path / f"{side}.enc")
+        encoding = run("encode", "--secret-file", str(tmp_path / "key"), str(plain), encoded_file)
+        assert encoding.exit_code == 0, encoding.output
+    outputs = {}
+    for engine in ("in-process", "spark"):
+        output = tmp_path / f"{engine}.csv"
+        result = run(
+            "match",
+            str(tmp_path / "left.enc"),
+            str(tmp_path / "right.enc"),
+            "--output",
+            str(output),
+            "--threshold",
+            "possible",
+            "--engine",
+            engine,
+            "--spark-master",
+            "local[2]",
+        )
+        assert result.exit_code == 0, result.output
+        outputs[engine] = output.read_text(encoding="utf-8")
+    assert "scoring on Spark" in result.output
+    assert outputs["spark"] == outputs["in-process"]
+    assert len(outputs["spark"].splitlines()) > 50

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -14,9 +15,9 @@ import typer
 
 from routecare.cli.options import DataDir, open_deployment
 from routecare.linkage.dedupe import dedupe as dedupe_records
-from routecare.linkage.encoded import read_encoded, write_encoded
+from routecare.linkage.encoded import EncodedSet, read_encoded, write_encoded
 from routecare.linkage.encoding import Encoder
-from routecare.linkage.matching import THRESHOLDS, link
+from routecare.linkage.matching import THRESHOLDS, Link, link
 from routecare.linkage.partners import export_encodings, notices_from_partner
 from routecare.linkage.records import LinkageInputError, read_registrations
 from routecare.linkage.session import check_compatible
@@ -27,6 +28,13 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 MIN_SECRET_BYTES = 16
+
+
+class Engine(StrEnum):
+    """Where `match` runs: in this process (NumPy), or on Apache Spark for regional runs."""
+
+    IN_PROCESS = "in-process"
+    SPARK = "spark"
 
 
 def _fail(error: Exception) -> typer.Exit:
@@ -74,6 +82,19 @@ def _threshold(value: str) -> float:
     return number
 
 
+def _link(
+    left: EncodedSet, right: EncodedSet, threshold: float, engine: Engine, spark_master: str
+) -> list[Link]:
+    if engine is Engine.IN_PROCESS:
+        return link(left, right, threshold, progress=_say)
+    # Imported here: pyspark, pandas and pyarrow would add a second to every command's start.
+    from routecare.linkage.spark_backend import link_on_spark, spark_session
+
+    _say(f"starting Spark ({spark_master})")
+    with spark_session(spark_master) as spark:
+        return link_on_spark(spark, left, right, threshold, progress=_say)
+
+
 @app.command()
 def encode(
     input_csv: Annotated[
@@ -108,13 +129,22 @@ def match(
     threshold: Annotated[
         str, typer.Option(help="possible, probable or a probability between 0 and 1.")
     ] = "probable",
+    engine: Annotated[
+        Engine, typer.Option(help="in-process, or spark for regional batch runs.")
+    ] = Engine.IN_PROCESS,
+    spark_master: Annotated[
+        str,
+        typer.Option(
+            metavar="URL", help="Spark master with --engine spark: local[N], spark://host:port…"
+        ),
+    ] = "local[*]",
 ) -> None:
     """One-to-one links between two encoded files, at or above the threshold."""
     try:
         cut = _threshold(threshold)
         left_set, right_set = read_encoded(left), read_encoded(right)
         check_compatible(left_set, right_set, left.name, right.name)
-        links = link(left_set, right_set, cut, progress=_say)
+        links = _link(left_set, right_set, cut, engine, spark_master)
     except LinkageInputError as error:
         raise _fail(error) from error
     _write_csv(

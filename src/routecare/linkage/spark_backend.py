@@ -25,9 +25,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd  # type: ignore[import-untyped]  # no stubs in the lock
+import pyarrow as pa  # type: ignore[import-untyped]
 from pyspark import Broadcast
 from pyspark.sql import DataFrame, SparkSession
-from pyspark.sql import functions as F
 
 from routecare.linkage.encoded import EncodedSet
 from routecare.linkage.matching import MAX_BLOCK, Link, band_of, fit, one_to_one, score_pairs
@@ -53,6 +53,7 @@ def spark_session(master: str) -> Iterator[SparkSession]:
         SparkSession.builder.master(master)
         .appName("routecare-linkage")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .getOrCreate()
     )
     session.sparkContext.setLogLevel("ERROR")
@@ -68,11 +69,15 @@ def _cores(spark: SparkSession) -> int:
 
 
 def _key_rows(spark: SparkSession, encoded: EncodedSet, side: str) -> DataFrame:
-    """(key, row) for every blocking key, without blocks over MAX_BLOCK rows on this side."""
-    rows = [(key, row) for row, keys in enumerate(encoded.record_blocks) for key in set(keys)]
-    frame = spark.createDataFrame(rows, schema=f"key string, {side} long")
-    sizes = frame.groupBy("key").count().where(F.col("count") <= MAX_BLOCK).select("key")
-    return frame.join(sizes, "key")
+    """(key, row) for every blocking key of one side, without blocks over MAX_BLOCK rows:
+    the driver holds the block index already, so the size cut needs no Spark job."""
+    keys, rows = [], []
+    for key, members in encoded.blocks.items():
+        if len(members) <= MAX_BLOCK:
+            keys += [key] * len(members)
+            rows += members
+    table = pa.table({"key": pa.array(keys, pa.string()), side: pa.array(rows, pa.int64())})
+    return spark.createDataFrame(table)
 
 
 def _candidate_pairs(spark: SparkSession, left: EncodedSet, right: EncodedSet) -> DataFrame:
