@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -30,7 +31,14 @@ from tests.linkage.helpers import registration  # noqa: E402
 from tests.linkage.route_data import generate, write_csv  # noqa: E402
 
 from routecare.linkage.encoding import Encoder  # noqa: E402
-from routecare.linkage.matching import THRESHOLDS, candidate_pairs, fit, link, lookup  # noqa: E402
+from routecare.linkage.matching import (  # noqa: E402
+    THRESHOLDS,
+    Link,
+    candidate_pairs,
+    fit,
+    link,
+    lookup,
+)
 
 ANCHOR_ENV = ROOT / ".venv-anchors"
 ANCHOR_PACKAGES = ["clkhash==0.18.3", "anonlink==0.15.3", "setuptools<81", "splink<5", "pandas"]
@@ -54,13 +62,16 @@ def scores(found: set[tuple[str, str]], truth: set[tuple[str, str]]) -> tuple[fl
 
 
 def ours(
-    left: list[dict[str, str]], right: list[dict[str, str]], truth: set[tuple[str, str]]
+    left: list[dict[str, str]],
+    right: list[dict[str, str]],
+    truth: set[tuple[str, str]],
+    linker: Callable[..., list[Link]] = link,
 ) -> dict[str, float]:
     start = time.perf_counter()
     encoder = Encoder(b"benchmark secret agreed by partners")
     a = encoder.encode_set([registration(r) for r in left])
     b = encoder.encode_set([registration(r) for r in right])
-    links = link(a, b, THRESHOLDS["possible"])
+    links = linker(a, b, THRESHOLDS["possible"])
     seconds = time.perf_counter() - start
     probable = {(lk.left_id, lk.right_id) for lk in links if lk.score >= THRESHOLDS["probable"]}
     possible = {(lk.left_id, lk.right_id) for lk in links}
@@ -107,6 +118,20 @@ def anchor(kind: str, left: Path, right: Path, truth: set[tuple[str, str]]) -> d
         p, r, f = scores({(r["left_id"], r["right_id"]) for r in rows}, truth)
         result.update({"precision": p, "recall": r, "f1": f})
     return result
+
+
+def ours_on_spark(
+    left: list[dict[str, str]], right: list[dict[str, str]], truth: set[tuple[str, str]]
+) -> tuple[str, dict[str, float]]:
+    """The same run through `link_on_spark` in local[2]; the session's start is not timed
+    (a regional run finds its cluster running) but named in the method column."""
+    from routecare.linkage.spark_backend import link_on_spark, spark_session
+
+    start = time.perf_counter()
+    with spark_session("local[2]") as spark:
+        started = time.perf_counter() - start
+        result = ours(left, right, truth, lambda a, b, cut: link_on_spark(spark, a, b, cut))
+    return f"routecare on Spark local[2] (+{started:.0f} s session start)", result
 
 
 def febrl4(work: Path) -> tuple[Path, Path, set[tuple[str, str]], list, list]:
@@ -168,6 +193,11 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=5000)
     parser.add_argument("--large", type=int, default=0, help="also run N×N (e.g. 100000)")
     parser.add_argument("--lookup-size", type=int, default=100_000)
+    parser.add_argument(
+        "--spark",
+        action="store_true",
+        help="also run the --size route data through link_on_spark, local[2]",
+    )
     args = parser.parse_args()
     rows: list[tuple[str, str, dict[str, float]]] = []
     with tempfile.TemporaryDirectory() as directory:
@@ -178,6 +208,8 @@ def main() -> None:
             lp, rp = write_csv(work / "left.csv", left), write_csv(work / "right.csv", right)
             label = f"route {size:,}×{size:,}"
             rows.append((label, "routecare", ours(left, right, truth)))
+            if args.spark and size == args.size:
+                rows.append((label, *ours_on_spark(left, right, truth)))
             rows.append((label, "clkhash+anonlink", anchor("clk", lp, rp, truth)))
             if size <= 20_000:
                 rows.append((label, "splink (plaintext EM)", anchor("splink", lp, rp, truth)))
