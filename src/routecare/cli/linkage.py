@@ -90,7 +90,7 @@ def _link(
     # Imported here: pyspark, pandas and pyarrow would add a second to every command's start.
     from routecare.linkage.spark_backend import link_on_spark, spark_session
 
-    _say(f"starting Spark ({spark_master})")
+    _say(f"Spark session on {spark_master}")
     with spark_session(spark_master) as spark:
         return link_on_spark(spark, left, right, threshold, progress=_say)
 

@@ -19,6 +19,8 @@ the test set a fit on half the pairs changes a few links in a hundred.
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
@@ -49,6 +51,10 @@ def spark_session(master: str) -> Iterator[SparkSession]:
     if active is not None:
         yield active
         return
+    if master.startswith("local"):
+        # Local executors must run this interpreter, the one that has routecare, not the first
+        # `python3` on PATH; a cluster's executors get theirs from PYSPARK_PYTHON as usual.
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     session = (
         SparkSession.builder.master(master)
         .appName("routecare-linkage")
