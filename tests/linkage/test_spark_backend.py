@@ -73,7 +73,7 @@ def test_cli_spark_engine_writes_the_default_engines_matches(
 def test_a_model_fitted_on_a_sample_of_pairs_finds_nearly_the_same_links(
     spark: SparkSession,
 ) -> None:
-    """Above `fit_pairs` candidate pairs the model is fitted on a uniform sample of them."""
+    """Above `fit_pairs` candidate pairs the model is fitted on a sample of left records."""
     left, right, _ = generate(300, seed=5)
     a, b = encoded(left), encoded(right)
     default = {(lk.left_id, lk.right_id) for lk in link(a, b, THRESHOLDS["possible"])}
@@ -81,7 +81,7 @@ def test_a_model_fitted_on_a_sample_of_pairs_finds_nearly_the_same_links(
     sampled = link_on_spark(
         spark, a, b, THRESHOLDS["possible"], progress=steps.append, fit_pairs=700
     )
-    assert any("fitted on a uniform sample of 700" in step for step in steps)
+    assert any("fitted on a sample of left records" in step for step in steps)
     found = {(lk.left_id, lk.right_id) for lk in sampled}
     assert len(found & default) >= 0.95 * len(default)
     assert len(found) <= 1.1 * len(default)

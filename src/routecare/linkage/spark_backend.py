@@ -9,12 +9,12 @@ small: fitting the model and the one-to-one assignment over the returned pairs. 
 compares and scores is the in-process engine's, so both engines return the same links.
 
 The model is fitted on the driver over all candidate pairs when there are at most
-`FIT_PAIRS` (2M), otherwise over a uniform random sample of about that many, drawn on Spark.
-EM estimates proportions (the m and u frequencies, the match share), and a uniform sample of
-millions of pairs estimates them as well as the whole set does. Two things are looser on a
-sample: the one-to-one scaling of posteriors sees fewer competing pairs per record, and the
-ceiling on the match share (the smaller side's size over the pairs fitted on) is higher. On
-the test set a fit on half the pairs changes a few links in a hundred.
+`FIT_PAIRS` (4M), otherwise over the pairs of a uniform random sample of left records drawn
+on Spark, as the in-process engine samples: each sampled record keeps every pair competing
+for it, so the one-to-one constraint holds inside the sample, and EM estimates proportions (m
+and u frequencies, the match share), which a sample of millions of pairs estimates as well as
+the whole. One thing is looser than in-process: `matching.fit` caps the match share at the
+smaller side's size over the pairs, and counts the whole left side, not the sampled records.
 """
 
 from __future__ import annotations
@@ -37,7 +37,9 @@ from routecare.linkage.matching import MAX_BLOCK, Link, band_of, fit, one_to_one
 if TYPE_CHECKING:
     from routecare.linkage.model import Model
 
-FIT_PAIRS = 2_000_000  # pairs the driver fits the model on; more are sampled down to this
+# Pairs the driver fits the model on, beyond which it fits on a sample: the in-process
+# engine's bound (`matching.fit`), so both fit on the same pairs up to it.
+FIT_PAIRS = 4_000_000
 PAIRS_PER_TASK = 250_000  # enough work per task to outweigh its start-up, few tasks per core
 SCORED_SCHEMA = "left_row long, right_row long, score double"
 
@@ -106,10 +108,16 @@ def _sorted_arrays(pairs: DataFrame) -> tuple[np.ndarray, ...]:
     return tuple(column[order] for column in columns)
 
 
-def _fitting_pairs(pairs: DataFrame, count: int, fit_pairs: int) -> tuple[np.ndarray, ...]:
+def _fitting_pairs(
+    spark: SparkSession, pairs: DataFrame, count: int, left_rows: int, fit_pairs: int
+) -> tuple[np.ndarray, ...]:
+    """All candidate pairs, or beyond `fit_pairs` all the pairs of a uniform random sample
+    of left records, each sampled record with every pair competing for it."""
     if count <= fit_pairs:
         return _sorted_arrays(pairs)
-    return _sorted_arrays(pairs.sample(fraction=fit_pairs / count, seed=0))
+    sampled = np.flatnonzero(np.random.default_rng(0).random(left_rows) < fit_pairs / count)
+    records = spark.createDataFrame(pa.table({"left_row": pa.array(sampled, pa.int64())}))
+    return _sorted_arrays(pairs.join(records, "left_row", "left_semi"))
 
 
 def _scorer(
@@ -146,9 +154,9 @@ def link_on_spark(
         count = pairs.count()
         if count == 0:
             return []
-        sampled = "" if count <= fit_pairs else f" (fitted on a uniform sample of {fit_pairs:,})"
+        sampled = "" if count <= fit_pairs else " (fitted on a sample of left records)"
         progress(f"estimating weights on {count:,} candidate pairs{sampled}")
-        model = fit(left, right, *_fitting_pairs(pairs, count, fit_pairs))
+        model = fit(left, right, *_fitting_pairs(spark, pairs, count, len(left), fit_pairs))
         progress("scoring on Spark")
         tasks = max(2 * _cores(spark), count // PAIRS_PER_TASK)
         scored = pairs.repartition(tasks).mapInPandas(
