@@ -70,7 +70,7 @@ def test_cli_spark_engine_writes_the_default_engines_matches(
     assert len(outputs["spark"].splitlines()) > 50
 
 
-def test_a_model_fitted_on_a_sample_of_pairs_finds_nearly_the_same_links(
+def test_a_model_fitted_on_a_sample_of_left_records_finds_nearly_the_same_links(
     spark: SparkSession,
 ) -> None:
     """Above `fit_pairs` candidate pairs the model is fitted on a sample of left records."""
