@@ -96,7 +96,7 @@ def search_cases(
         return rows
 
 
-def _name_matches(index_key: bytes, name: str) -> Select[tuple[int]] | CompoundSelect | None:
+def _name_matches(index_key: bytes, name: str) -> Select[int] | CompoundSelect[int] | None:
     """The children whose stored tokens match every word of `name` (None: no name words).
 
     One lookup per word on the (token, child_id) index, intersected, so the database meets
