@@ -12,7 +12,8 @@ from routecare.deployment import Deployment
 from tests.cli_runner import run_cli
 
 COMMANDS = [
-    ["demo"], ["serve"], ["db", "upgrade"], ["users", "create-admin"], ["users", "token"],
+    ["demo"], ["serve"], ["db", "upgrade"], ["db", "purge-idempotency-keys"],
+    ["users", "create-admin"], ["users", "token"],
     ["users", "disable"], ["audit", "verify"], ["keys", "rotate"],
 ]
 
