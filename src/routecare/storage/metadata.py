@@ -13,9 +13,9 @@ def all_tables_metadata() -> MetaData:
     import routecare.auth.models
     import routecare.cases.models
     import routecare.children.models
-    import routecare.screening.models
     import routecare.placement.models
     import routecare.referrals.models
+    import routecare.screening.models
     import routecare.services.models
     import routecare.storage.idempotency  # noqa: F401
 
