@@ -32,9 +32,14 @@ def test_no_input_produces_a_server_error(world: World, role: str) -> None:
     assert len(operations) >= 10
 
     for operation in operations:
+
         @given(case=operation.as_strategy())
-        @settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None,
-                  suppress_health_check=list(HealthCheck), database=None)
+        @settings(
+            max_examples=EXAMPLES_PER_OPERATION,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+            database=None,
+        )
         def fuzz(case: schemathesis.Case) -> None:
             response = case.call(headers=headers, base_url="https://testserver")
             statuses.add(response.status_code)

@@ -19,7 +19,8 @@ def _children_count(world: World) -> int:
 
 def test_malformed_json_is_a_clear_422(world: World) -> None:
     response = world.api("case_worker").post(
-        "/api/v1/children", content=b'{"given_name": "' + SECRET_NAME.encode() + b'"',
+        "/api/v1/children",
+        content=b'{"given_name": "' + SECRET_NAME.encode() + b'"',
         headers={"content-type": "application/json"},
     )
     assert response.status_code == 422
@@ -68,11 +69,17 @@ def test_security_headers_are_on_every_response(world: World) -> None:
         assert response.headers["cache-control"] == "no-store"
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(body=st.dictionaries(
-    st.sampled_from(["given_name", "family_name", "sex", "age", "nationality", "birth_date", "x"]),
-    st.one_of(st.none(), st.integers(-5, 400), st.text(max_size=300), st.booleans()),
-))
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    body=st.dictionaries(
+        st.sampled_from(
+            ["given_name", "family_name", "sex", "age", "nationality", "birth_date", "x"]
+        ),
+        st.one_of(st.none(), st.integers(-5, 400), st.text(max_size=300), st.booleans()),
+    )
+)
 def test_any_body_gets_a_4xx_or_a_complete_record(world: World, body: dict[str, object]) -> None:
     client = world.api("case_worker")
     before = _children_count(world)

@@ -13,5 +13,7 @@ from routecare.storage.migrate import upgrade
 def test_upgrade_is_idempotent_and_matches_the_models(deployment: Deployment) -> None:
     upgrade(deployment.database)  # already at head: a no-op
     with deployment.database.engine.connect() as connection:
-        differences = compare_metadata(MigrationContext.configure(connection), all_tables_metadata())
+        differences = compare_metadata(
+            MigrationContext.configure(connection), all_tables_metadata()
+        )
     assert differences == []

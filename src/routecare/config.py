@@ -44,6 +44,12 @@ class Settings(BaseSettings):
         "document upload and its form fields).",
     )
     secure_cookies: bool = Field(True, description="Send cookies only over HTTPS (or localhost).")
+    idempotency_retention_days: int = Field(
+        30,
+        ge=1,
+        description="Idempotency keys older than this are deleted by `routecare db "
+        "purge-idempotency-keys`; a retry arriving later creates a new record.",
+    )
 
     @property
     def sqlalchemy_url(self) -> str:

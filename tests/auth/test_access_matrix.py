@@ -263,8 +263,9 @@ def _call(client: TestClient, method: str, path: str, reference: str) -> int:
     if (method, path) in FORMS:
         response = client.request(method, url, data=FORMS[method, path], follow_redirects=False)
     else:
-        response = client.request(method, url, json=BODIES.get((method, path)),
-                                  follow_redirects=False)
+        response = client.request(
+            method, url, json=BODIES.get((method, path)), follow_redirects=False
+        )
     return response.status_code
 
 

@@ -12,8 +12,15 @@ from routecare.deployment import Deployment
 from tests.cli_runner import run_cli
 
 COMMANDS = [
-    ["demo"], ["serve"], ["db", "upgrade"], ["users", "create-admin"], ["users", "token"],
-    ["users", "disable"], ["audit", "verify"], ["keys", "rotate"],
+    ["demo"],
+    ["serve"],
+    ["db", "upgrade"],
+    ["db", "purge-idempotency-keys"],
+    ["users", "create-admin"],
+    ["users", "token"],
+    ["users", "disable"],
+    ["audit", "verify"],
+    ["keys", "rotate"],
 ]
 
 
@@ -32,8 +39,16 @@ def _client(deployment: Deployment, token: str) -> TestClient:
 
 def test_first_admin_then_a_token_that_works(deployment: Deployment) -> None:
     created = run_cli(
-        deployment, "users", "create-admin", "ministry_admin", "--organisation",
-        "Niger Ministry of Justice", "--country", "NER", "--kind", "government_authority",
+        deployment,
+        "users",
+        "create-admin",
+        "ministry_admin",
+        "--organisation",
+        "Niger Ministry of Justice",
+        "--country",
+        "NER",
+        "--kind",
+        "government_authority",
         input="a long admin password\na long admin password\n",
     )
     assert created.exit_code == 0, created.output
@@ -45,7 +60,14 @@ def test_first_admin_then_a_token_that_works(deployment: Deployment) -> None:
 
 def test_a_short_admin_password_is_refused(deployment: Deployment) -> None:
     result = run_cli(
-        deployment, "users", "create-admin", "admin2", "--organisation", "X", "--country", "NER",
+        deployment,
+        "users",
+        "create-admin",
+        "admin2",
+        "--organisation",
+        "X",
+        "--country",
+        "NER",
         input="short\nshort\n",
     )
     assert result.exit_code == 1
@@ -61,8 +83,15 @@ def test_a_token_for_an_unknown_user_fails_clearly(deployment: Deployment) -> No
 def test_demo_seeds_a_route_and_prints_the_logins(deployment: Deployment) -> None:
     result = run_cli(deployment, "demo", "--no-serve", "--password", "demo password 1")
     assert result.exit_code == 0, result.output
-    for username in ("caseworker", "screener", "supervisor", "coordinator", "analyst", "dpo",
-                     "admin"):
+    for username in (
+        "caseworker",
+        "screener",
+        "supervisor",
+        "coordinator",
+        "analyst",
+        "dpo",
+        "admin",
+    ):
         assert f"  {username} " in result.output
     for country in ("NER", "LBY", "TUN", "ITA", "MLT"):
         assert country in result.output

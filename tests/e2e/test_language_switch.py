@@ -8,8 +8,9 @@ from tests.conftest import World
 from tests.e2e.conftest import log_in, screenshot
 
 
-def test_sign_in_and_switch_to_arabic(world: World, live_server: str, page: Page,
-                                      database_url: str) -> None:
+def test_sign_in_and_switch_to_arabic(
+    world: World, live_server: str, page: Page, database_url: str
+) -> None:
     log_in(page, live_server, "case_worker", world.password)
     expect(page.locator("h1")).to_have_text("Agadez Child Protection")
     page.click("a[hreflang=ar]")

@@ -26,6 +26,25 @@ def test_nearest_fitting_places_first(world: World) -> None:
     assert body["places"][0]["speaks_language"] is True
 
 
+def test_the_search_box_never_hides_a_nearer_place(world: World) -> None:
+    """Nine places next door and one in the corner of the first search box (about 130 km away):
+    a place due north at about 105 km lies outside that box but is nearer, so it comes tenth."""
+    add_shelter_organisation(world)
+    for i in range(9):
+        shelter(world, name=f"Next door {i}", latitude=16.97 + i / 1000)
+    corner = shelter(world, name="Box corner", latitude=17.82, longitude=8.84)
+    north = shelter(world, name="Due north", latitude=17.915, longitude=7.99)
+    places = (
+        world.api("screener")
+        .post("/api/v1/placement/requests", json={**AGADEZ, "age": 15, "sex": "male"})
+        .json()["places"]
+    )
+    assert len(places) == 10
+    assert places[-1]["service"]["id"] == north.id
+    assert corner.id not in [p["service"]["id"] for p in places]
+    assert [p["travel_km"] for p in places] == sorted(p["travel_km"] for p in places)
+
+
 def test_nothing_fits_escalates_to_the_coordinator_queue(world: World) -> None:
     add_shelter_organisation(world)
     shelter(world, needs_supported=[])

@@ -11,13 +11,13 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from routecare import audit
+from routecare.auth.credentials import account_key, new_secret, secret_hash
 from routecare.auth.models import ApiToken, LoginFailure, Organisation, User, WebSession
 from routecare.auth.passwords import hash_password, verify_password
 from routecare.auth.policy import Permission, require
 from routecare.auth.principal import Principal
 from routecare.auth.roles import OrganisationKind, Role
 from routecare.auth.schemas import UserIn
-from routecare.auth.credentials import account_key, new_secret, secret_hash
 from routecare.clock import utcnow
 from routecare.deployment import Deployment
 from routecare.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, TooManyAttempts

@@ -7,9 +7,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from routecare.auth.credentials import secret_hash
 from routecare.auth.models import ApiToken, User, WebSession
 from routecare.auth.principal import Principal
-from routecare.auth.credentials import secret_hash
 from routecare.clock import utcnow
 from routecare.deployment import Deployment
 

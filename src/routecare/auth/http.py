@@ -11,6 +11,7 @@ import hmac
 from typing import Annotated
 
 from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
 
 from routecare.auth.authenticate import Authenticated, by_api_token, by_session_cookie
 from routecare.auth.policy import Access, Permission, allows, requirement_for
@@ -72,7 +73,8 @@ async def enforce_route_policy(request: Request) -> None:
     request.state.principal = None
     if requirement is None:
         raise Forbidden("this route is not in the access policy")
-    authenticated = _authenticate(request, deployment)
+    # A database read: off the event loop, or every other request waits for it.
+    authenticated = await run_in_threadpool(_authenticate, request, deployment)
     if authenticated is not None:
         request.state.principal = authenticated.principal
         request.state.csrf_token = authenticated.csrf_token

@@ -58,8 +58,12 @@ class Access(StrEnum):
 
 # Frontline work: scoring, storing and reading the organisation's own screenings.
 SCREENING_WORK = frozenset(
-    {Permission.SCREENING_SCORE, Permission.SCREENING_RECORD, Permission.SCREENING_READ,
-     Permission.CASE_OPEN}
+    {
+        Permission.SCREENING_SCORE,
+        Permission.SCREENING_RECORD,
+        Permission.SCREENING_READ,
+        Permission.CASE_OPEN,
+    }
 )
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {

@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 from routecare.auth.policy import Permission, child_fields_visible, may_manage_child, require
 from routecare.auth.principal import Principal
 from routecare.cases import sop
-from routecare.cases.blind_index import name_tokens
-from routecare.cases.models import Case, CaseTask, NameToken
+from routecare.cases.models import Case, CaseTask
+from routecare.cases.names import CORRECTABLE_NAMES, correct_names, index_names
 from routecare.cases.records import (
     ENCRYPTED_FIELDS,
     audit_case,
@@ -93,15 +93,19 @@ def update_case(
     expected_version: int | None,
     patch: CasePatch,
 ) -> CaseOut:
-    """Change the fields sent (only those), if nobody changed the case since it was read.
-    The version is required (428 without it), checked once the case is known to be visible."""
+    """Change the fields sent (only those), if nobody changed the case since it was read;
+    corrected names are re-encrypted and re-indexed. The version is required (428 without
+    it), checked once the case is known to be visible."""
     require(principal, Permission.CASE_WRITE)
     with deployment.database.transaction() as session:
         case, child = managed_case(session, principal, reference, utcnow())
         if expected_version is None:
             raise PreconditionRequired("send If-Match with the ETag of the case you edited")
         check_version(case, expected_version)
-        changed = _apply(case, child, deployment, patch.model_dump(include=patch.model_fields_set))
+        sent = patch.model_dump(include=patch.model_fields_set)
+        names = {field: sent.pop(field) for field in CORRECTABLE_NAMES & sent.keys()}
+        changed = _apply(case, child, deployment, sent)
+        changed += correct_names(session, deployment.keyring, child, names)
         _touch(session, case, child)
         audit_case(session, deployment, principal, "case.update", case, {"fields": changed})
         return _present(session, deployment, principal, case, child)
@@ -186,12 +190,7 @@ def _open(
     _apply(case, child, deployment, data.model_dump(include=set(fields) & data.model_fields_set))
     session.add(case)
     session.flush()
-    cipher = cipher_for(deployment.keyring, child)
-    names = [
-        cipher.decrypt(f, getattr(child, f)) for f in ("given_name", "family_name", "other_names")
-    ]
-    for token in name_tokens(deployment.keyring.index_key, names):
-        session.add(NameToken(child_id=child.id, token=token))
+    index_names(session, deployment.keyring, child)
     if child.unaccompanied and case.guardian_name is None:
         session.add(
             CaseTask(

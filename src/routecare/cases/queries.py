@@ -3,7 +3,7 @@ case list and search, the overdue-task queue, and the admins' listing."""
 
 from __future__ import annotations
 
-from sqlalchemy import Select, and_, exists, or_, select
+from sqlalchemy import CompoundSelect, Select, intersect, or_, select
 from sqlalchemy.orm import Session
 
 from routecare import audit
@@ -22,7 +22,7 @@ from routecare.cases.models import Case, CaseTask, NameToken
 from routecare.cases.records import audit_case, present_case, visible_case
 from routecare.cases.schemas import CaseOut, CaseSearch, CaseSummary, OverdueTask
 from routecare.children.models import Child, ChildShare
-from routecare.children.records import cipher_for, grants_of
+from routecare.children.records import cipher_for, grants_by_child
 from routecare.clock import utcnow
 from routecare.deployment import Deployment
 
@@ -63,10 +63,9 @@ def search_cases(
     the blind index: every word must match a stored token (exact or phonetic)."""
     require(principal, Permission.CASE_READ)
     query = _visible_cases(principal)
-    for tokens in query_tokens(deployment.keyring.index_key, criteria.name or ""):
-        query = query.where(
-            exists().where(and_(NameToken.child_id == Child.id, NameToken.token.in_(tokens)))
-        )
+    matches = _name_matches(deployment.keyring.index_key, criteria.name or "")
+    if matches is not None:
+        query = query.where(Child.id.in_(matches))
     if criteria.age is not None:
         query = query.where(Child.age == criteria.age)
     if criteria.nationality:
@@ -77,10 +76,12 @@ def search_cases(
     query = query.limit(criteria.limit).offset(criteria.offset)
     now = utcnow()
     with deployment.database.transaction() as session:
+        found = session.execute(query).all()
+        grants = grants_by_child(session, [child.id for _, child in found])
         rows = []
-        for case, child in session.execute(query).all():
+        for case, child in found:
             fields = child_fields_visible(
-                principal, child.owner_organisation_id, grants_of(session, child.id), now
+                principal, child.owner_organisation_id, grants[child.id], now
             )
             if fields:
                 rows.append(_summary(deployment, principal, case, child, fields))
@@ -93,6 +94,21 @@ def search_cases(
             detail={"count": len(rows), "offset": criteria.offset},
         )
         return rows
+
+
+def _name_matches(index_key: bytes, name: str) -> Select[int] | CompoundSelect[int] | None:
+    """The children whose stored tokens match every word of `name` (None: no name words).
+
+    One lookup per word on the (token, child_id) index, intersected, so the database meets
+    the few matching children first instead of testing every visible case against the index.
+    """
+    per_word = [
+        select(NameToken.child_id).where(NameToken.token.in_(sorted(tokens)))
+        for tokens in query_tokens(index_key, name)
+    ]
+    if not per_word:
+        return None
+    return per_word[0] if len(per_word) == 1 else intersect(*per_word)
 
 
 def _summary(

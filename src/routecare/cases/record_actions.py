@@ -23,6 +23,7 @@ from routecare.children.records import cipher_for
 from routecare.clock import utcnow
 from routecare.deployment import Deployment
 from routecare.errors import InvalidInput, NotFound
+from routecare.referrals.records import revoke_shares_under_consent
 from routecare.storage.base import Base
 from routecare.storage.idempotency import remember_result, run_idempotent
 
@@ -164,7 +165,8 @@ def complete_task(
 def withdraw_consent(
     deployment: Deployment, principal: Principal, reference: str, consent_id: int
 ) -> None:
-    """Withdrawal takes effect at once; the record stays, for the consent audit."""
+    """Withdrawal takes effect at once (organisations referred under it lose access); the
+    record stays, for the consent audit."""
     _close(deployment, principal, reference, CaseConsent, consent_id, "consent.withdraw")
 
 
@@ -186,4 +188,5 @@ def _close(
             row.done_at, row.done_by_user_id = utcnow(), principal.user_id
         if isinstance(row, CaseConsent) and row.withdrawn_at is None:
             row.withdrawn_at = utcnow()
+            revoke_shares_under_consent(session, row.id, row.withdrawn_at)
         audit_case(session, deployment, principal, f"case.{action}", case, {"id": row_id})

@@ -20,7 +20,7 @@ from routecare.cases.vocabulary import (
     TaskKind,
     VictimStatus,
 )
-from routecare.children.schemas import ChildIn, ChildOut, CountryCode
+from routecare.children.schemas import ChildIn, ChildOut, CountryCode, Name
 from routecare.storage.base import MAX_ID
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)]
@@ -64,7 +64,17 @@ class CaseIn(ChildIn, CaseFields):
 
 
 class CasePatch(CaseFields):
-    """Only the fields sent are changed; send null to clear one."""
+    """Only the fields sent are changed; send null to clear one. The child's given and family
+    names can be corrected here too (re-encrypted and re-indexed for search)."""
+
+    given_name: Name | None = Field(None, description="A corrected given name; cannot be cleared")
+    family_name: Name | None = Field(None, description="A corrected family name")
+
+    @model_validator(mode="after")
+    def _given_name_stays(self) -> CasePatch:
+        if "given_name" in self.model_fields_set and self.given_name is None:
+            raise ValueError("given_name cannot be cleared, only corrected")
+        return self
 
 
 class StageChange(BaseModel):

@@ -8,7 +8,7 @@ from routecare import audit
 from routecare.auth.policy import Permission, child_fields_visible, require
 from routecare.auth.principal import Principal
 from routecare.children.models import Child, ChildShare
-from routecare.children.records import grants_of, present, visible_child
+from routecare.children.records import grants_by_child, present, visible_child
 from routecare.children.schemas import ChildOut, ChildSummary, Sex
 from routecare.clock import utcnow
 from routecare.deployment import Deployment
@@ -45,23 +45,28 @@ def list_children(
         ChildShare.organisation_id == principal.organisation_id, ChildShare.revoked_at.is_(None)
     )
     with deployment.database.transaction() as session:
-        rows = session.execute(
-            select(Child)
-            .where(
-                Child.erased_at.is_(None),
-                or_(
-                    Child.owner_organisation_id == principal.organisation_id,
-                    Child.id.in_(shared_ids),
-                ),
+        rows = (
+            session.execute(
+                select(Child)
+                .where(
+                    Child.erased_at.is_(None),
+                    or_(
+                        Child.owner_organisation_id == principal.organisation_id,
+                        Child.id.in_(shared_ids),
+                    ),
+                )
+                .order_by(Child.created_at.desc(), Child.id.desc())
+                .limit(limit)
+                .offset(offset)
             )
-            .order_by(Child.created_at.desc(), Child.id.desc())
-            .limit(limit)
-            .offset(offset)
-        ).scalars()
+            .scalars()
+            .all()
+        )
+        grants = grants_by_child(session, [child.id for child in rows])
         summaries = []
         for child in rows:
             fields = child_fields_visible(
-                principal, child.owner_organisation_id, grants_of(session, child.id), now
+                principal, child.owner_organisation_id, grants[child.id], now
             )
             if not fields:
                 continue

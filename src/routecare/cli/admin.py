@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated
 
 import typer
@@ -12,8 +13,9 @@ from routecare.auth.roles import OrganisationKind, Role
 from routecare.auth.schemas import UserIn
 from routecare.children.key_rotation import rotate_master_key
 from routecare.cli.options import DataDir, open_deployment
+from routecare.storage.idempotency import purge_idempotency_keys
 
-db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema and housekeeping.", no_args_is_help=True)
 users_app = typer.Typer(help="Staff accounts and API tokens.", no_args_is_help=True)
 audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
 keys_app = typer.Typer(help="Encryption keys.", no_args_is_help=True)
@@ -24,6 +26,15 @@ def db_upgrade(data_dir: DataDir = None) -> None:
     """Apply pending migrations (creates the database and keyring of a new deployment)."""
     with open_deployment(data_dir, create=True):
         typer.echo("database is at the newest schema")
+
+
+@db_app.command("purge-idempotency-keys")
+def db_purge_idempotency_keys(data_dir: DataDir = None) -> None:
+    """Delete idempotency keys older than ROUTECARE_IDEMPOTENCY_RETENTION_DAYS (run it daily)."""
+    with open_deployment(data_dir) as deployment:
+        retention = timedelta(days=deployment.settings.idempotency_retention_days)
+        purged = purge_idempotency_keys(deployment.database, retention)
+        typer.echo(f"{purged} idempotency keys older than {retention.days} days deleted")
 
 
 @users_app.command("create-admin")

@@ -18,11 +18,11 @@ from routecare.children.models import ChildShare
 from routecare.clock import utcnow
 from routecare.deployment import Deployment
 from routecare.errors import Conflict, InvalidInput, NotFound
-from routecare.referrals.checks import check_eligibility, covering_consent
+from routecare.referrals.checks import check_consent_stands, check_eligibility, covering_consent
 from routecare.referrals.models import Referral
 from routecare.referrals.records import present_referral
 from routecare.referrals.schemas import DeclineIn, ReferralIn, ReferralOut
-from routecare.referrals.workflow import ENDED, STEPS, Side, State, Step
+from routecare.referrals.workflow import ENDED, NEEDS_LIVE_CONSENT, STEPS, Side, State, Step
 from routecare.services.models import Service
 
 URGENT_RESPONSE = timedelta(hours=24)
@@ -50,6 +50,7 @@ def send_referral(deployment: Deployment, principal: Principal, data: ReferralIn
             purpose=data.purpose,
             granted_at=now,
             granted_by_user_id=principal.user_id,
+            ends_at=consent.expires_at,  # the receiver's access ends with the consent
         )
         session.add(share)
         session.flush()
@@ -119,6 +120,8 @@ def take_step(
             raise NotFound("no referral of yours with that id")
         if State(referral.state) not in allowed_from:
             raise Conflict(f"a {referral.state} referral cannot be {target.value}")
+        if step in NEEDS_LIVE_CONSENT:
+            check_consent_stands(session, referral.consent_id, now)
         referral.state = target.value
         if target is State.ACCEPTED:
             referral.accepted_at = now

@@ -1,6 +1,6 @@
 """What must hold before a referral is sent (besides owning the case): a consent covering the
-purpose and recipient, and a service whose eligibility admits the child. Each refusal names
-its rule so the case worker knows what to fix."""
+purpose and recipient, and a service whose eligibility admits the child; and, for it to go on,
+that this consent still stands. Each refusal names its rule so the user knows what to fix."""
 
 from __future__ import annotations
 
@@ -44,6 +44,18 @@ def covering_consent(
             f"'{purpose}' and the receiving organisation"
         )
     return consent
+
+
+def check_consent_stands(session: Session, consent_id: int, now: datetime) -> None:
+    """A referral goes on only while the consent it was sent under stands."""
+    consent = session.get(CaseConsent, consent_id)
+    assert consent is not None, "a referral always cites its consent"
+    if consent.withdrawn_at is not None:
+        raise InvalidInput(
+            "consent.withdrawn: the consent this referral was sent under was withdrawn"
+        )
+    if consent.expires_at is not None and consent.expires_at <= now:
+        raise InvalidInput("consent.expired: the consent this referral was sent under has expired")
 
 
 def check_eligibility(service: Service, case: Case, child: Child) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from routecare.auth.policy import child_fields_visible
@@ -64,3 +65,16 @@ def present_referral(
         if fields:
             out.child = present(keyring, child, fields)
     return out
+
+
+def revoke_shares_under_consent(session: Session, consent_id: int, now: datetime) -> None:
+    """A withdrawn consent ends, at once, the access of every organisation referred under it."""
+    session.execute(
+        update(ChildShare)
+        .where(
+            ChildShare.id.in_(select(Referral.share_id).where(Referral.consent_id == consent_id)),
+            ChildShare.revoked_at.is_(None),
+        )
+        .values(revoked_at=now)
+        .execution_options(synchronize_session=False)
+    )

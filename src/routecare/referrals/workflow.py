@@ -33,6 +33,9 @@ class Step(StrEnum):
 
 
 ENDED = frozenset({State.DECLINED, State.COMPLETED, State.WITHDRAWN})
+# Steps that carry the work on: refused once the consent the referral was sent under was
+# withdrawn or expired. Declining, completing and withdrawing only end it, so stay possible.
+NEEDS_LIVE_CONSENT = frozenset({Step.ACCEPT, Step.START})
 
 # step -> (side that takes it, states it may be taken from, state it leads to)
 STEPS: dict[Step, tuple[Side, frozenset[State], State]] = {

@@ -14,8 +14,9 @@ class Service(Base):
     __tablename__ = "services"
     __table_args__ = (
         CheckConstraint("beds_free >= 0 AND beds_free <= beds_total", name="beds_within_total"),
-        # The placement search: emergency places with a free bed in one country.
-        Index("ix_services_kind_country_beds_free", "kind", "country", "beds_free"),
+        # The placement search: emergency places of one country inside a box around the child
+        # (latitude is the range scanned, longitude checked in the index before any row is read).
+        Index("ix_services_kind_country_latitude", "kind", "country", "latitude", "longitude"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -2,16 +2,17 @@
 
 The key is stored with the principal and route, and the result as a resource id only (never
 the response body, which may carry a child's name). A unique constraint makes two concurrent
-first attempts collide, so exactly one record is created.
+first attempts collide, so exactly one record is created. Retries come within minutes or, from
+an offline device, days: keys older than the retention period are purged.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TypeVar
 
-from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint, select
+from sqlalchemy import CursorResult, ForeignKey, Integer, String, UniqueConstraint, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -79,3 +80,13 @@ def run_idempotent(
             raise
     with database.transaction() as session:
         return work(session, earlier_result(session, user_id, route, key))
+
+
+def purge_idempotency_keys(database: Database, retention: timedelta) -> int:
+    """Delete the keys older than `retention`; returns how many were deleted."""
+    with database.transaction() as session:
+        result = session.execute(
+            delete(IdempotencyKey).where(IdempotencyKey.created_at < utcnow() - retention)
+        )
+        assert isinstance(result, CursorResult)
+        return result.rowcount

@@ -10,8 +10,8 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from routecare.auth import actions
-from routecare.auth.http import SESSION_COOKIE, CurrentPrincipal, DeploymentDep
 from routecare.auth.credentials import new_secret
+from routecare.auth.http import SESSION_COOKIE, CurrentPrincipal, DeploymentDep
 from routecare.errors import NotAuthenticated, TooManyAttempts
 from routecare.web.i18n import LANGUAGE_COOKIE, LANGUAGES
 from routecare.web.templating import pages_of

@@ -8,7 +8,7 @@ in the thread pool, as FastAPI does for plain handlers.
 from __future__ import annotations
 
 import secrets
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
@@ -19,7 +19,7 @@ from routecare.auth.http import CurrentPrincipal, DeploymentDep
 from routecare.auth.policy import Permission, allows
 from routecare.auth.principal import Principal
 from routecare.cases import actions, queries
-from routecare.cases.schemas import CaseIn, CasePatch, CaseSearch, StageChange
+from routecare.cases.schemas import CaseIn, CaseOut, CasePatch, CaseSearch, StageChange
 from routecare.cases.vocabulary import (
     ClosureReason,
     DecisionOrg,
@@ -164,8 +164,14 @@ def edit_form(
     request: Request, reference: str, deployment: DeploymentDep, principal: CurrentPrincipal
 ) -> Response:
     case = queries.read_case(deployment, principal, reference)
-    context = {"case": case, "mine": case.model_dump(), "version": case.version}
+    context = {"case": case, "mine": editable(case), "version": case.version}
     return pages_of(request).render(request, "cases/edit.html", {**context, "choices": CHOICES})
+
+
+def editable(case: CaseOut) -> dict[str, Any]:
+    """The values the edit form shows: the case's fields and the child's names."""
+    names = {"given_name": case.child.given_name, "family_name": case.child.family_name}
+    return {**case.model_dump(mode="json"), **names}
 
 
 @router.post("/cases/{reference}/edit")
@@ -186,7 +192,7 @@ async def save_edit(
     except PreconditionFailed:
         current = await run_in_threadpool(queries.read_case, deployment, principal, reference)
         mine = patch.model_dump(mode="json", include=patch.model_fields_set)
-        theirs = current.model_dump(mode="json")
+        theirs = editable(current)
         conflicts = [name for name in mine if mine[name] != theirs.get(name)]
         context = {
             "case": current,
