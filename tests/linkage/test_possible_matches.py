@@ -119,3 +119,26 @@ def test_other_countries_and_erased_children_are_not_suggested(world: World) -> 
         encoded = set(session.execute(select(ChildEncoding.child_id)).scalars())
         kept = set(session.execute(select(Child.id).where(Child.erased_at.is_(None))).scalars())
     assert encoded == kept
+
+
+def test_a_corrected_name_is_matched_as_corrected(world: World) -> None:
+    """A clerk's misheard name corrected on the case: later registrations are compared with
+    the corrected name, and the child keeps its linkage id."""
+    register_population(world)
+    api = world.api("case_worker")
+    misheard = open_case(api, "Ousmane", "Kante", "Ibrahima")
+    with world.deployment.database.transaction() as session:
+        before = session.execute(select(ChildEncoding.linkage_id)).scalars().all()
+    case = api.get(f"/api/v1/cases/{misheard}")
+    corrected = api.patch(
+        f"/api/v1/cases/{misheard}",
+        json={"given_name": "Abdoulaye", "family_name": "Diallo"},
+        headers={"If-Match": case.headers["ETag"]},
+    )
+    assert corrected.status_code == 200, corrected.text
+    new = open_case(api, "Abdulai", "Jallow", "Ibrahima")
+    assert misheard in [m["case_reference"] for m in _matches(world, "case_worker", new)][:1]
+    with world.deployment.database.transaction() as session:
+        after = session.execute(select(ChildEncoding.linkage_id)).scalars().all()
+    assert sorted(after) == sorted([*before, *(set(after) - set(before))])
+    assert len(set(after) - set(before)) == 1  # only the new registration's

@@ -2,7 +2,8 @@
 
 Names taken down at a border post are often wrong (a misheard spelling, given and family name
 swapped), so a case worker corrects them later. A correction re-encrypts the name and rebuilds
-the child's tokens from scratch, so the old spelling stops finding the child at once.
+the child's tokens from scratch, so the old spelling stops finding the child at once; the
+child's linkage encoding is remade too, so possible matches compare the corrected name.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from routecare.cases.models import NameToken
 from routecare.children.models import Child
 from routecare.children.records import cipher_for
 from routecare.crypto import Keyring
+from routecare.linkage.store import reencode
 
 INDEXED_NAMES = ("given_name", "family_name", "other_names")
 CORRECTABLE_NAMES = frozenset({"given_name", "family_name"})
@@ -46,4 +48,5 @@ def correct_names(
         setattr(child, field, cipher.encrypt(field, values[field]))
     if changed:
         index_names(session, keyring, child)
+        reencode(session, keyring, child)
     return changed

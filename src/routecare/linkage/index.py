@@ -70,7 +70,11 @@ class LinkageIndex:
             return []
         model = _with_stored_decisions(session, model)
         probe = _encoded([probe_text])
-        found = [c for s in sets for c in candidates_in(model, probe, s, {linkage_id, *skip})]
+        found: list[Candidate] = []
+        newer: set[str] = set()
+        for encoded in reversed(sets):  # a child re-encoded since is searched as it is now
+            found += candidates_in(model, probe, encoded, {linkage_id, *skip, *newer})
+            newer.update(encoded.ids)
         return sorted(found, key=lambda c: -c.score)
 
     def _current(self, session: Session) -> list[EncodedSet]:

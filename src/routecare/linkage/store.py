@@ -50,10 +50,14 @@ def registration_of(
 
 
 def store_encoding(
-    session: Session, keyring: Keyring, child: Child, identity: Mapping[str, str | None]
+    session: Session,
+    keyring: Keyring,
+    child: Child,
+    identity: Mapping[str, str | None],
+    linkage_id: str | None = None,
 ) -> ChildEncoding:
     """Encode a child just registered (plaintext `identity` at hand) and store the encoding."""
-    linkage_id = secrets.token_hex(12)
+    linkage_id = linkage_id or secrets.token_hex(12)
     encoder = Encoder(keyring.linkage_key)
     row = ChildEncoding(
         child_id=child.id,
@@ -67,6 +71,20 @@ def store_encoding(
     session.add(row)
     session.flush()
     return row
+
+
+def reencode(session: Session, keyring: Keyring, child: Child) -> None:
+    """After a correction of the child's names the stored encoding follows, under the same
+    `linkage_id` (partners' notices keep pointing at the child), as a new row: the in-memory
+    index reads rows newer than it has seen, so the corrected spelling is searched at once."""
+    old = session.execute(
+        select(ChildEncoding).where(ChildEncoding.child_id == child.id)
+    ).scalar_one_or_none()
+    linkage_id = old.linkage_id if old is not None else None
+    if old is not None:
+        session.delete(old)
+        session.flush()
+    store_encoding(session, keyring, child, decrypted_identity(keyring, child), linkage_id)
 
 
 def forget_linkage(session: Session, child_id: int) -> None:
