@@ -20,12 +20,26 @@ SECRET = "the secret Niger and Italy agreed"
 def _partner_file(tmp_path: Path, secret: Path) -> Path:
     """Italy's registrations, one of them the boy Niger registered, spelled the Italian way."""
     rows = [
-        {"record_id": "ITA-7731", "given_name": "Abdulai", "family_name": "Jallow",
-         "father_name": "Ibrahim", "sex": "male", "age": "15", "registered_on": "2026-11-20",
-         "nationality": "GIN"},
-        {"record_id": "ITA-7732", "given_name": "Chiara", "family_name": "Bianchi",
-         "father_name": "Marco", "sex": "female", "age": "12", "registered_on": "2026-11-20",
-         "nationality": "ITA"},
+        {
+            "record_id": "ITA-7731",
+            "given_name": "Abdulai",
+            "family_name": "Jallow",
+            "father_name": "Ibrahim",
+            "sex": "male",
+            "age": "15",
+            "registered_on": "2026-11-20",
+            "nationality": "GIN",
+        },
+        {
+            "record_id": "ITA-7732",
+            "given_name": "Chiara",
+            "family_name": "Bianchi",
+            "father_name": "Marco",
+            "sex": "female",
+            "age": "12",
+            "registered_on": "2026-11-20",
+            "nationality": "ITA",
+        },
     ]
     source = tmp_path / "italy.csv"
     with source.open("w", newline="", encoding="utf-8") as handle:
@@ -66,9 +80,7 @@ def test_notices_from_a_partner_file_hold_no_identity(world: World, tmp_path: Pa
     assert [n.partner_record_id for n in notices] == ["ITA-7731"]
     assert not any(name in row for row in stored for name in ("Abdoulaye", "Diallo", "Abdulai"))
     listed = world.api("coordinator").get("/api/v1/linkage/notices").json()
-    assert [(n["case_reference"], n["partner_record_id"]) for n in listed] == [
-        (ours, "ITA-7731")
-    ]
+    assert [(n["case_reference"], n["partner_record_id"]) for n in listed] == [(ours, "ITA-7731")]
 
 
 def test_export_writes_encodings_only(world: World, tmp_path: Path) -> None:
@@ -100,14 +112,26 @@ def test_a_partner_file_under_another_secret_is_refused(world: World, tmp_path: 
     open_case(world.api("case_worker"), "Abdoulaye", "Diallo", "Ibrahima")
     partner_file = _partner_file(tmp_path, secret)
     result = run_cli(
-        world.deployment, "linkage", "notices-from", str(partner_file),
-        "--secret-file", str(wrong), "--partner", "Italy",
+        world.deployment,
+        "linkage",
+        "notices-from",
+        str(partner_file),
+        "--secret-file",
+        str(wrong),
+        "--partner",
+        "Italy",
     )
     assert result.exit_code == 1
     assert "different secrets" in result.output
     missing = run_cli(
-        world.deployment, "linkage", "notices-from", str(tmp_path / "none.encoded"),
-        "--secret-file", str(secret), "--partner", "Italy",
+        world.deployment,
+        "linkage",
+        "notices-from",
+        str(tmp_path / "none.encoded"),
+        "--secret-file",
+        str(secret),
+        "--partner",
+        "Italy",
     )
     assert missing.exit_code == 1 and "none.encoded" in missing.output
     with world.deployment.database.transaction() as session:
