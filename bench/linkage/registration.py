@@ -74,9 +74,10 @@ def main() -> None:
     left, right, _ = generate(options.existing // 2 + options.registrations, seed=5)
     existing, new = left[: options.existing // 2] + right, left[options.existing // 2 :]
     existing = existing[: options.existing]
-    with tempfile.TemporaryDirectory() as temporary, database_url(
-        options.backend, Path(temporary)
-    ) as url:
+    with (
+        tempfile.TemporaryDirectory() as temporary,
+        database_url(options.backend, Path(temporary)) as url,
+    ):
         data_dir = Path(temporary) / "data"
         Keyring.generate().save(data_dir / "keyring.json")
         settings = Settings(data_dir=data_dir, database_url=url)

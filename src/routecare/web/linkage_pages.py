@@ -24,7 +24,7 @@ async def decide(
     deployment: DeploymentDep,
     principal: CurrentPrincipal,
 ) -> Response:
-    """"Same child" or "not the same child", then back to the case's possible matches."""
+    """ "Same child" or "not the same child", then back to the case's possible matches."""
     decision = validated(DecisionIn, await form_values(request))
     await run_in_threadpool(actions.decide, deployment, principal, reference, match_id, decision)
     return RedirectResponse(f"/cases/{reference}#possible-matches", status_code=303)
