@@ -1,7 +1,8 @@
 """Linking two encoded sets: blocking, scoring, thresholds and one-to-one assignment.
 
 Thresholds on the posterior match probability, set on the synthetic route benchmark:
-- `probable` ≥ 0.99 — "probably the same child" (precision about 0.94 there);
+- `probable` ≥ 0.99 — "probably the same child" (precision 0.92 there, 1.00 on FEBRL4: the
+  prior is taken among candidate pairs, so scores are overconfident; docs/linkage.md);
 - `possible` ≥ 0.90 — worth a human look, never acted on alone.
 
 Siblings travelling together share every name but one; the independence assumption of
