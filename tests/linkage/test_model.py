@@ -1,10 +1,11 @@
-"""EM without labels does not collapse, and siblings stay apart."""
+"""EM without labels does not collapse, siblings stay apart, worker processes change nothing."""
 
 from __future__ import annotations
 
 from routecare.linkage.comparison import FIELDS
+from routecare.linkage.encoding import Encoder
 from routecare.linkage.matching import candidate_pairs, fit, link
-from tests.linkage.helpers import encoded
+from tests.linkage.helpers import SECRET, encoded, registration
 from tests.linkage.route_data import generate
 
 
@@ -51,3 +52,15 @@ def test_siblings_are_never_merged() -> None:
     only_elder = [_child("I-elder", "Sekou", "2010-03-02", registered_on="2025-12-01")]
     links = link(encoded(left + brothers[1:]), encoded(right + only_elder), threshold=0.5)
     assert not {lk.right_id for lk in links} & {"I-elder"}  # his brother is not him
+
+
+def test_links_do_not_depend_on_the_number_of_worker_processes() -> None:
+    left, right, _ = generate(400, seed=3)
+    encoder = Encoder(SECRET)
+    records = [registration(r) for r in left]
+    serial, parallel = encoder.encode_set(records, cores=1), encoder.encode_set(records, cores=2)
+    assert [serial.record(i) for i in range(len(serial))] == [
+        parallel.record(i) for i in range(len(parallel))
+    ]
+    other = encoder.encode_set([registration(r) for r in right], cores=1)
+    assert link(serial, other, 0.5, cores=1) == link(parallel, other, 0.5, cores=2)

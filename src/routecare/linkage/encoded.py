@@ -60,6 +60,21 @@ class EncodedSet:
             year_window=np.zeros((n, WINDOW), dtype=np.uint64),
         )
 
+    @classmethod
+    def concatenate(cls, parts: list[EncodedSet]) -> EncodedSet:
+        """Sets encoded separately under one key, as one set in their order."""
+        result = cls(
+            ids=[i for part in parts for i in part.ids],
+            key_check=parts[0].key_check,
+            bloom={f: np.concatenate([p.bloom[f] for p in parts]) for f in FILTER_BITS},
+            has_bloom={f: np.concatenate([p.has_bloom[f] for p in parts]) for f in FILTER_BITS},
+            tokens={f: np.concatenate([p.tokens[f] for p in parts]) for f in TOKEN_FIELDS},
+            year_window=np.concatenate([p.year_window for p in parts]),
+            record_blocks=[keys for part in parts for keys in part.record_blocks],
+        )
+        result.index_blocks()
+        return result
+
     def sizes(self, name: str) -> np.ndarray:
         """Set bits of each record's filter, counted once: Dice needs them for every pair."""
         found = self._sizes.get(name)

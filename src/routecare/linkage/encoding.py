@@ -40,8 +40,10 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from routecare.linkage.encoded import FILTER_BITS, SCHEME, YEAR_WINDOW, EncodedSet
 from routecare.linkage.names import NameTokens, normalise
 from routecare.linkage.records import Registration
+from routecare.linkage.workers import CORES, workers
 
 HASHES_PER_GRAM = 8
+PARALLEL_RECORDS = 5000  # from this many records, encode on every core
 T = TypeVar("T")
 FLIP_PROBABILITY = 0.02
 # Nationalities that clerks along the route often confuse (neighbours, shared languages).
@@ -85,6 +87,10 @@ def _name_fields(record: Registration) -> dict[str, NameTokens]:
         "mother": normalise(record.mother_name),
         "birth_place": normalise(record.birth_place),
     }
+
+
+def _encode_part(secret: bytes, records: Sequence[Registration], hardened: bool) -> EncodedSet:
+    return Encoder(secret).encode_set(records, hardened=hardened, cores=1)
 
 
 def _group(nationality: str) -> str:
@@ -177,12 +183,23 @@ class Encoder:
         """Blocking keys: keyed like the tokens, shorter, under their own prefix."""
         return f"{self.token('block', value):016x}"[:12]
 
-    def encode_set(self, records: Sequence[Registration], *, hardened: bool = True) -> EncodedSet:
-        """Encodings of `records` as arrays.
+    def encode_set(
+        self, records: Sequence[Registration], *, hardened: bool = True, cores: int | None = None
+    ) -> EncodedSet:
+        """Encodings of `records` as arrays, split over `cores` worker processes (default:
+        all, for batch-sized sets); the result does not depend on the split.
 
         `hardened=False` gives plain Bloom filters; it exists only so the attack test and the
         benchmark can compare, and is never written by the CLI.
         """
+        if cores is None:
+            cores = CORES if len(records) >= PARALLEL_RECORDS else 1
+        if cores > 1:
+            bounds = np.linspace(0, len(records), cores + 1).astype(int)
+            chunks = [records[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+            with workers((self.keys.secret,), cores) as pool:
+                parts = pool.map(_encode_part, [(chunk, hardened) for chunk in chunks])
+            return EncodedSet.concatenate(parts)
         encoded = EncodedSet.empty([r.record_id for r in records], self.keys.check_value())
         values: dict[str, list[tuple[str, ...]]] = {key: [] for key in FILTER_BITS}
         columns: dict[str, list[str]] = {c: [] for c in ("sex", "nat", "group", "dob")}

@@ -7,7 +7,8 @@ Thresholds on the posterior match probability, set on the synthetic route benchm
 
 Siblings travelling together share every name but one; the independence assumption of
 Fellegi–Sunter would add up all that shared evidence. So a pair whose given names disagree
-(lowest level) and whose order-free name sets are not near-identical is never linked.
+(lowest level), whose order-free name sets are not near-identical and whose exact dates of
+birth do not agree is never linked.
 """
 
 from __future__ import annotations
@@ -20,10 +21,12 @@ import numpy as np
 from routecare.linkage.comparison import FIELDS, MISSING, NAME_CUTS, compare
 from routecare.linkage.encoded import EncodedSet
 from routecare.linkage.model import Model, Patterns, estimate
+from routecare.linkage.workers import CORES, workers
 
 THRESHOLDS = {"probable": 0.99, "possible": 0.90}
 MAX_BLOCK = 2000  # blocks larger than this (a very common name pair) are skipped
 BATCH = 5000  # left rows blocked and compared together
+PARALLEL_RECORDS = 5000  # from this many records on both sides, compare on every core
 RANDOM_PAIRS = 20_000
 TRAINING_PAIRS = 4_000_000  # beyond this, weights are estimated on a sample of left records
 GIVEN, ALL_NAMES, BIRTH_DATE = (FIELDS.index(f) for f in ("given", "all_names", "birth_date"))
@@ -69,7 +72,8 @@ def candidate_batches(
             li, ri = li[li < ri], ri[li < ri]
             if not li.size:
                 continue
-        pairs = np.unique(li * len(right) + ri)  # one integer per pair: a flat sort is fastest
+        pairs = np.sort(li * len(right) + ri)  # one integer per pair: a flat sort is fastest
+        pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))]
         yield pairs // len(right), pairs % len(right)
 
 
@@ -149,15 +153,21 @@ def scored_candidates(
     *,
     same_set: bool = False,
     progress: Callable[[str], None] = lambda step: None,
+    cores: int | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Every candidate pair with its match probability: blocked and compared a batch at a
-    time, each pair kept as its row numbers and one comparison-pattern key."""
+    time, each pair kept as its row numbers and one comparison-pattern key. Each batch's
+    comparisons are split over `cores` worker processes (default: all, for batch-sized sets)."""
+    if cores is None:
+        cores = CORES if len(left) + len(right) >= PARALLEL_RECORDS else 1
     lefts, rights, parts = [], [], []
-    for li, ri in candidate_batches(left, right, same_set=same_set):
-        lefts.append(li.astype(np.int32))
-        rights.append(ri.astype(np.int32))
-        parts.append(Patterns.of(levels_of(left, right, li, ri)))
-        progress(f"compared {sum(p.inverse.size for p in parts):,} candidate pairs")
+    with workers((left, right), cores) as pool:
+        for li, ri in candidate_batches(left, right, same_set=same_set):
+            lefts.append(li.astype(np.int32))
+            rights.append(ri.astype(np.int32))
+            pieces = np.array_split(np.arange(li.size), pool.count)
+            parts += pool.map(_compared, [(li[piece], ri[piece]) for piece in pieces])
+            progress(f"compared {sum(p.inverse.size for p in parts):,} candidate pairs")
     if not parts:
         empty = np.empty(0, dtype=np.int32)
         return empty, empty, np.empty(0)
@@ -166,6 +176,10 @@ def scored_candidates(
     progress("estimating weights")
     model = _fit_patterns(left, right, patterns, li, ri)
     return li, ri, _scores(model, patterns)
+
+
+def _compared(left: EncodedSet, right: EncodedSet, li: np.ndarray, ri: np.ndarray) -> Patterns:
+    return Patterns.of(levels_of(left, right, li, ri))
 
 
 def one_to_one(
@@ -207,9 +221,10 @@ def link(
     right: EncodedSet,
     threshold: float = THRESHOLDS["probable"],
     progress: Callable[[str], None] = lambda step: None,
+    cores: int | None = None,
 ) -> list[Link]:
     """One-to-one links at or above `threshold` between two encoded sets."""
-    li, ri, scores = scored_candidates(left, right, progress=progress)
+    li, ri, scores = scored_candidates(left, right, progress=progress, cores=cores)
     kept = scores >= threshold
     return [
         Link(left.ids[a], right.ids[b], round(s, 6), band_of(s))

@@ -22,6 +22,7 @@ from routecare.linkage.comparison import FIELDS, LEVELS, MISSING
 
 SMOOTHING = 1.0
 ITERATIONS = 40
+CONVERGED = 1e-4  # an EM round stops once no m probability moves by more than this
 # The order-free set of all names restates given, father and family names; counting it too
 # would count the same evidence twice. It serves blocking and the sibling rule instead.
 SCORED = [c for c, name in enumerate(FIELDS) if name != "all_names"]
@@ -179,6 +180,7 @@ def _em_round(
     table = patterns.table
     prior = ceiling / 2
     for _ in range(ITERATIONS):
+        before = [m[column].copy() for column in columns]
         logit = np.full(len(table), np.log(prior / (1 - prior)))
         for column in columns:
             present = table[:, column] != MISSING
@@ -195,6 +197,9 @@ def _em_round(
             top = len(estimated) - 1
             if estimated[top] >= u[column][top]:  # a field never counts against agreement
                 m[column] = estimated
+        change = max(np.abs(m[c] - old).max() for c, old in zip(columns, before, strict=True))
+        if change < CONVERGED:
+            break
 
 
 def estimate(
