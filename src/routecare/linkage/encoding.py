@@ -43,7 +43,7 @@ from routecare.linkage.records import Registration
 from routecare.linkage.workers import CORES, workers
 
 HASHES_PER_GRAM = 8
-PARALLEL_RECORDS = 5000  # from this many records, encode on every core
+PARALLEL_RECORDS = 20_000  # from this many records, encode on every core
 T = TypeVar("T")
 FLIP_PROBABILITY = 0.02
 # Nationalities that clerks along the route often confuse (neighbours, shared languages).
