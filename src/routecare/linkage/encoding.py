@@ -90,7 +90,7 @@ def _name_fields(record: Registration) -> dict[str, NameTokens]:
 
 
 def _encode_part(secret: bytes, records: Sequence[Registration], hardened: bool) -> EncodedSet:
-    return Encoder(secret).encode_set(records, hardened=hardened, cores=1)
+    return Encoder(secret)._encode(records, hardened)
 
 
 def _group(nationality: str) -> str:
@@ -200,6 +200,10 @@ class Encoder:
             with workers((self.keys.secret,), cores) as pool:
                 parts = pool.map(_encode_part, [(chunk, hardened) for chunk in chunks])
             return EncodedSet.concatenate(parts)
+        return self._encode(records, hardened)
+
+    def _encode(self, records: Sequence[Registration], hardened: bool) -> EncodedSet:
+        """In this process: each column's distinct values hashed once, then copied to rows."""
         encoded = EncodedSet.empty([r.record_id for r in records], self.keys.check_value())
         values: dict[str, list[tuple[str, ...]]] = {key: [] for key in FILTER_BITS}
         columns: dict[str, list[str]] = {c: [] for c in ("sex", "nat", "group", "dob")}
