@@ -112,26 +112,41 @@ def levels_of(
     return np.concatenate(parts) if parts else np.empty((0, len(FIELDS)), dtype=np.int8)
 
 
+def training_sample(left_records: int, pairs: int, limit: int = TRAINING_PAIRS) -> np.ndarray:
+    """Which left records to fit the model on when there are more than `limit` candidate
+    pairs (all of them otherwise): a uniform random sample, each sampled record keeping every
+    pair that competes for it, so the one-to-one constraint and the match share are estimated
+    as on the whole set. Both engines sample by this rule."""
+    if pairs <= limit:
+        return np.ones(left_records, dtype=bool)
+    return np.random.default_rng(1).random(left_records) < limit / pairs
+
+
 def _fit_patterns(
-    left: EncodedSet, right: EncodedSet, patterns: Patterns, li: np.ndarray, ri: np.ndarray
+    left: EncodedSet,
+    right: EncodedSet,
+    patterns: Patterns,
+    li: np.ndarray,
+    ri: np.ndarray,
+    left_records: int | None = None,
 ) -> Model:
-    """EM over every candidate pair, or over all the pairs of a random sample of left records
-    when there are too many: the sample keeps each sampled record's competing pairs whole, so
-    the one-to-one constraint and the match share are estimated as on the whole set."""
+    """EM over the pairs of `left_records` left records (default: all of the left side)."""
     random_levels = compare(left, right, *_random_pairs(left, right))
-    expected = min(len(left), len(right))
-    if li.size > TRAINING_PAIRS:
-        share = TRAINING_PAIRS / li.size
-        sampled = np.random.default_rng(1).random(len(left)) < share
-        chosen = sampled[li]
-        patterns, li, ri = patterns.subset(chosen), li[chosen], ri[chosen]
-        expected = min(int(sampled.sum()), len(right))
-    return estimate(patterns, random_levels, expected, li, ri)
+    rows = len(left) if left_records is None else left_records
+    return estimate(patterns, random_levels, min(rows, len(right)), li, ri)
 
 
-def fit(left: EncodedSet, right: EncodedSet, li: np.ndarray, ri: np.ndarray) -> Model:
-    """Weights estimated without labels on the candidate pairs `li`, `ri`."""
-    return _fit_patterns(left, right, Patterns.of(levels_of(left, right, li, ri)), li, ri)
+def fit(
+    left: EncodedSet,
+    right: EncodedSet,
+    li: np.ndarray,
+    ri: np.ndarray,
+    left_records: int | None = None,
+) -> Model:
+    """Weights estimated without labels on the candidate pairs `li`, `ri`: every pair of
+    `left_records` left records (default: the whole left side; fewer for a sample)."""
+    patterns = Patterns.of(levels_of(left, right, li, ri))
+    return _fit_patterns(left, right, patterns, li, ri, left_records)
 
 
 def score_pairs(
@@ -174,7 +189,11 @@ def scored_candidates(
     li, ri = np.concatenate(lefts), np.concatenate(rights)
     patterns = Patterns.concatenate(parts)
     progress("estimating weights")
-    model = _fit_patterns(left, right, patterns, li, ri)
+    sampled = training_sample(len(left), li.size)
+    chosen = sampled[li]
+    model = _fit_patterns(
+        left, right, patterns.subset(chosen), li[chosen], ri[chosen], int(sampled.sum())
+    )
     return li, ri, _scores(model, patterns)
 
 

@@ -9,12 +9,8 @@ small: fitting the model and the one-to-one assignment over the returned pairs. 
 compares and scores is the in-process engine's, so both engines return the same links.
 
 The model is fitted on the driver over all candidate pairs when there are at most
-`FIT_PAIRS` (4M), otherwise over the pairs of a uniform random sample of left records drawn
-on Spark, as the in-process engine samples: each sampled record keeps every pair competing
-for it, so the one-to-one constraint holds inside the sample, and EM estimates proportions (m
-and u frequencies, the match share), which a sample of millions of pairs estimates as well as
-the whole. One thing is looser than in-process: `matching.fit` caps the match share at the
-smaller side's size over the pairs, and counts the whole left side, not the sampled records.
+`matching.TRAINING_PAIRS` (4M), otherwise over the pairs of the left records
+`matching.training_sample` draws (the in-process engine's rule), gathered by a Spark join.
 """
 
 from __future__ import annotations
@@ -32,14 +28,20 @@ from pyspark import Broadcast
 from pyspark.sql import DataFrame, SparkSession
 
 from routecare.linkage.encoded import EncodedSet
-from routecare.linkage.matching import MAX_BLOCK, Link, band_of, fit, one_to_one, score_pairs
+from routecare.linkage.matching import (
+    MAX_BLOCK,
+    TRAINING_PAIRS,
+    Link,
+    band_of,
+    fit,
+    one_to_one,
+    score_pairs,
+    training_sample,
+)
 
 if TYPE_CHECKING:
     from routecare.linkage.model import Model
 
-# Pairs the driver fits the model on, beyond which it fits on a sample: the in-process
-# engine's bound (`matching.fit`), so both fit on the same pairs up to it.
-FIT_PAIRS = 4_000_000
 PAIRS_PER_TASK = 250_000  # enough work per task to outweigh its start-up, few tasks per core
 SCORED_SCHEMA = "left_row long, right_row long, score double"
 
@@ -110,14 +112,15 @@ def _sorted_arrays(pairs: DataFrame) -> tuple[np.ndarray, ...]:
 
 def _fitting_pairs(
     spark: SparkSession, pairs: DataFrame, count: int, left_rows: int, fit_pairs: int
-) -> tuple[np.ndarray, ...]:
-    """All candidate pairs, or beyond `fit_pairs` all the pairs of a uniform random sample
-    of left records, each sampled record with every pair competing for it."""
-    if count <= fit_pairs:
-        return _sorted_arrays(pairs)
-    sampled = np.flatnonzero(np.random.default_rng(0).random(left_rows) < fit_pairs / count)
-    records = spark.createDataFrame(pa.table({"left_row": pa.array(sampled, pa.int64())}))
-    return _sorted_arrays(pairs.join(records, "left_row", "left_semi"))
+) -> tuple[tuple[np.ndarray, ...], int]:
+    """The pairs to fit the model on, chosen by `matching.training_sample`, and how many left
+    records they belong to."""
+    sampled = training_sample(left_rows, count, fit_pairs)
+    if sampled.all():
+        return _sorted_arrays(pairs), left_rows
+    rows = pa.array(np.flatnonzero(sampled), pa.int64())
+    records = spark.createDataFrame(pa.table({"left_row": rows}))
+    return _sorted_arrays(pairs.join(records, "left_row", "left_semi")), int(sampled.sum())
 
 
 def _scorer(
@@ -142,7 +145,7 @@ def link_on_spark(
     right: EncodedSet,
     threshold: float,
     progress: Callable[[str], None] = lambda step: None,
-    fit_pairs: int = FIT_PAIRS,
+    fit_pairs: int = TRAINING_PAIRS,
 ) -> list[Link]:
     """One-to-one links at or above `threshold` between two encoded sets, as `matching.link`
     finds them, with blocking, comparison and scoring on the executors of `spark`.
@@ -156,7 +159,8 @@ def link_on_spark(
             return []
         sampled = "" if count <= fit_pairs else " (fitted on a sample of left records)"
         progress(f"estimating weights on {count:,} candidate pairs{sampled}")
-        model = fit(left, right, *_fitting_pairs(spark, pairs, count, len(left), fit_pairs))
+        (li, ri), records = _fitting_pairs(spark, pairs, count, len(left), fit_pairs)
+        model = fit(left, right, li, ri, records)
         progress("scoring on Spark")
         tasks = max(2 * _cores(spark), count // PAIRS_PER_TASK)
         scored = pairs.repartition(tasks).mapInPandas(
