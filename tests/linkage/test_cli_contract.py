@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from routecare.cli import app
+from routecare.linkage.matching import THRESHOLDS
 from tests.linkage.route_data import generate, write_csv
 
 SECRET = "a secret the two partners agreed on"
@@ -81,7 +82,8 @@ def test_match_writes_one_to_one_links(files: dict[str, Path]) -> None:
         assert reader.fieldnames == ["left_id", "right_id", "score", "band"]
         rows = list(reader)
     assert len({r["left_id"] for r in rows}) == len(rows) == len({r["right_id"] for r in rows})
-    assert all(r["band"] == "probable" and float(r["score"]) >= 0.99 for r in rows)
+    probable = THRESHOLDS["probable"]
+    assert all(r["band"] == "probable" and float(r["score"]) >= probable for r in rows)
     truth = {tuple(p) for p in json.loads((files["root"] / "truth.json").read_text())}
     correct = sum((r["left_id"], r["right_id"]) in truth for r in rows)
     assert correct / len(rows) >= 0.85  # precision at `probable` on route-like data

@@ -1,10 +1,11 @@
-"""EM without labels does not collapse, siblings stay apart, worker processes change nothing."""
+"""EM without labels does not collapse, siblings stay apart, swapped names still meet,
+namesakes are not each "probable", worker processes change nothing."""
 
 from __future__ import annotations
 
 from routecare.linkage.comparison import FIELDS
 from routecare.linkage.encoding import Encoder
-from routecare.linkage.matching import candidate_pairs, fit, link
+from routecare.linkage.matching import Link, candidate_pairs, fit, link
 from tests.linkage.helpers import SECRET, encoded, registration
 from tests.linkage.route_data import generate
 
@@ -64,3 +65,33 @@ def test_links_do_not_depend_on_the_number_of_worker_processes() -> None:
     ]
     other = encoder.encode_set([registration(r) for r in right], cores=1)
     assert link(serial, other, 0.5, cores=1) == link(parallel, other, 0.5, cores=2)
+
+
+def _population_with(
+    extra_left: list[dict[str, str]], extra_right: list[dict[str, str]], threshold: float = 0.3
+) -> list[Link]:
+    left, right, _ = generate(800, seed=8)
+    return link(encoded(left + extra_left), encoded(right + extra_right), threshold)
+
+
+def test_swapped_given_and_family_names_still_link() -> None:
+    """A clerk who writes the family name first: the order-free set of names agrees."""
+    child = _child("N-child", "Sekou", "2011-05-04")
+    swapped = {**child, "record_id": "I-child", "given_name": "Kourouma", "family_name": "Sekou"}
+    swapped["registered_on"] = "2025-12-01"
+    links = {(lk.left_id, lk.right_id): lk for lk in _population_with([child], [swapped])}
+    assert links[("N-child", "I-child")].band == "probable"
+
+
+def test_namesakes_are_not_each_probably_the_child() -> None:
+    """Two children the encodings cannot tell apart: neither is `probable`, though each
+    alone would be."""
+    child = _child("N-child", "Sekou", "", registered_on="2025-04-01")
+    child["age"] = "13"
+    alone = {**child, "record_id": "I-one", "registered_on": "2025-12-01"}
+    links = {lk.right_id: lk for lk in _population_with([child], [alone])}
+    assert links["I-one"].band == "probable"
+    namesake = {**alone, "record_id": "I-two"}
+    links = {lk.right_id: lk for lk in _population_with([child], [alone, namesake])}
+    (found,) = {"I-one", "I-two"} & set(links)  # one-to-one: one of them, at about even odds
+    assert 0.3 < links[found].score <= 0.5 and links[found].band != "probable"

@@ -10,14 +10,21 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from routecare.linkage.comparison import FIELDS, MISSING, compare
 from routecare.linkage.encoded import EncodedSet, from_encodings
 from routecare.linkage.encoding import Encoder
-from routecare.linkage.matching import MAX_BLOCK, band_of, candidate_pairs, fit, sibling_veto
+from routecare.linkage.matching import (
+    MAX_BLOCK,
+    band_of,
+    candidate_pairs,
+    exclusive,
+    fit,
+    sibling_veto,
+)
 from routecare.linkage.model import Model
 from routecare.linkage.records import Registration
 
@@ -95,6 +102,21 @@ def candidates_in(
     return sorted(candidates, key=lambda c: -c.score)
 
 
+def competing(candidates: Sequence[Candidate]) -> list[Candidate]:
+    """The candidates of one registration scored against each other (`matching.exclusive`):
+    three namesakes are not each "probably" the child. Called on the candidates the case
+    worker may be told of, so records they may not know of change nothing they see."""
+    if not candidates:
+        return []
+    rows = np.arange(len(candidates))
+    scores = exclusive(np.zeros_like(rows), rows, np.array([c.score for c in candidates]))
+    rescored = [
+        replace(c, score=round(float(s), 6), band=band_of(float(s)))
+        for c, s in zip(candidates, scores, strict=True)
+    ]
+    return sorted(rescored, key=lambda c: -c.score)
+
+
 def find_candidates(
     new_record: Registration,
     existing_records: Sequence[Registration],
@@ -122,4 +144,4 @@ def find_candidates(
         d.existing_id for d in decisions if d.new_id == new_record.record_id and not d.same_child
     }
     probe = from_encodings([encoded.record(len(records) - 1)], encoded.key_check)
-    return candidates_in(model, probe, encoded, {new_record.record_id, *rejected})
+    return competing(candidates_in(model, probe, encoded, {new_record.record_id, *rejected}))

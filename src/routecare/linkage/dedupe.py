@@ -11,7 +11,7 @@ import secrets
 import numpy as np
 
 from routecare.linkage.encoding import Encoder
-from routecare.linkage.matching import THRESHOLDS, scored_candidates
+from routecare.linkage.matching import THRESHOLDS, exclusive, scored_candidates
 from routecare.linkage.records import Registration
 
 
@@ -30,6 +30,7 @@ def dedupe(
         return i
 
     li, ri, scores = scored_candidates(encoded, encoded, same_set=True)
+    scores = exclusive(li, ri, scores, same_set=True)
     for a, b in zip(li[scores >= threshold], ri[scores >= threshold], strict=True):
         parent[root(int(a))] = root(int(b))
     roots = np.array([root(i) for i in range(len(records))])

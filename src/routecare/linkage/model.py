@@ -8,7 +8,11 @@ name" or "same family" instead of "same child". So:
   of the name fields among pairs with the same birth year, nationality and sex — the fields
   that select the pairs are not estimated on them (Splink's training rule);
 - posteriors are kept one-to-one (a record is at most one child) and m is kept non-decreasing
-  in the similarity level.
+  in the similarity level;
+- names are read two ways and the likelier reading counts: by role (given, father, family),
+  or as one order-free set, which is what survives a clerk swapping the given and family
+  names or writing the father's name into the given-name field. The set's m is estimated last,
+  from the posteriors the role reading gives.
 Splink cannot compare Bloom filters either, which is why this model is our own.
 """
 
@@ -23,9 +27,11 @@ from routecare.linkage.comparison import FIELDS, LEVELS, MISSING
 SMOOTHING = 1.0
 ITERATIONS = 40
 CONVERGED = 1e-4  # an EM round stops once no m probability moves by more than this
-# The order-free set of all names restates given, father and family names; counting it too
-# would count the same evidence twice. It serves blocking and the sibling rule instead.
-SCORED = [c for c, name in enumerate(FIELDS) if name != "all_names"]
+ROLES = [FIELDS.index(f) for f in ("given", "father", "family")]
+ALL_NAMES = FIELDS.index("all_names")
+# The order-free set restates the names by role: it is an alternative reading of them, never
+# added to them (that would count the same evidence twice).
+OTHERS = [c for c in range(len(FIELDS)) if c not in ROLES and c != ALL_NAMES]
 
 
 @dataclass
@@ -33,16 +39,26 @@ class Model:
     m: list[np.ndarray]
     u: list[np.ndarray]
     prior: float  # share of candidate pairs that are matches
+    names_as_set: bool = True  # False while the set reading's m is not yet estimated
+
+    def _column_weights(self, table: np.ndarray, column: int) -> np.ndarray:
+        """Log-likelihood ratio of one field per row of levels (0 where missing)."""
+        level = table[:, column]
+        present = level != MISSING
+        weights = np.zeros(table.shape[0])
+        weights[present] = np.log(self.m[column] / self.u[column])[level[present]]
+        return weights
 
     def _table_weights(self, table: np.ndarray) -> np.ndarray:
-        """Sum of log-likelihood ratios per row of levels (missing fields add nothing)."""
-        total = np.zeros(table.shape[0])
-        for column in SCORED:
-            level = table[:, column]
-            present = level != MISSING
-            ratio = np.log(self.m[column] / self.u[column])
-            total[present] += ratio[level[present]]
-        return total
+        """Sum of log-likelihood ratios per row of levels, the names read by role or, where
+        the sets are near-identical, as a set, whichever is likelier (elsewhere by role: a
+        set that does not agree explains no disagreement)."""
+        names = sum((self._column_weights(table, c) for c in ROLES), np.zeros(table.shape[0]))
+        if self.names_as_set:
+            as_set = self._column_weights(table, ALL_NAMES)
+            agree = table[:, ALL_NAMES] == LEVELS["all_names"] - 1
+            names = np.where(agree, np.maximum(names, as_set), names)
+        return names + sum(self._column_weights(table, c) for c in OTHERS)
 
     def pattern_probability(self, table: np.ndarray) -> np.ndarray:
         logit = np.log(self.prior / (1 - self.prior)) + self._table_weights(table)
@@ -232,8 +248,18 @@ def estimate(
     pairs = max(len(patterns.inverse), 1)
     # One-to-one: at most one true pair per record of the smaller side.
     ceiling = float(np.clip(expected_matches / pairs, 1e-5, 0.5))
-    model = Model(m, u, ceiling / 2)
+    by_role = _match_share(Model(m, u, ceiling / 2, names_as_set=False), patterns, li, ri, ceiling)
+    posterior = _one_to_one(by_role.pattern_probability(table)[patterns.inverse], li, ri)
+    m[ALL_NAMES] = _increasing(_frequencies(table, ALL_NAMES, patterns.weights_of(posterior)))
+    return _match_share(Model(m, u, by_role.prior), patterns, li, ri, ceiling)
+
+
+def _match_share(
+    model: Model, patterns: Patterns, li: np.ndarray, ri: np.ndarray, ceiling: float
+) -> Model:
+    """The model with its prior re-estimated as the one-to-one share of matches."""
     for _ in range(ITERATIONS // 4):
-        posterior = _one_to_one(model.pattern_probability(table)[patterns.inverse], li, ri)
-        model = Model(m, u, float(np.clip(posterior.mean(), 1e-5, ceiling)))
+        posterior = _one_to_one(model.pattern_probability(patterns.table)[patterns.inverse], li, ri)
+        prior = float(np.clip(posterior.mean(), 1e-5, ceiling))
+        model = Model(model.m, model.u, prior, model.names_as_set)
     return model

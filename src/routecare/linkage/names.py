@@ -2,8 +2,9 @@
 
 Arabic script goes through anyascii after its article and compound rules; Latin spellings are
 folded by the conventions that differ between French, English, Italian and Somali clerks
-(ou/u, dj/j, ch/sh, kh/k, doubled letters, final h/e/w). No library knows these West African
-and Arabic naming rules (particles such as Abd al-/Abdoul, bin/ould, al-/el-), hence this module.
+(ou/u, dj/j, ch/sh, kh/k, Somali x/h, doubled letters, final h/e/w). No library knows these
+West African and Arabic naming rules (particles such as Abd al-/Abdoul, bin/ould, al-/el-),
+hence this module.
 Each token also yields a consonant skeleton, because Arabic script usually omits short vowels.
 """
 
@@ -23,6 +24,7 @@ FILIATION = frozenset({"bin", "ben", "ibn", "ould", "wuld", "walad", "bint", "bi
 LATIN_RULES = [
     (re.compile(pattern), replacement)
     for pattern, replacement in [
+        (r"x", "h"),  # Somali spelling writes the Arabic ḥ as x: Maxamed, Xuseen
         (r"^di(?=[aou])", "j"),
         (r"dj", "j"),
         (r"tch", "ch"),
@@ -44,6 +46,7 @@ LATIN_RULES = [
         (r"aye$", "ai"),
         (r"(?<=[aeiou])w$", ""),
         (r"(?<=.{3})h$", ""),
+        (r"(?<=[aeiou])h$", ""),  # Bah, Ba, Baa
         (r"(?<=[^aeiou])e$", ""),
         (r"(.)\1+", r"\1"),
     ]

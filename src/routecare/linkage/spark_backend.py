@@ -4,8 +4,9 @@ pair join, the comparison and the scoring on Spark executors.
 What grows with the square of the data runs on Spark: the join of keyed blocking keys into
 candidate pairs, and comparing and scoring every pair. Each executor scores its partitions of
 pairs with `matching.score_pairs` on the two encoded sets, shipped once as broadcast
-variables, and sends back only the pairs at or above the threshold. The driver keeps what is
-small: fitting the model and the one-to-one assignment over the returned pairs. The code that
+variables, and sends back only the pairs likely enough to compete for a record
+(`matching.COMPETING`). The driver keeps what is small: fitting the model, and making the
+returned scores exclusive and assigning them one-to-one (`matching.links_of`). The code that
 compares and scores is the in-process engine's, so both engines return the same links.
 
 The model is fitted on the driver over all candidate pairs when there are at most
@@ -29,12 +30,12 @@ from pyspark.sql import DataFrame, SparkSession
 
 from routecare.linkage.encoded import EncodedSet
 from routecare.linkage.matching import (
+    COMPETING,
     MAX_BLOCK,
     TRAINING_PAIRS,
     Link,
-    band_of,
     fit,
-    one_to_one,
+    links_of,
     score_pairs,
     training_sample,
 )
@@ -124,16 +125,16 @@ def _fitting_pairs(
 
 
 def _scorer(
-    model: Model, left: Broadcast[EncodedSet], right: Broadcast[EncodedSet], threshold: float
+    model: Model, left: Broadcast[EncodedSet], right: Broadcast[EncodedSet]
 ) -> Callable[[Iterator[pd.DataFrame]], Iterator[pd.DataFrame]]:
-    """What each executor runs over its batches of pairs: score them, keep those at or above
-    the threshold (a small share), so little travels back to the driver."""
+    """What each executor runs over its batches of pairs: score them, keep those that can
+    compete for a record (a small share), so little travels back to the driver."""
 
     def score(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
         for batch in batches:
             li, ri = batch["left_row"].to_numpy(), batch["right_row"].to_numpy()
             scores = score_pairs(model, left.value, right.value, li, ri)
-            keep = scores >= threshold
+            keep = scores >= COMPETING
             yield pd.DataFrame({"left_row": li[keep], "right_row": ri[keep], "score": scores[keep]})
 
     return score
@@ -164,14 +165,11 @@ def link_on_spark(
         progress("scoring on Spark")
         tasks = max(2 * _cores(spark), count // PAIRS_PER_TASK)
         scored = pairs.repartition(tasks).mapInPandas(
-            _scorer(model, shared_left, shared_right, threshold), SCORED_SCHEMA
+            _scorer(model, shared_left, shared_right), SCORED_SCHEMA
         )
         li, ri, scores = _sorted_arrays(scored)
     finally:
         pairs.unpersist()
         shared_left.destroy()
         shared_right.destroy()
-    return [
-        Link(left.ids[a], right.ids[b], round(s, 6), band_of(s))
-        for a, b, s in one_to_one(li, ri, scores, threshold)
-    ]
+    return links_of(left, right, li, ri, scores, threshold)

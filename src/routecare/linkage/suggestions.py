@@ -20,7 +20,8 @@ from routecare.children.models import Child
 from routecare.children.records import NOT_FOUND_MESSAGE, grants_of
 from routecare.deployment import Deployment
 from routecare.errors import NotFound
-from routecare.linkage.candidates import Candidate
+from routecare.linkage.candidates import Candidate, competing
+from routecare.linkage.matching import COMPETING
 from routecare.linkage.models import ChildEncoding, LinkageDecision
 from routecare.linkage.schemas import PossibleMatch
 
@@ -70,7 +71,9 @@ def suggestions_for(
             )
         ).scalars()
     )
-    found = [c for c in deployment.linkage_index.candidates(session, own, skip) if c.band in BANDS]
+    found = [
+        c for c in deployment.linkage_index.candidates(session, own, skip) if c.score >= COMPETING
+    ]
     rows = session.execute(
         select(ChildEncoding.linkage_id, Child, Organisation)
         .join(Child, Child.id == ChildEncoding.child_id)
@@ -83,8 +86,8 @@ def suggestions_for(
     ).all()
     records = {linkage_id: (other, organisation) for linkage_id, other, organisation in rows}
     suggestions = []
-    for candidate in found:
-        if candidate.record_id not in records:
+    for candidate in competing([c for c in found if c.record_id in records]):
+        if candidate.band not in BANDS:
             continue
         other, organisation = records[candidate.record_id]
         fields = child_fields_visible(
