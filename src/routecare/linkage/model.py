@@ -26,7 +26,7 @@ from routecare.linkage.comparison import FIELDS, LEVELS, MISSING
 
 SMOOTHING = 1.0
 ITERATIONS = 40
-CONVERGED = 1e-4  # an EM round stops once no m probability moves by more than this
+CONVERGED = 1e-3  # an EM round stops once no m probability moves by more than this
 ROLES = [FIELDS.index(f) for f in ("given", "father", "family")]
 ALL_NAMES = FIELDS.index("all_names")
 # The order-free set restates the names by role: it is an alternative reading of them, never
@@ -257,9 +257,13 @@ def estimate(
 def _match_share(
     model: Model, patterns: Patterns, li: np.ndarray, ri: np.ndarray, ceiling: float
 ) -> Model:
-    """The model with its prior re-estimated as the one-to-one share of matches."""
+    """The model with its prior re-estimated as the one-to-one share of matches (until it
+    moves by less than a thousandth of itself)."""
     for _ in range(ITERATIONS // 4):
         posterior = _one_to_one(model.pattern_probability(patterns.table)[patterns.inverse], li, ri)
         prior = float(np.clip(posterior.mean(), 1e-5, ceiling))
+        converged = abs(prior - model.prior) < 1e-3 * model.prior
         model = Model(model.m, model.u, prior, model.names_as_set)
+        if converged:
+            break
     return model
