@@ -1,10 +1,13 @@
 """Match notices: a confirmed match with another organisation's record reveals nothing to
 either case worker and creates notices for the country's coordinators (not for analysts);
-a coordinator marks them reviewed."""
+a coordinator marks them reviewed; another country's coordinator sees none of them."""
 
 from __future__ import annotations
 
-from tests.conftest import World
+from routecare.auth import actions as auth_actions
+from routecare.auth.roles import Role
+from routecare.auth.schemas import UserIn
+from tests.conftest import PASSWORD, World
 from tests.linkage.registrations import NEIGHBOUR, add_neighbour, open_case, register_population
 
 
@@ -41,3 +44,12 @@ def test_a_confirmed_match_across_organisations_creates_notices_for_the_coordina
     assert len(coordinator.get("/api/v1/linkage/notices").json()) == 1
     assert len(coordinator.get("/api/v1/linkage/notices?reviewed=true").json()) == 2
     assert coordinator.post("/api/v1/linkage/notices/999999/review").status_code == 404
+
+    auth_actions.create_user(
+        world.deployment,
+        organisation_id=world.organisation_ids["other"],
+        user=UserIn(username="italian_coordinator", password=PASSWORD, role=Role.COORDINATOR),
+    )
+    elsewhere = world.api("italian_coordinator")
+    assert elsewhere.get("/api/v1/linkage/notices?reviewed=true").json() == []
+    assert elsewhere.post(f"/api/v1/linkage/notices/{notices[1]['id']}/review").status_code == 404
