@@ -26,32 +26,59 @@ MISSING = -1
 def dice(
     left: EncodedSet, right: EncodedSet, li: np.ndarray, ri: np.ndarray, name: str
 ) -> np.ndarray:
-    """Dice similarity of the `name` filters of the pairs."""
-    shared = np.bitwise_count(left.bloom[name][li] & right.bloom[name][ri]).sum(
-        axis=1, dtype=np.int32
-    )
-    sizes = left.sizes(name)[li] + right.sizes(name)[ri]
-    return np.where(sizes > 0, 2.0 * shared / np.maximum(sizes, 1), 0.0)
+    """Dice similarity of the `name` filters of the pairs. `np.take` and a sum word by word:
+    several times faster than fancy indexing and `sum(axis=1)` on these narrow rows."""
+    shared = np.take(left.bloom[name], li, axis=0)
+    np.bitwise_and(shared, np.take(right.bloom[name], ri, axis=0), out=shared)
+    counts = np.bitwise_count(shared)
+    common = counts[:, 0].astype(np.int32)
+    for word in range(1, counts.shape[1]):
+        common += counts[:, word]
+    sizes = np.take(left.sizes(name), li) + np.take(right.sizes(name), ri)
+    return np.where(sizes > 0, 2.0 * common / np.maximum(sizes, 1), 0.0)
 
 
 def name_levels(similarity: np.ndarray, cuts: tuple[float, ...] = NAME_CUTS) -> np.ndarray:
-    """Highest level = most similar: 3, 2, 1, 0."""
-    levels = np.zeros(similarity.shape, dtype=np.int8)
-    for rank, cut in enumerate(reversed(cuts), start=1):
-        levels[similarity >= cut] = rank
+    """Highest level = most similar: 3, 2, 1, 0 (how many cuts the similarity reaches)."""
+    levels = (similarity >= cuts[-1]).view(np.int8)
+    for cut in cuts[:-1]:
+        levels += similarity >= cut
+    return levels
+
+
+def _present(left: EncodedSet, right: EncodedSet, li: np.ndarray, ri: np.ndarray, name: str):
+    return np.take(left.has_bloom[name], li) & np.take(right.has_bloom[name], ri)
+
+
+def _levels_where(
+    present: np.ndarray,
+    left: EncodedSet,
+    right: EncodedSet,
+    li: np.ndarray,
+    ri: np.ndarray,
+    name: str,
+    cuts: tuple[float, ...] = NAME_CUTS,
+) -> np.ndarray:
+    """Similarity levels of the `name` filters where `present`, MISSING elsewhere. A field
+    most pairs have is compared on every pair (selecting them would cost more); a rare one
+    (mother's name, document) on its pairs only."""
+    if 2 * np.count_nonzero(present) > present.size:
+        levels = name_levels(dice(left, right, li, ri, name), cuts)
+        return np.where(present, levels, np.int8(MISSING))
+    levels = np.full(li.size, MISSING, dtype=np.int8)
+    if present.any():
+        levels[present] = name_levels(dice(left, right, li[present], ri[present], name), cuts)
     return levels
 
 
 def _role_levels(
     left: EncodedSet, right: EncodedSet, li: np.ndarray, ri: np.ndarray, name: str
 ) -> np.ndarray:
-    levels = np.full(li.size, MISSING, dtype=np.int8)
+    """Canonical spellings compared where both sides have them, else consonant skeletons."""
     latin, skeleton = f"{name}_latin", f"{name}_skeleton"
-    both = left.has_bloom[skeleton][li] & right.has_bloom[skeleton][ri]
-    spelled = both & left.has_bloom[latin][li] & right.has_bloom[latin][ri]
-    if spelled.any():
-        similarity = dice(left, right, li[spelled], ri[spelled], latin)
-        levels[spelled] = name_levels(similarity)
+    both = _present(left, right, li, ri, skeleton)
+    spelled = both & _present(left, right, li, ri, latin)
+    levels = _levels_where(spelled, left, right, li, ri, latin)
     script = both & ~spelled
     if script.any():
         similarity = dice(left, right, li[script], ri[script], skeleton)
@@ -59,27 +86,34 @@ def _role_levels(
     return levels
 
 
+def _token_levels(
+    left: EncodedSet, right: EncodedSet, li: np.ndarray, ri: np.ndarray, name: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    a, b = np.take(left.tokens[name], li), np.take(right.tokens[name], ri)
+    return a, (a != 0) & (b != 0), a == b
+
+
 def compare(left: EncodedSet, right: EncodedSet, li: np.ndarray, ri: np.ndarray) -> np.ndarray:
-    """Levels (pairs × FIELDS, -1 = missing)."""
-    levels = np.full((li.size, len(FIELDS)), MISSING, dtype=np.int8)
+    """Levels (pairs × FIELDS, -1 = missing), column-major: each field is written and read
+    as one contiguous column."""
+    levels = np.empty((li.size, len(FIELDS)), dtype=np.int8, order="F")
     for column, name in enumerate(ROLE_FIELDS):
         levels[:, column] = _role_levels(left, right, li, ri, name)
-    both = left.has_bloom["document"][li] & right.has_bloom["document"][ri]
-    if both.any():
-        similarity = dice(left, right, li[both], ri[both], "document")
-        levels[both, FIELDS.index("document")] = name_levels(similarity)
+    both = _present(left, right, li, ri, "document")
+    levels[:, FIELDS.index("document")] = _levels_where(both, left, right, li, ri, "document")
     for name in ("sex", "birth_date"):
-        a, b = left.tokens[name][li], right.tokens[name][ri]
-        both = (a != 0) & (b != 0)
-        levels[both, FIELDS.index(name)] = (a[both] == b[both]).astype(np.int8)
-    a, b = left.tokens["nationality"][li], right.tokens["nationality"][ri]
-    both = (a != 0) & (b != 0)
-    group = left.tokens["nationality_group"][li] == right.tokens["nationality_group"][ri]
-    levels[both, FIELDS.index("nationality")] = np.where(
-        a[both] == b[both], 2, np.where(group[both], 1, 0)
+        _, both, same = _token_levels(left, right, li, ri, name)
+        levels[:, FIELDS.index(name)] = np.where(both, same, MISSING)
+    _, both, same = _token_levels(left, right, li, ri, "nationality")
+    _, _, group = _token_levels(left, right, li, ri, "nationality_group")
+    levels[:, FIELDS.index("nationality")] = np.where(
+        both, np.where(same, 2, np.where(group, 1, 0)), MISSING
     )
-    a, b = left.tokens["year"][li], right.tokens["year"][ri]
-    both = (a != 0) & (b != 0)
-    near = (right.year_window[ri] == a[:, None]).any(axis=1)
-    levels[both, FIELDS.index("year")] = np.where(a[both] == b[both], 2, np.where(near[both], 1, 0))
+    year, both, same = _token_levels(left, right, li, ri, "year")
+    near = np.zeros(li.size, dtype=bool)
+    for offset in range(right.year_window.shape[1]):
+        near |= np.take(right.year_window[:, offset], ri) == year
+    levels[:, FIELDS.index("year")] = np.where(
+        both, np.where(same, 2, np.where(near, 1, 0)), MISSING
+    )
     return levels

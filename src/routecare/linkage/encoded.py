@@ -62,7 +62,10 @@ class EncodedSet:
 
     @classmethod
     def concatenate(cls, parts: list[EncodedSet]) -> EncodedSet:
-        """Sets encoded separately under one key, as one set in their order."""
+        """Sets encoded separately under one key, as one set in their order, blocks indexed."""
+        if len(parts) == 1:
+            parts[0].index_blocks()
+            return parts[0]
         result = cls(
             ids=[i for part in parts for i in part.ids],
             key_check=parts[0].key_check,

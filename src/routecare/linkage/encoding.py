@@ -31,7 +31,8 @@ import hmac
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from operator import attrgetter
+from typing import Any, TypeVar
 
 import numpy as np
 from cryptography.hazmat.primitives import hashes
@@ -40,10 +41,10 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from routecare.linkage.encoded import FILTER_BITS, SCHEME, YEAR_WINDOW, EncodedSet
 from routecare.linkage.names import NameTokens, normalise
 from routecare.linkage.records import Registration
-from routecare.linkage.workers import CORES, workers
+from routecare.linkage.workers import CORES, split
 
 HASHES_PER_GRAM = 8
-PARALLEL_RECORDS = 20_000  # from this many records, encode on every core
+PARALLEL_RECORDS = 2_000  # from this many records, encode on every core
 T = TypeVar("T")
 FLIP_PROBABILITY = 0.02
 # Nationalities that clerks along the route often confuse (neighbours, shared languages).
@@ -72,25 +73,42 @@ class Keys:
         return hmac.new(self.key("check"), b"routecare", hashlib.sha256).hexdigest()[:16]
 
 
-def _name_fields(record: Registration) -> dict[str, NameTokens]:
-    given = normalise(record.given_name)
-    father = normalise(record.father_name)
-    family = normalise(record.family_name)
-    return {
-        "given": given,
-        "father": father,
-        "family": family,
-        "all_names": NameTokens(
-            given.full + father.full + family.full,
-            given.skeleton + father.skeleton + family.skeleton,
-        ),
-        "mother": normalise(record.mother_name),
-        "birth_place": normalise(record.birth_place),
-    }
+# Where each filtered name field comes from: all names together are one order-free set.
+NAME_SOURCES = {
+    "given": ("given_name",),
+    "father": ("father_name",),
+    "family": ("family_name",),
+    "all_names": ("given_name", "father_name", "family_name"),
+    "mother": ("mother_name",),
+    "birth_place": ("birth_place",),
+}
 
 
-def _encode_part(secret: bytes, records: Sequence[Registration], hardened: bool) -> EncodedSet:
-    return Encoder(secret)._encode(records, hardened)
+class _Mac:
+    """HMAC-SHA256 under one key, the key absorbed once: copying the keyed state costs less
+    than keying again, and encoding a batch computes tens of thousands of these."""
+
+    def __init__(self, key: bytes) -> None:
+        self._keyed = hmac.new(key, digestmod=hashlib.sha256)
+
+    def digest(self, message: bytes) -> bytes:
+        mac = self._keyed.copy()
+        mac.update(message)
+        return mac.digest()
+
+
+def _names(texts: tuple[str, ...]) -> NameTokens:
+    """The tokens of one or more name fields, as one set."""
+    parts = [normalise(t) for t in texts]
+    return NameTokens(
+        tuple(t for p in parts for t in p.full), tuple(t for p in parts for t in p.skeleton)
+    )
+
+
+def _encode_range(
+    encoder: Encoder, records: Sequence[Registration], hardened: bool, start: int, stop: int
+) -> EncodedSet:
+    return encoder._encode(records[start:stop], hardened)
 
 
 def _group(nationality: str) -> str:
@@ -110,38 +128,59 @@ def _bigrams(token: str) -> list[str]:
 
 
 class _FilterMaker:
-    """Clean (not yet flipped) Bloom filters of one field, as uint64 words. Bigram positions
-    are hashed once per bigram and all filters of a batch are set in one array operation."""
+    """Clean (not yet flipped) Bloom filters of one field, as uint64 words. A value's filter is
+    the OR of its tokens' filters, a token's the OR of its bigrams' (a bigram set twice is set
+    once): each token is hashed once, and a batch's filters are one `bitwise_or.reduceat`."""
 
     def __init__(self, key: bytes, bits: int) -> None:
-        self.key, self.bits = key, bits
-        self._gram_rows: dict[str, int] = {}
-        self._positions: list[list[int]] = []
+        self.mac, self.bits = _Mac(key), bits
+        self._grams: dict[str, int] = {}  # bigram -> its filter, as a Python integer
+        self._token_rows: dict[str, int] = {}
+        self._token_bytes: list[bytes] = []
+        self._table = np.zeros((0, bits // 64), dtype=np.uint64)
 
     def _gram(self, gram: str) -> int:
-        row = self._gram_rows.get(gram)
-        if row is None:
-            digest = hmac.new(self.key, gram.encode(), hashlib.sha256).digest()
+        mask = self._grams.get(gram)
+        if mask is None:
+            digest = self.mac.digest(gram.encode())
             first = int.from_bytes(digest[:8], "big")
             second = int.from_bytes(digest[8:16], "big") | 1
-            self._positions.append(
-                [(first + i * second) % self.bits for i in range(HASHES_PER_GRAM)]
-            )
-            row = self._gram_rows[gram] = len(self._positions) - 1
+            mask = 0
+            for i in range(HASHES_PER_GRAM):
+                mask |= 1 << (first + i * second) % self.bits
+            self._grams[gram] = mask
+        return mask
+
+    def _token(self, token: str) -> int:
+        row = self._token_rows.get(token)
+        if row is None:
+            mask = 0
+            for gram in _bigrams(token):
+                mask |= self._gram(gram)
+            self._token_bytes.append(mask.to_bytes(self.bits // 8, "little"))  # bit i: word i//64
+            row = self._token_rows[token] = len(self._token_bytes) - 1
         return row
 
     def filters(self, values: list[tuple[str, ...]]) -> np.ndarray:
         """(values, words): one filter per value."""
-        rows, grams = [], []
-        for row, tokens in enumerate(values):
-            for gram in {g for t in tokens for g in _bigrams(t)}:
-                rows.append(row)
-                grams.append(self._gram(gram))
-        matrix = np.zeros((len(values), self.bits), dtype=bool)
-        if grams:
-            positions = np.asarray(self._positions, dtype=np.int64)[grams]
-            matrix[np.repeat(rows, HASHES_PER_GRAM), positions.ravel()] = True
-        return np.packbits(matrix, axis=1, bitorder="little").view("<u8")
+        token_rows = self._token_rows
+        flat = [token_rows.get(t) for tokens in values for t in tokens]
+        if None in flat:
+            flat = [self._token(t) for tokens in values for t in tokens]
+        words = self.bits // 64
+        if len(self._table) < len(self._token_bytes):
+            joined = b"".join(self._token_bytes)
+            self._table = np.frombuffer(joined, dtype="<u8").reshape(-1, words)
+        result = np.zeros((len(values), words), dtype=np.uint64)
+        lengths = np.fromiter(map(len, values), np.int64, len(values))
+        filled = lengths > 0
+        if flat:
+            starts = (np.cumsum(lengths) - lengths)[filled]
+            rows = np.asarray(flat, dtype=np.int64)
+            result[filled] = np.bitwise_or.reduceat(
+                np.take(self._table, rows, axis=0), starts, axis=0
+            )
+        return result
 
 
 def _distinct(column: list[T]) -> tuple[list[T], np.ndarray]:
@@ -160,16 +199,17 @@ class Encoder:
         self._fields = {
             f: _FilterMaker(self.keys.key(f"bloom/{f}"), bits) for f, bits in FILTER_BITS.items()
         }
-        self._token_key = self.keys.key("tokens")
+        self._token_mac = _Mac(self.keys.key("tokens"))
         self._flip_key = self.keys.key("flips")
         self._token_cache: dict[str, int] = {}
+        self._block_cache: dict[str, str] = {}
 
     def token(self, kind: str, value: str) -> int:
         """A keyed 64-bit token: equal values give equal tokens, under this secret only."""
         text = f"{kind}:{value}"
         found = self._token_cache.get(text)
         if found is None:
-            digest = hmac.new(self._token_key, text.encode(), hashlib.sha256).digest()
+            digest = self._token_mac.digest(text.encode())
             found = int.from_bytes(digest[:8], "big") or 1  # 0 means "missing"
             self._token_cache[text] = found
         return found
@@ -181,7 +221,10 @@ class Encoder:
 
     def _block(self, value: str) -> str:
         """Blocking keys: keyed like the tokens, shorter, under their own prefix."""
-        return f"{self.token('block', value):016x}"[:12]
+        found = self._block_cache.get(value)
+        if found is None:
+            found = self._block_cache[value] = f"{self.token('block', value):016x}"[:12]
+        return found
 
     def encode_set(
         self, records: Sequence[Registration], *, hardened: bool = True, cores: int | None = None
@@ -194,45 +237,39 @@ class Encoder:
         """
         if cores is None:
             cores = CORES if len(records) >= PARALLEL_RECORDS else 1
-        if cores > 1:
-            bounds = np.linspace(0, len(records), cores + 1).astype(int)
-            chunks = [records[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
-            with workers((self.keys.secret,), cores) as pool:
-                parts = pool.map(_encode_part, [(chunk, hardened) for chunk in chunks])
-            return EncodedSet.concatenate(parts)
-        return self._encode(records, hardened)
+        bounds = np.linspace(0, len(records), max(1, cores) + 1).astype(int)
+        ranges = list(zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True))
+        return EncodedSet.concatenate(split(_encode_range, (self, records, hardened), ranges))
 
     def _encode(self, records: Sequence[Registration], hardened: bool) -> EncodedSet:
-        """In this process: each column's distinct values hashed once, then copied to rows."""
+        """In this process, a column at a time: each distinct value hashed once, then copied
+        to the rows that have it."""
         encoded = EncodedSet.empty([r.record_id for r in records], self.keys.check_value())
-        values: dict[str, list[tuple[str, ...]]] = {key: [] for key in FILTER_BITS}
-        columns: dict[str, list[str]] = {c: [] for c in ("sex", "nat", "group", "dob")}
-        years: list[int] = []
-        for record in records:
-            names = _name_fields(record)
-            for field, name in names.items():
-                values[f"{field}_latin"].append(name.full)
-                values[f"{field}_skeleton"].append(name.skeleton)
-            document = _document(record.document_number)
-            values["document"].append((document,) if document else ())
-            columns["sex"].append(record.sex)
-            columns["nat"].append(record.nationality)
-            columns["group"].append(_group(record.nationality))
-            year = record.birth_year()
-            years.append(year[0] if year else 0)
-            exact = year is not None and year[1] and record.birth_date is not None
-            columns["dob"].append(record.birth_date.isoformat() if exact else "")  # type: ignore[union-attr]
-            encoded.record_blocks.append(self._blocks(record, names, document, columns["dob"][-1]))
-        for key, column in values.items():
-            distinct, rows = _distinct(column)
-            encoded.bloom[key][:] = self._fields[key].filters(distinct)[rows]
-            encoded.has_bloom[key][:] = np.array([bool(v) for v in distinct], dtype=bool)[rows]
+        for field, sources in NAME_SOURCES.items():
+            read = attrgetter(*sources)
+            distinct, rows = _distinct(
+                [read(r) if len(sources) > 1 else (read(r),) for r in records]
+            )
+            names = [_names(texts) for texts in distinct]
+            self._fill(encoded, f"{field}_latin", [n.full for n in names], rows)
+            self._fill(encoded, f"{field}_skeleton", [n.skeleton for n in names], rows)
+            if field == "all_names":
+                all_names, name_rows = names, rows
+        documents = [_document(r.document_number) for r in records]
+        self._fill(encoded, "document", [(d,) if d else () for d in documents], None)
+        years = [r.birth_year() for r in records]
+        dobs = [
+            r.birth_date.isoformat() if y is not None and y[1] and r.birth_date else ""
+            for r, y in zip(records, years, strict=True)
+        ]
         tokens = encoded.tokens
-        tokens["sex"] = self._tokens("sex", columns["sex"])
-        tokens["nationality"] = self._tokens("nat", columns["nat"])
-        tokens["nationality_group"] = self._tokens("natgroup", columns["group"])
-        tokens["birth_date"] = self._tokens("dob", columns["dob"])
-        distinct_years, rows = _distinct(years)
+        tokens["sex"] = self._tokens("sex", [r.sex for r in records])
+        tokens["nationality"] = self._tokens("nat", [r.nationality for r in records])
+        tokens["nationality_group"] = self._tokens(
+            "natgroup", [_group(r.nationality) for r in records]
+        )
+        tokens["birth_date"] = self._tokens("dob", dobs)
+        distinct_years, rows = _distinct([y[0] if y else 0 for y in years])
         window = np.array(
             [
                 [
@@ -245,25 +282,58 @@ class Encoder:
         ).reshape(-1, 2 * YEAR_WINDOW + 1)
         encoded.year_window = window[rows]
         tokens["year"] = encoded.year_window[:, YEAR_WINDOW].copy()
+        encoded.record_blocks = self._record_blocks(records, all_names, name_rows, documents, dobs)
         if hardened:
             self._randomize(encoded)
-        encoded.index_blocks()
         return encoded
 
-    def _blocks(
-        self, record: Registration, names: dict[str, NameTokens], document: str, dob: str
-    ) -> list[str]:
-        blocks = [self._block(f"dob:{dob}")] if dob else []
-        if document:
-            blocks.append(self._block(f"doc:{document}"))
-        skeletons = sorted(set(names["all_names"].skeleton))
-        pairs = (
-            ["|".join(p) for p in itertools.combinations(skeletons, 2)]
-            if len(skeletons) > 1
-            else skeletons
-        )
-        blocks.extend(self._block(f"{record.sex}|{p}") for p in pairs)
-        return sorted(set(blocks))
+    def _fill(
+        self,
+        encoded: EncodedSet,
+        key: str,
+        values: list[tuple[str, ...]],
+        rows: np.ndarray | None,
+    ) -> None:
+        """The `key` filters of every record: `values` are distinct, `rows` say which is each
+        record's (None: one value per record)."""
+        filters = self._fields[key].filters(values)
+        present = np.fromiter(map(bool, values), bool, len(values))
+        if rows is not None:
+            filters, present = np.take(filters, rows, axis=0), present[rows]
+        encoded.bloom[key][:], encoded.has_bloom[key][:] = filters, present
+
+    def _record_blocks(
+        self,
+        records: Sequence[Registration],
+        names: list[NameTokens],
+        rows: np.ndarray,
+        documents: list[str],
+        dobs: list[str],
+    ) -> list[list[str]]:
+        """Blocking keys: the exact date of birth, the document number, and each pair of
+        distinct name skeletons (or the one) with the sex; the name keys of a sex and set of
+        names are made once."""
+        by_names: dict[tuple[str, int], list[str]] = {}
+        blocks = []
+        for record, row, document, dob in zip(records, rows, documents, dobs, strict=True):
+            keys = by_names.get((record.sex, row))
+            if keys is None:
+                skeletons = sorted(set(names[row].skeleton))
+                pairs = (
+                    ["|".join(p) for p in itertools.combinations(skeletons, 2)]
+                    if len(skeletons) > 1
+                    else skeletons
+                )
+                keys = by_names[record.sex, row] = sorted(
+                    {self._block(f"{record.sex}|{p}") for p in pairs}
+                )
+            if dob or document:
+                extra = [self._block(f"dob:{dob}")] if dob else []
+                if document:
+                    extra.append(self._block(f"doc:{document}"))
+                keys = sorted(set(keys + extra))
+            blocks.append(list(keys))
+        return blocks
 
     def _randomize(self, encoded: EncodedSet) -> None:
         """Randomized response: FLIP_PROBABILITY of each filter's bits, chosen by a keyed
@@ -272,18 +342,18 @@ class Encoder:
         widths = [a.shape[1] * 64 for a in encoded.bloom.values()]
         flips = [round(FLIP_PROBABILITY * w) for w in widths]
         rounds = -(-sum(flips) * 2 // 64)  # 64-byte digests, 2 bytes per flipped bit
+        keyed = [
+            hashlib.blake2b(key=self._flip_key, person=f"flips{k}".encode(), digest_size=64)
+            for k in range(rounds)
+        ]
+
+        def digest(start: Any, record_id: str) -> bytes:
+            stream = start.copy()  # the key is absorbed once per round, not once per record
+            stream.update(record_id.encode())
+            return stream.digest()
+
         stream = np.frombuffer(
-            b"".join(
-                hashlib.blake2b(
-                    record_id.encode(),
-                    key=self._flip_key,
-                    person=f"flips{k}".encode(),
-                    digest_size=64,
-                ).digest()
-                for record_id in encoded.ids
-                for k in range(rounds)
-            ),
-            dtype="<u2",
+            b"".join(digest(start, i) for i in encoded.ids for start in keyed), dtype="<u2"
         ).reshape(len(encoded.ids), rounds * 32)
         offset = 0
         rows = np.arange(len(encoded.ids))[:, None]

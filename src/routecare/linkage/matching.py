@@ -17,21 +17,24 @@ birth do not agree is never linked.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
 from routecare.linkage.comparison import FIELDS, MISSING, NAME_CUTS, compare
 from routecare.linkage.encoded import EncodedSet
 from routecare.linkage.model import Model, Patterns, estimate
-from routecare.linkage.workers import CORES, workers
+from routecare.linkage.workers import CORES
 
 THRESHOLDS = {"probable": 0.85, "possible": 0.50}
 COMPETING = 0.001  # candidates less likely than this do not compete for a record
 MAX_BLOCK = 2000  # blocks larger than this (a very common name pair) are skipped
 BATCH = 5000  # left rows blocked and compared together
-PARALLEL_RECORDS = 5000  # from this many records on both sides, compare on every core
+MIN_THREAD_PAIRS = 20_000  # fewer pairs than this are compared on one thread
 RANDOM_PAIRS = 20_000
 TRAINING_PAIRS = 4_000_000  # beyond this, weights are estimated on a sample of left records
 GIVEN, ALL_NAMES, BIRTH_DATE = (FIELDS.index(f) for f in ("given", "all_names", "birth_date"))
@@ -63,23 +66,38 @@ def candidate_batches(
         for row in range(start, min(start + batch, len(left))):
             for key in left.record_blocks[row]:
                 rows.setdefault(key, []).append(row)
-        chunks_left, chunks_right = [], []
-        for key, left_rows in rows.items():
-            right_rows = right.blocks.get(key)
-            if not right_rows or len(left.blocks[key]) > MAX_BLOCK or len(right_rows) > MAX_BLOCK:
-                continue
-            chunks_left.append(np.repeat(np.asarray(left_rows, dtype=np.int64), len(right_rows)))
-            chunks_right.append(np.tile(np.asarray(right_rows, dtype=np.int64), len(left_rows)))
-        if not chunks_left:
+        shared = [
+            (left_rows, right_rows)
+            for key, left_rows in rows.items()
+            if (right_rows := right.blocks.get(key))
+            and len(left.blocks[key]) <= MAX_BLOCK
+            and len(right_rows) <= MAX_BLOCK
+        ]
+        if not shared:
             continue
-        li, ri = np.concatenate(chunks_left), np.concatenate(chunks_right)
+        li, ri = _cross_products(shared)
         if same_set:
             li, ri = li[li < ri], ri[li < ri]
             if not li.size:
                 continue
-        pairs = np.sort(li * len(right) + ri)  # one integer per pair: a flat sort is fastest
-        pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))]
+        width = np.int32 if len(left) * len(right) < 2**31 else np.int64
+        pairs = np.sort((li * len(right) + ri).astype(width))  # one integer per pair
+        pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))].astype(np.int64)
         yield pairs // len(right), pairs % len(right)
+
+
+def _cross_products(blocks: list[tuple[list[int], list[int]]]) -> tuple[np.ndarray, np.ndarray]:
+    """Every (left, right) row pair of each block, all blocks in a few array operations."""
+    left_sizes = np.fromiter((len(b[0]) for b in blocks), np.int64, len(blocks))
+    right_sizes = np.fromiter((len(b[1]) for b in blocks), np.int64, len(blocks))
+    left_rows = np.fromiter(itertools.chain.from_iterable(b[0] for b in blocks), np.int64)
+    right_rows = np.fromiter(itertools.chain.from_iterable(b[1] for b in blocks), np.int64)
+    sizes = left_sizes * right_sizes
+    within = np.arange(sizes.sum()) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    width = np.repeat(right_sizes, sizes)
+    li = left_rows[np.repeat(np.cumsum(left_sizes) - left_sizes, sizes) + within // width]
+    ri = right_rows[np.repeat(np.cumsum(right_sizes) - right_sizes, sizes) + within % width]
+    return li, ri
 
 
 def candidate_pairs(
@@ -173,20 +191,22 @@ def scored_candidates(
     *,
     same_set: bool = False,
     progress: Callable[[str], None] = lambda step: None,
-    cores: int | None = None,
+    cores: int = CORES,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Every candidate pair with its match probability: blocked and compared a batch at a
-    time, each pair kept as its row numbers and one comparison-pattern key. Each batch's
-    comparisons are split over `cores` worker processes (default: all, for batch-sized sets)."""
-    if cores is None:
-        cores = CORES if len(left) + len(right) >= PARALLEL_RECORDS else 1
+    time, each pair kept as its row numbers and one comparison-pattern key. Each batch is
+    compared on `cores` threads: NumPy releases the interpreter lock in the array operations
+    comparison is made of, so threads share the encoded sets without copying them."""
     lefts, rights, parts = [], [], []
-    with workers((left, right), cores) as pool:
+    with ThreadPoolExecutor(max(1, cores)) as threads:
         for li, ri in candidate_batches(left, right, same_set=same_set):
             lefts.append(li.astype(np.int32))
             rights.append(ri.astype(np.int32))
-            pieces = np.array_split(np.arange(li.size), pool.count)
-            parts += pool.map(_compared, [(li[piece], ri[piece]) for piece in pieces])
+            pieces = min(cores, -(-li.size // MIN_THREAD_PAIRS))
+            bounds = np.linspace(0, li.size, pieces + 1).astype(int).tolist()
+            slices = [slice(a, b) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+            compared = partial(_compared, left, right)
+            parts += threads.map(compared, [li[s] for s in slices], [ri[s] for s in slices])
             progress(f"compared {sum(p.inverse.size for p in parts):,} candidate pairs")
     if not parts:
         empty = np.empty(0, dtype=np.int32)
@@ -249,7 +269,7 @@ def link(
     right: EncodedSet,
     threshold: float = THRESHOLDS["probable"],
     progress: Callable[[str], None] = lambda step: None,
-    cores: int | None = None,
+    cores: int = CORES,
 ) -> list[Link]:
     """One-to-one links at or above `threshold` between two encoded sets."""
     li, ri, scores = scored_candidates(left, right, progress=progress, cores=cores)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from routecare.linkage.comparison import FIELDS, LEVELS, MISSING
+from routecare.linkage.comparison import FIELDS, LEVELS
 
 SMOOTHING = 1.0
 ITERATIONS = 40
@@ -43,11 +43,7 @@ class Model:
 
     def _column_weights(self, table: np.ndarray, column: int) -> np.ndarray:
         """Log-likelihood ratio of one field per row of levels (0 where missing)."""
-        level = table[:, column]
-        present = level != MISSING
-        weights = np.zeros(table.shape[0])
-        weights[present] = np.log(self.m[column] / self.u[column])[level[present]]
-        return weights
+        return _ratios(self.m[column], self.u[column])[table[:, column]]
 
     def _table_weights(self, table: np.ndarray) -> np.ndarray:
         """Sum of log-likelihood ratios per row of levels, the names read by role or, where
@@ -69,7 +65,13 @@ class Model:
         return self.pattern_probability(patterns.table)[patterns.inverse]
 
 
+def _ratios(m: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Log-likelihood ratio of each level, and 0 last: what MISSING (-1) indexes."""
+    return np.append(np.log(m / u), 0.0)
+
+
 BASE = max(LEVELS.values()) + 1  # a level and "missing" per digit
+assert BASE ** len(FIELDS) < 2**31, "pattern keys are int32"
 
 
 @dataclass
@@ -84,9 +86,11 @@ class Patterns:
     @staticmethod
     def keys_of(levels: np.ndarray) -> np.ndarray:
         """One integer per pair, its levels as digits: 8 bytes instead of a row."""
-        key = np.zeros(levels.shape[0], dtype=np.int64)
+        key = np.zeros(levels.shape[0], dtype=np.int32)  # BASE ** len(FIELDS) < 2**31
         for column in range(levels.shape[1]):
-            key = key * BASE + (levels[:, column].astype(np.int64) + 1)
+            key *= BASE
+            key += levels[:, column]
+            key += 1
         return key
 
     @classmethod
@@ -114,7 +118,11 @@ class Patterns:
         return cls(merged.table, np.concatenate(inverse))
 
     def subset(self, chosen: np.ndarray) -> Patterns:
-        return Patterns(self.table, self.inverse[chosen])
+        """The `chosen` pairs, with only the patterns they have."""
+        inverse = self.inverse[chosen]
+        used = np.bincount(inverse, minlength=len(self.table)) > 0
+        renumbered = (np.cumsum(used) - 1).astype(np.int32)
+        return Patterns(self.table[used], renumbered[inverse])
 
     def weights_of(self, posterior: np.ndarray) -> np.ndarray:
         return np.bincount(self.inverse, weights=posterior, minlength=len(self.table))
@@ -122,10 +130,8 @@ class Patterns:
 
 def _frequencies(table: np.ndarray, column: int, weights: np.ndarray | None = None) -> np.ndarray:
     count = LEVELS[FIELDS[column]]
-    level = table[:, column]
-    present = level != MISSING
-    w = np.ones(level.size) if weights is None else weights
-    tallies = np.bincount(level[present], weights=w[present], minlength=count)
+    shifted = table[:, column] + 1  # MISSING counts in bin 0, which is dropped
+    tallies = np.bincount(shifted, weights=weights, minlength=count + 1)[1:]
     return (tallies + SMOOTHING) / (tallies.sum() + SMOOTHING * count)
 
 
@@ -173,8 +179,8 @@ def _one_to_one(posterior: np.ndarray, li: np.ndarray, ri: np.ndarray) -> np.nda
     """A record is at most one child: scale its pairs' posteriors to sum to at most 1, on both
     sides. Otherwise a child's ten relatives count as ten half-matches and EM learns kinship."""
     for side in (li, ri):
-        sums = np.bincount(side, weights=posterior)
-        posterior = posterior / np.maximum(sums[side], 1.0)
+        sums = np.maximum(np.bincount(side, weights=posterior), 1.0)
+        posterior = posterior / sums[side]
     return posterior
 
 
@@ -199,9 +205,7 @@ def _em_round(
         before = [m[column].copy() for column in columns]
         logit = np.full(len(table), np.log(prior / (1 - prior)))
         for column in columns:
-            present = table[:, column] != MISSING
-            ratio = np.log(m[column] / u[column])
-            logit[present] += ratio[table[present, column]]
+            logit += _ratios(m[column], u[column])[table[:, column]]
         pattern_posterior = 1.0 / (1.0 + np.exp(-np.clip(logit, -60, 60)))
         posterior = _one_to_one(pattern_posterior[patterns.inverse], li, ri)
         prior = float(np.clip(posterior.mean(), 1e-5, 0.9))

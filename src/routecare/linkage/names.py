@@ -60,12 +60,14 @@ class NameTokens:
     skeleton: tuple[str, ...]  # consonant skeletons, comparable across scripts
 
 
+@lru_cache(maxsize=100_000)  # the same words recur across fields and records
 def _fold_latin(token: str) -> str:
     for pattern, replacement in LATIN_RULES:
         token = pattern.sub(replacement, token)
     return token
 
 
+@lru_cache(maxsize=100_000)
 def _skeleton(token: str) -> str:
     return re.sub(r"(.)\1+", r"\1", VOWELS.sub("", token)) or token[:1]
 

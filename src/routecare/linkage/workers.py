@@ -1,18 +1,17 @@
-"""The machine's cores for batch linkage: encoding and comparing split over worker processes.
+"""The machine's cores for batch encoding: a set split between this process and forked ones.
 
-NumPy runs each array operation on one core, and encoding is Python per distinct name, so a
-country's batch run would leave the other cores idle (clkhash uses worker processes for the
-same reason). Workers are forked after the encoded sets exist, so they read those sets
-copy-on-write instead of receiving them pickled; only the work items and results travel.
-Small jobs (a registration, the tests' sets) stay in the calling process: starting workers
-costs more than it saves there, and a web server's process is never forked.
+Encoding is Python per distinct name, and the interpreter runs one thread at a time, so a
+country's batch would leave the other cores idle (clkhash uses worker processes for the same
+reason). The helpers are forked after the encoder and the records exist, so they read both
+copy-on-write instead of receiving them pickled, and start with the encoder's caches; only
+the results travel back. This process encodes its own share meanwhile. A web server never
+gets here: a registration is one record.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from multiprocessing import get_context
 from typing import Any
 
@@ -26,29 +25,19 @@ def _call(job: tuple[Callable[..., Any], tuple[Any, ...]]) -> Any:
     return function(*_shared, *arguments)
 
 
-class Workers:
-    """Runs `function(*shared, *arguments)` for each item, in order, on the pool or here."""
-
-    def __init__(self, pool: Any, count: int) -> None:
-        self._pool, self.count = pool, count
-
-    def map(self, function: Callable[..., Any], items: Sequence[tuple[Any, ...]]) -> list[Any]:
-        jobs = [(function, arguments) for arguments in items]
-        if self._pool is None:
-            return [_call(job) for job in jobs]
-        return list(self._pool.map(_call, jobs))
-
-
-@contextmanager
-def workers(shared: tuple[Any, ...], count: int) -> Iterator[Workers]:
-    """`count` worker processes sharing `shared` (1: everything runs in this process)."""
+def split(
+    function: Callable[..., Any], shared: tuple[Any, ...], items: Sequence[tuple[Any, ...]]
+) -> list[Any]:
+    """`function(*shared, *item)` for each item, in order: the first here, the others in
+    forked processes at the same time."""
     global _shared
+    if len(items) < 2:
+        return [function(*shared, *item) for item in items]
     _shared = shared
     try:
-        if count < 2:
-            yield Workers(None, 1)
-        else:
-            with get_context("fork").Pool(count) as pool:
-                yield Workers(pool, count)
+        with get_context("fork").Pool(len(items) - 1) as pool:
+            others = pool.map_async(_call, [(function, item) for item in items[1:]])
+            first = function(*shared, *items[0])
+            return [first, *others.get()]
     finally:
         _shared = ()
