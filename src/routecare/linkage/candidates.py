@@ -84,13 +84,17 @@ def candidates_in(
 ) -> list[Candidate]:
     """Records of `index` that may be the one registration in `probe`, best first, with
     evidence: blocked like `link`, scored by `model`, siblings vetoed, ids in `skip` left out."""
-    rows = sorted(
-        {r for key in probe.record_blocks[0] for r in index.blocks.get(key, [])[:MAX_BLOCK]}
+    first, stop = index.blocks_of(probe.block_keys)
+    by_block = index.rows_by_block()
+    ri = np.unique(
+        np.concatenate(
+            [by_block[a : min(b, a + MAX_BLOCK)] for a, b in zip(first, stop, strict=True)]
+            + [np.empty(0, dtype=np.int64)]
+        )
     )
-    rows = [r for r in rows if index.ids[r] not in skip]
-    if not rows:
+    ri = np.array([r for r in ri.tolist() if index.ids[r] not in skip], dtype=np.int64)
+    if not ri.size:
         return []
-    ri = np.asarray(rows, dtype=np.int64)
     levels = compare(probe, index, np.zeros(ri.size, dtype=np.int64), ri)
     scores = model.probability(levels)
     scores[sibling_veto(levels)] = 0.0

@@ -4,8 +4,8 @@ exchange): the layout of scheme `routecare-pprl/2`."""
 from __future__ import annotations
 
 import base64
+import itertools
 import json
-from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +27,7 @@ FILTER_BITS = {
     "document": 256,
 }
 TOKEN_FIELDS = ("sex", "nationality", "nationality_group", "year", "birth_date")
+BLOCK_BITS = 48  # blocking keys: the first 48 bits of a keyed token, written as 12 hex digits
 YEAR_WINDOW = 2  # estimated ages are rarely more than two years off
 WINDOW = 2 * YEAR_WINDOW + 1
 
@@ -41,9 +42,12 @@ class EncodedSet:
     has_bloom: dict[str, np.ndarray] = field(default_factory=dict)  # (n,) bool
     tokens: dict[str, np.ndarray] = field(default_factory=dict)  # (n,) uint64, 0 = missing
     year_window: np.ndarray = field(default_factory=lambda: np.zeros((0, WINDOW), dtype=np.uint64))
-    record_blocks: list[list[str]] = field(default_factory=list)
-    blocks: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    # Blocking keys (BLOCK_BITS-bit keyed hashes), record after record, each record's ascending:
+    # record i's are block_keys[block_starts[i]:block_starts[i + 1]].
+    block_keys: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    block_starts: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=np.int64))
     _sizes: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    _index: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -62,9 +66,8 @@ class EncodedSet:
 
     @classmethod
     def concatenate(cls, parts: list[EncodedSet]) -> EncodedSet:
-        """Sets encoded separately under one key, as one set in their order, blocks indexed."""
+        """Sets encoded separately under one key, as one set in their order."""
         if len(parts) == 1:
-            parts[0].index_blocks()
             return parts[0]
         result = cls(
             ids=[i for part in parts for i in part.ids],
@@ -73,10 +76,20 @@ class EncodedSet:
             has_bloom={f: np.concatenate([p.has_bloom[f] for p in parts]) for f in FILTER_BITS},
             tokens={f: np.concatenate([p.tokens[f] for p in parts]) for f in TOKEN_FIELDS},
             year_window=np.concatenate([p.year_window for p in parts]),
-            record_blocks=[keys for part in parts for keys in part.record_blocks],
+            block_keys=np.concatenate([p.block_keys for p in parts]),
+            block_starts=np.concatenate(
+                [[0]] + [p.block_starts[1:] + offset for p, offset in _offsets(parts)]
+            ).astype(np.int64),
         )
-        result.index_blocks()
         return result
+
+    def set_blocks(self, blocks: list[list[int]]) -> None:
+        """Each record's blocking keys, ascending."""
+        self.block_keys = np.fromiter(itertools.chain.from_iterable(blocks), np.int64)
+        self.block_starts = np.concatenate(([0], np.cumsum([len(b) for b in blocks]))).astype(
+            np.int64
+        )
+        self._index = None
 
     def sizes(self, name: str) -> np.ndarray:
         """Set bits of each record's filter, counted once: Dice needs them for every pair."""
@@ -86,11 +99,28 @@ class EncodedSet:
             self._sizes[name] = found
         return found
 
-    def index_blocks(self) -> None:
-        self.blocks = defaultdict(list)
-        for row, keys in enumerate(self.record_blocks):
-            for key in keys:
-                self.blocks[key].append(row)
+    def block_rows(self) -> np.ndarray:
+        """The record of each entry of block_keys."""
+        return np.repeat(np.arange(len(self.ids), dtype=np.int64), np.diff(self.block_starts))
+
+    def _sorted_blocks(self) -> tuple[np.ndarray, np.ndarray]:
+        """Keys ascending with their records, records ascending within a key: the block
+        index, made once (the set does not change once made)."""
+        if self._index is None:
+            order = np.argsort(self.block_keys, kind="stable")
+            self._index = (self.block_keys[order], self.block_rows()[order])
+        return self._index
+
+    def blocks_of(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Where each key's records start and stop in `rows_by_block()`."""
+        sorted_keys, _ = self._sorted_blocks()
+        return (
+            np.searchsorted(sorted_keys, keys, side="left"),
+            np.searchsorted(sorted_keys, keys, side="right"),
+        )
+
+    def rows_by_block(self) -> np.ndarray:
+        return self._sorted_blocks()[1]
 
     def record(self, row: int) -> dict[str, object]:
         """One record's encoding as the file holds it (no absent field written)."""
@@ -107,8 +137,23 @@ class EncodedSet:
             "id": self.ids[row],
             "bloom": {f: text(a[row]) for f, a in self.bloom.items() if self.has_bloom[f][row]},
             "tokens": tokens,
-            "blocks": self.record_blocks[row],
+            "blocks": [
+                f"{k:0{BLOCK_BITS // 4}x}"
+                for k in self.block_keys[self.block_starts[row] : self.block_starts[row + 1]]
+            ],
         }
+
+
+def positions(counts: np.ndarray) -> np.ndarray:
+    """0, 1, … counts[i] - 1 for each i, concatenated: the place of each element within its
+    group, for groups of `counts` elements laid end to end."""
+    return np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+
+
+def _offsets(parts: list[EncodedSet]) -> list[tuple[EncodedSet, int]]:
+    """Each part with the number of block keys before it."""
+    offsets = np.cumsum([0] + [len(p.block_keys) for p in parts[:-1]])
+    return list(zip(parts, offsets.tolist(), strict=True))
 
 
 def _words(value: str, width: int, where: str) -> np.ndarray:
@@ -123,6 +168,7 @@ def from_encodings(
 ) -> EncodedSet:
     """Arrays from records as `EncodedSet.record` writes them."""
     result = EncodedSet.empty([str(e["id"]) for e in encodings], key_check)
+    blocks: list[list[int]] = []
     for row, encoding in enumerate(encodings):
         where = f"{source} record {row + 1}"
         try:
@@ -134,10 +180,13 @@ def from_encodings(
                 result.tokens[name][row] = int(tokens.get(name, "0"), 16)  # type: ignore[attr-defined]
             window = tokens.get("year_window", [])  # type: ignore[attr-defined]
             result.year_window[row, : len(window)] = [int(t, 16) for t in window[:WINDOW]]
-            result.record_blocks.append([str(b) for b in encoding["blocks"]])  # type: ignore[attr-defined]
+            keys = sorted({int(b, 16) for b in encoding["blocks"]})  # type: ignore[attr-defined]
+            if keys and not 0 <= keys[0] <= keys[-1] < 2**BLOCK_BITS:
+                raise ValueError("a blocking key is not a 48-bit hexadecimal number")
+            blocks.append(keys)
         except (KeyError, TypeError, ValueError) as error:
             raise LinkageInputError(f"{where}: not a {SCHEME} encoding ({error})") from error
-    result.index_blocks()
+    result.set_blocks(blocks)
     return result
 
 

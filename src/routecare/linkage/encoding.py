@@ -38,7 +38,14 @@ import numpy as np
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from routecare.linkage.encoded import FILTER_BITS, SCHEME, YEAR_WINDOW, EncodedSet
+from routecare.linkage.encoded import (
+    BLOCK_BITS,
+    FILTER_BITS,
+    SCHEME,
+    YEAR_WINDOW,
+    EncodedSet,
+    positions,
+)
 from routecare.linkage.names import NameTokens, normalise
 from routecare.linkage.records import Registration
 from routecare.linkage.workers import CORES, split
@@ -190,6 +197,34 @@ def _distinct(column: list[T]) -> tuple[list[T], np.ndarray]:
     return list(index), rows
 
 
+def _name_pairs(values: list[list[int]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(value, first, second): each pair first < second of a value's distinct name ids, or
+    (value, id, -1) for a value with a single name; ordered by value."""
+    lengths = np.fromiter(map(len, values), np.int64, len(values))
+    width = int(lengths.max(initial=0))
+    matrix = np.full((len(values), max(width, 2)), -1, dtype=np.int64)
+    matrix[np.repeat(np.arange(len(values)), lengths), positions(lengths)] = np.fromiter(
+        itertools.chain.from_iterable(values), np.int64, int(lengths.sum())
+    )
+    parts = [(np.flatnonzero(lengths == 1), 0, 1)]  # column 1 holds -1 there
+    parts += [
+        (np.flatnonzero(lengths > j), i, j) for i, j in itertools.combinations(range(width), 2)
+    ]
+    value = np.concatenate([rows for rows, _, _ in parts])
+    first = np.concatenate([matrix[rows, i] for rows, i, _ in parts])
+    second = np.concatenate([matrix[rows, j] for rows, _, j in parts])
+    order = np.argsort(value, kind="stable")
+    return value[order], first[order], second[order]
+
+
+def _pair_name(sexes: list[str], vocabulary: list[str], code: int, width: int) -> str:
+    """The text a (sex, first, second) code stands for: "sex|first|second" or "sex|first"."""
+    rest, second = divmod(code, width)
+    sex, first = divmod(rest, width)
+    names = vocabulary[first] + (f"|{vocabulary[second - 1]}" if second else "")
+    return f"{sexes[sex]}|{names}"
+
+
 class Encoder:
     """Encodes registrations under one secret; instances cache the derived keys and the
     positions of bigrams already seen."""
@@ -202,7 +237,7 @@ class Encoder:
         self._token_mac = _Mac(self.keys.key("tokens"))
         self._flip_key = self.keys.key("flips")
         self._token_cache: dict[str, int] = {}
-        self._block_cache: dict[str, str] = {}
+        self._block_cache: dict[str, int] = {}
 
     def token(self, kind: str, value: str) -> int:
         """A keyed 64-bit token: equal values give equal tokens, under this secret only."""
@@ -219,11 +254,11 @@ class Encoder:
         table = np.array([self.token(kind, v) if v else 0 for v in distinct], dtype=np.uint64)
         return table[rows]
 
-    def _block(self, value: str) -> str:
-        """Blocking keys: keyed like the tokens, shorter, under their own prefix."""
+    def _block(self, value: str) -> int:
+        """A blocking key: the first BLOCK_BITS bits of a keyed token under its own prefix."""
         found = self._block_cache.get(value)
         if found is None:
-            found = self._block_cache[value] = f"{self.token('block', value):016x}"[:12]
+            found = self._block_cache[value] = self.token("block", value) >> (64 - BLOCK_BITS)
         return found
 
     def encode_set(
@@ -282,7 +317,9 @@ class Encoder:
         ).reshape(-1, 2 * YEAR_WINDOW + 1)
         encoded.year_window = window[rows]
         tokens["year"] = encoded.year_window[:, YEAR_WINDOW].copy()
-        encoded.record_blocks = self._record_blocks(records, all_names, name_rows, documents, dobs)
+        encoded.block_keys, encoded.block_starts = self._record_blocks(
+            records, all_names, name_rows, documents, dobs
+        )
         if hardened:
             self._randomize(encoded)
         return encoded
@@ -309,31 +346,44 @@ class Encoder:
         rows: np.ndarray,
         documents: list[str],
         dobs: list[str],
-    ) -> list[list[str]]:
-        """Blocking keys: the exact date of birth, the document number, and each pair of
-        distinct name skeletons (or the one) with the sex; the name keys of a sex and set of
-        names are made once."""
-        by_names: dict[tuple[str, int], list[str]] = {}
-        blocks = []
-        for record, row, document, dob in zip(records, rows, documents, dobs, strict=True):
-            keys = by_names.get((record.sex, row))
-            if keys is None:
-                skeletons = sorted(set(names[row].skeleton))
-                pairs = (
-                    ["|".join(p) for p in itertools.combinations(skeletons, 2)]
-                    if len(skeletons) > 1
-                    else skeletons
-                )
-                keys = by_names[record.sex, row] = sorted(
-                    {self._block(f"{record.sex}|{p}") for p in pairs}
-                )
-            if dob or document:
-                extra = [self._block(f"dob:{dob}")] if dob else []
-                if document:
-                    extra.append(self._block(f"doc:{document}"))
-                keys = sorted(set(keys + extra))
-            blocks.append(list(keys))
-        return blocks
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Blocking keys (`EncodedSet.block_keys`, `block_starts`): the exact date of birth,
+        the document number, and each pair of distinct name skeletons (or the one) with the
+        sex. Pairs are formed in arrays over the distinct sets of names, and each distinct
+        (sex, pair) is hashed once."""
+        vocabulary = sorted({t for n in names for t in n.skeleton})  # ids ascend like names
+        ids = {t: i for i, t in enumerate(vocabulary)}
+        value, first, second = _name_pairs([sorted({ids[t] for t in n.skeleton}) for n in names])
+        sexes = sorted({r.sex for r in records})
+        sex = np.array([sexes.index(r.sex) for r in records], dtype=np.int64)
+        per_value = np.bincount(value, minlength=len(names))
+        counts = per_value[rows]
+        record = np.repeat(np.arange(len(records)), counts)
+        starts = np.cumsum(per_value) - per_value
+        pair = np.repeat(starts[rows], counts) + positions(counts)
+        width = len(vocabulary) + 1
+        codes = (sex[record] * width + first[pair]) * width + (second[pair] + 1)
+        distinct, which = np.unique(codes, return_inverse=True)
+        keyed = np.fromiter(
+            (self._block(_pair_name(sexes, vocabulary, int(c), width)) for c in distinct),
+            np.int64,
+            distinct.size,
+        )
+        extra = [
+            (row, self._block(f"{kind}:{text}"))
+            for row, (document, dob) in enumerate(zip(documents, dobs, strict=True))
+            for kind, text in (("dob", dob), ("doc", document))
+            if text
+        ]
+        record = np.concatenate([record, np.array([e[0] for e in extra], dtype=np.int64)])
+        keys = np.concatenate([keyed[which.reshape(-1)], np.array([e[1] for e in extra], np.int64)])
+        order = np.lexsort((keys, record))
+        record, keys = record[order], keys[order]
+        new = np.ones(keys.size, dtype=bool)
+        new[1:] = (keys[1:] != keys[:-1]) | (record[1:] != record[:-1])
+        record, keys = record[new], keys[new]
+        per_record = np.bincount(record, minlength=len(records))
+        return keys, np.concatenate(([0], np.cumsum(per_record))).astype(np.int64)
 
     def _randomize(self, encoded: EncodedSet) -> None:
         """Randomized response: FLIP_PROBABILITY of each filter's bits, chosen by a keyed

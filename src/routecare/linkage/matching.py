@@ -17,7 +17,6 @@ birth do not agree is never linked.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -26,7 +25,7 @@ from functools import partial
 import numpy as np
 
 from routecare.linkage.comparison import FIELDS, MISSING, NAME_CUTS, compare
-from routecare.linkage.encoded import EncodedSet
+from routecare.linkage.encoded import EncodedSet, positions
 from routecare.linkage.model import Model, Patterns, estimate
 from routecare.linkage.workers import CORES
 
@@ -61,43 +60,27 @@ def candidate_batches(
 ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """Pairs sharing at least one keyed blocking key, a batch of left rows at a time: a
     regional run has a hundred million candidate pairs, never all held at once."""
+    low, high = left.blocks_of(left.block_keys)
+    left_small = high - low <= MAX_BLOCK  # per entry of left.block_keys
+    records = left.block_rows()
     for start in range(0, len(left), batch):
-        rows: dict[str, list[int]] = {}
-        for row in range(start, min(start + batch, len(left))):
-            for key in left.record_blocks[row]:
-                rows.setdefault(key, []).append(row)
-        shared = [
-            (left_rows, right_rows)
-            for key, left_rows in rows.items()
-            if (right_rows := right.blocks.get(key))
-            and len(left.blocks[key]) <= MAX_BLOCK
-            and len(right_rows) <= MAX_BLOCK
-        ]
-        if not shared:
+        entries = slice(left.block_starts[start], left.block_starts[min(start + batch, len(left))])
+        first, stop = right.blocks_of(left.block_keys[entries])
+        sizes = np.where(left_small[entries] & (stop - first <= MAX_BLOCK), stop - first, 0)
+        if not sizes.any():
             continue
-        li, ri = _cross_products(shared)
+        li = np.repeat(records[entries], sizes)
+        ri = right.rows_by_block()[np.repeat(first, sizes) + positions(sizes)]
         if same_set:
             li, ri = li[li < ri], ri[li < ri]
             if not li.size:
                 continue
         width = np.int32 if len(left) * len(right) < 2**31 else np.int64
-        pairs = np.sort((li * len(right) + ri).astype(width))  # one integer per pair
+        # One integer per pair; already in runs (a left record's pairs together), which a
+        # stable sort (timsort) exploits: three times faster than quicksort here.
+        pairs = np.sort((li * len(right) + ri).astype(width), kind="stable")
         pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))].astype(np.int64)
         yield pairs // len(right), pairs % len(right)
-
-
-def _cross_products(blocks: list[tuple[list[int], list[int]]]) -> tuple[np.ndarray, np.ndarray]:
-    """Every (left, right) row pair of each block, all blocks in a few array operations."""
-    left_sizes = np.fromiter((len(b[0]) for b in blocks), np.int64, len(blocks))
-    right_sizes = np.fromiter((len(b[1]) for b in blocks), np.int64, len(blocks))
-    left_rows = np.fromiter(itertools.chain.from_iterable(b[0] for b in blocks), np.int64)
-    right_rows = np.fromiter(itertools.chain.from_iterable(b[1] for b in blocks), np.int64)
-    sizes = left_sizes * right_sizes
-    within = np.arange(sizes.sum()) - np.repeat(np.cumsum(sizes) - sizes, sizes)
-    width = np.repeat(right_sizes, sizes)
-    li = left_rows[np.repeat(np.cumsum(left_sizes) - left_sizes, sizes) + within // width]
-    ri = right_rows[np.repeat(np.cumsum(right_sizes) - right_sizes, sizes) + within % width]
-    return li, ri
 
 
 def candidate_pairs(
@@ -110,10 +93,13 @@ def candidate_pairs(
     return np.concatenate([b[0] for b in batches]), np.concatenate([b[1] for b in batches])
 
 
-def _random_pairs(left: EncodedSet, right: EncodedSet, seed: int = 0) -> tuple[np.ndarray, ...]:
+def _random_levels(left: EncodedSet, right: EncodedSet, seed: int = 0) -> np.ndarray:
+    """Comparison levels of random pairs, nearly all non-matches: what u is measured on."""
     rng = np.random.default_rng(seed)
     count = min(RANDOM_PAIRS, len(left) * len(right))
-    return rng.integers(0, len(left), count), rng.integers(0, len(right), count)
+    return compare(
+        left, right, rng.integers(0, len(left), count), rng.integers(0, len(right), count)
+    )
 
 
 def sibling_veto(levels: np.ndarray) -> np.ndarray:
@@ -145,20 +131,6 @@ def training_sample(left_records: int, pairs: int, limit: int = TRAINING_PAIRS) 
     return np.random.default_rng(1).random(left_records) < limit / pairs
 
 
-def _fit_patterns(
-    left: EncodedSet,
-    right: EncodedSet,
-    patterns: Patterns,
-    li: np.ndarray,
-    ri: np.ndarray,
-    left_records: int | None = None,
-) -> Model:
-    """EM over the pairs of `left_records` left records (default: all of the left side)."""
-    random_levels = compare(left, right, *_random_pairs(left, right))
-    rows = len(left) if left_records is None else left_records
-    return estimate(patterns, random_levels, min(rows, len(right)), li, ri)
-
-
 def fit(
     left: EncodedSet,
     right: EncodedSet,
@@ -169,7 +141,8 @@ def fit(
     """Weights estimated without labels on the candidate pairs `li`, `ri`: every pair of
     `left_records` left records (default: the whole left side; fewer for a sample)."""
     patterns = Patterns.of(levels_of(left, right, li, ri))
-    return _fit_patterns(left, right, patterns, li, ri, left_records)
+    rows = len(left) if left_records is None else left_records
+    return estimate(patterns, _random_levels(left, right), min(rows, len(right)), li, ri)
 
 
 def score_pairs(
@@ -199,6 +172,7 @@ def scored_candidates(
     comparison is made of, so threads share the encoded sets without copying them."""
     lefts, rights, parts = [], [], []
     with ThreadPoolExecutor(max(1, cores)) as threads:
+        random_levels = threads.submit(_random_levels, left, right)
         for li, ri in candidate_batches(left, right, same_set=same_set):
             lefts.append(li.astype(np.int32))
             rights.append(ri.astype(np.int32))
@@ -216,9 +190,9 @@ def scored_candidates(
     progress("estimating weights")
     sampled = training_sample(len(left), li.size)
     chosen = sampled[li]
-    model = _fit_patterns(
-        left, right, patterns.subset(chosen), li[chosen], ri[chosen], int(sampled.sum())
-    )
+    expected = min(int(sampled.sum()), len(right))  # at most one match per record
+    fitting = patterns.subset(chosen)
+    model = estimate(fitting, random_levels.result(), expected, li[chosen], ri[chosen])
     return li, ri, _scores(model, patterns)
 
 

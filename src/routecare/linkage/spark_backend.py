@@ -82,12 +82,10 @@ def _cores(spark: SparkSession) -> int:
 def _key_rows(spark: SparkSession, encoded: EncodedSet, side: str) -> DataFrame:
     """(key, row) for every blocking key of one side, without blocks over MAX_BLOCK rows:
     the driver holds the block index already, so the size cut needs no Spark job."""
-    keys, rows = [], []
-    for key, members in encoded.blocks.items():
-        if len(members) <= MAX_BLOCK:
-            keys += [key] * len(members)
-            rows += members
-    table = pa.table({"key": pa.array(keys, pa.string()), side: pa.array(rows, pa.int64())})
+    first, stop = encoded.blocks_of(encoded.block_keys)
+    small = stop - first <= MAX_BLOCK
+    keys, rows = encoded.block_keys[small], encoded.block_rows()[small]
+    table = pa.table({"key": pa.array(keys, pa.int64()), side: pa.array(rows, pa.int64())})
     return spark.createDataFrame(table)
 
 
