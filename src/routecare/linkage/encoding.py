@@ -274,7 +274,8 @@ class Encoder:
             cores = CORES if len(records) >= PARALLEL_RECORDS else 1
         bounds = np.linspace(0, len(records), max(1, cores) + 1).astype(int)
         ranges = list(zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True))
-        return EncodedSet.concatenate(split(_encode_range, (self, records, hardened), ranges))
+        items = [(self, records, hardened, start, stop) for start, stop in ranges]
+        return EncodedSet.concatenate(split(_encode_range, items))
 
     def _encode(self, records: Sequence[Registration], hardened: bool) -> EncodedSet:
         """In this process, a column at a time: each distinct value hashed once, then copied

@@ -254,6 +254,9 @@ def estimate(
     non-name fields among pairs whose given and family names agree, then name fields among
     pairs born the same year with the same nationality and sex; finally the match share."""
     table = patterns.table
+    # Indices as bincount and indexing take them (int32 would be converted on every use).
+    li, ri = li.astype(np.int64, copy=False), ri.astype(np.int64, copy=False)
+    patterns = Patterns(table, patterns.inverse.astype(np.int64))
     u = [_frequencies(random_levels, c) for c in range(len(FIELDS))]
     m = [_initial_m(c) for c in range(len(FIELDS))]
     same_names = (_at_least(table, "given", 2) & _at_least(table, "family", 2))[patterns.inverse]
