@@ -222,7 +222,7 @@ def main() -> None:
             f"| {data} | {method} | {r['precision']:.3f} | {r['recall']:.3f} | {r['f1']:.3f} "
             f"| {r.get('precision_possible', float('nan')):.3f} "
             f"| {r.get('recall_possible', float('nan')):.3f} "
-            f"| {r.get('f1_possible', float('nan')):.3f} | {r['seconds']:.1f} |"
+            f"| {r.get('f1_possible', float('nan')):.3f} | {r['seconds']:.2f} |"
         )
     print(
         f"\nlookup of one new registration against {args.lookup_size:,} encodings: "

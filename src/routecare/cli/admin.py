@@ -12,7 +12,8 @@ from routecare.auth import actions
 from routecare.auth.roles import OrganisationKind, Role
 from routecare.auth.schemas import UserIn
 from routecare.children.key_rotation import rotate_master_key
-from routecare.cli.options import DataDir, open_deployment
+from routecare.cli.deployment import open_deployment
+from routecare.cli.options import DataDir
 from routecare.storage.idempotency import purge_idempotency_keys
 
 db_app = typer.Typer(help="Database schema and housekeeping.", no_args_is_help=True)

@@ -8,7 +8,8 @@ from typing import Annotated
 import typer
 
 from routecare.cases.queries import all_cases
-from routecare.cli.options import DataDir, open_deployment
+from routecare.cli.deployment import open_deployment
+from routecare.cli.options import DataDir
 
 app = typer.Typer(help="Cases: list them for administration and scripts.", no_args_is_help=True)
 

@@ -1,6 +1,9 @@
 """`routecare linkage …`: privacy-preserving record linkage across deployments.
 
 Partners script these commands; their arguments and output columns are a stable contract.
+`encode`, `match` and `dedupe` need no deployment, so the database layer is imported only by
+the commands that open one (`export`, `notices-from`): a scripted `encode` starts in a
+fraction of a second instead of three.
 """
 
 from __future__ import annotations
@@ -13,12 +16,11 @@ from typing import Annotated
 
 import typer
 
-from routecare.cli.options import DataDir, open_deployment
+from routecare.cli.options import DataDir
 from routecare.linkage.dedupe import dedupe as dedupe_records
 from routecare.linkage.encoded import EncodedSet, read_encoded, write_encoded
 from routecare.linkage.encoding import Encoder
 from routecare.linkage.matching import THRESHOLDS, Link, link
-from routecare.linkage.partners import export_encodings, notices_from_partner
 from routecare.linkage.records import LinkageInputError, read_registrations
 from routecare.linkage.session import check_compatible
 
@@ -201,6 +203,9 @@ def export(
 
     The format of `encode`; record ids are random per child: no name, date or case reference
     leaves."""
+    from routecare.cli.deployment import open_deployment
+    from routecare.linkage.partners import export_encodings
+
     try:
         encoder = Encoder(_secret(secret_file))
         with open_deployment(data_dir) as deployment:
@@ -226,6 +231,9 @@ def notices_from(
     Each one-to-one link with this deployment's children at or above `possible` becomes a
     notice (case reference, partner, partner's record id, score, band; never an identity).
     Re-running with the same file adds nothing."""
+    from routecare.cli.deployment import open_deployment
+    from routecare.linkage.partners import notices_from_partner
+
     try:
         encoder = Encoder(_secret(secret_file))
         partner_set = read_encoded(partner_file)

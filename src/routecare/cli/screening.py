@@ -15,7 +15,8 @@ from pydantic import ValidationError
 from sqlalchemy import select
 
 from routecare.auth.models import Organisation
-from routecare.cli.options import DataDir, describe, open_deployment, settings_for
+from routecare.cli.deployment import open_deployment, settings_for
+from routecare.cli.options import DataDir, describe
 from routecare.deployment import Deployment
 from routecare.screening.actions import import_submissions
 from routecare.screening.catalogue import DEFAULT_CATALOGUE, CatalogueError

@@ -9,7 +9,8 @@ import typer
 import uvicorn
 
 from routecare.app import create_app
-from routecare.cli.options import DataDir, open_deployment, settings_for
+from routecare.cli.deployment import open_deployment, settings_for
+from routecare.cli.options import DataDir
 from routecare.demo.seed import demo_logins, generate_password, is_seeded, seed_demo
 
 Port = Annotated[int, typer.Option("--port", help="Port on 127.0.0.1.")]

@@ -106,10 +106,14 @@ class _Mac:
 
 def _names(texts: tuple[str, ...]) -> NameTokens:
     """The tokens of one or more name fields, as one set."""
-    parts = [normalise(t) for t in texts]
-    return NameTokens(
-        tuple(t for p in parts for t in p.full), tuple(t for p in parts for t in p.skeleton)
-    )
+    if len(texts) == 1:
+        return normalise(texts[0])
+    full: tuple[str, ...] = ()
+    skeleton: tuple[str, ...] = ()
+    for part in map(normalise, texts):
+        full += part.full
+        skeleton += part.skeleton
+    return NameTokens(full, skeleton)
 
 
 def _encode_range(
@@ -283,9 +287,8 @@ class Encoder:
         encoded = EncodedSet.empty([r.record_id for r in records], self.keys.check_value())
         for field, sources in NAME_SOURCES.items():
             read = attrgetter(*sources)
-            distinct, rows = _distinct(
-                [read(r) if len(sources) > 1 else (read(r),) for r in records]
-            )
+            column = [read(r) for r in records]
+            distinct, rows = _distinct(column if len(sources) > 1 else [(v,) for v in column])
             names = [_names(texts) for texts in distinct]
             self._fill(encoded, f"{field}_latin", [n.full for n in names], rows)
             self._fill(encoded, f"{field}_skeleton", [n.skeleton for n in names], rows)
@@ -300,10 +303,10 @@ class Encoder:
         ]
         tokens = encoded.tokens
         tokens["sex"] = self._tokens("sex", [r.sex for r in records])
-        tokens["nationality"] = self._tokens("nat", [r.nationality for r in records])
-        tokens["nationality_group"] = self._tokens(
-            "natgroup", [_group(r.nationality) for r in records]
-        )
+        nationalities = [r.nationality for r in records]
+        tokens["nationality"] = self._tokens("nat", nationalities)
+        groups = {n: _group(n) for n in set(nationalities)}
+        tokens["nationality_group"] = self._tokens("natgroup", [groups[n] for n in nationalities])
         tokens["birth_date"] = self._tokens("dob", dobs)
         distinct_years, rows = _distinct([y[0] if y else 0 for y in years])
         window = np.array(
