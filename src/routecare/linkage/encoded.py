@@ -3,9 +3,10 @@ exchange): the layout of scheme `routecare-pprl/2`."""
 
 from __future__ import annotations
 
-import base64
+import binascii
 import itertools
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -123,25 +124,39 @@ class EncodedSet:
         return self._sorted_blocks()[1]
 
     def record(self, row: int) -> dict[str, object]:
-        """One record's encoding as the file holds it (no absent field written)."""
+        """One record's encoding as the file holds it."""
+        return next(self.records(row, row + 1))
 
-        def text(words: np.ndarray) -> str:
-            return base64.b64encode(words.astype("<u8").tobytes()).decode()
-
-        tokens: dict[str, object] = {
-            f: f"{self.tokens[f][row]:016x}" for f in TOKEN_FIELDS if self.tokens[f][row]
+    def records(self, start: int = 0, stop: int | None = None) -> Iterator[dict[str, object]]:
+        """Records' encodings as the file holds them (no absent field written). Each column
+        is turned into Python values once, not a record at a time."""
+        rows = slice(start, len(self) if stop is None else stop)
+        filters = {
+            name: [
+                binascii.b2a_base64(words, newline=False).decode()
+                for words in array[rows].astype("<u8")
+            ]
+            for name, array in self.bloom.items()
         }
-        if "year" in tokens:
-            tokens["year_window"] = [f"{t:016x}" for t in self.year_window[row]]
-        return {
-            "id": self.ids[row],
-            "bloom": {f: text(a[row]) for f, a in self.bloom.items() if self.has_bloom[f][row]},
-            "tokens": tokens,
-            "blocks": [
-                f"{k:0{BLOCK_BITS // 4}x}"
-                for k in self.block_keys[self.block_starts[row] : self.block_starts[row + 1]]
-            ],
-        }
+        present = {name: has[rows].tolist() for name, has in self.has_bloom.items()}
+        tokens = {name: values[rows].tolist() for name, values in self.tokens.items()}
+        windows = self.year_window[rows].tolist()
+        starts = self.block_starts[rows.start : rows.stop + 1].tolist()
+        keys = self.block_keys[starts[0] : starts[-1]].tolist()
+        width = BLOCK_BITS // 4
+        for i, row in enumerate(range(rows.start, rows.stop)):
+            record_tokens: dict[str, object] = {
+                name: f"{values[i]:016x}" for name, values in tokens.items() if values[i]
+            }
+            if "year" in record_tokens:
+                record_tokens["year_window"] = [f"{t:016x}" for t in windows[i]]
+            first, last = starts[i] - starts[0], starts[i + 1] - starts[0]
+            yield {
+                "id": self.ids[row],
+                "bloom": {name: text[i] for name, text in filters.items() if present[name][i]},
+                "tokens": record_tokens,
+                "blocks": [f"{k:0{width}x}" for k in keys[first:last]],
+            }
 
 
 def positions(counts: np.ndarray) -> np.ndarray:
@@ -156,38 +171,65 @@ def _offsets(parts: list[EncodedSet]) -> list[tuple[EncodedSet, int]]:
     return list(zip(parts, offsets.tolist(), strict=True))
 
 
-def _words(value: str, width: int, where: str) -> np.ndarray:
-    raw = base64.b64decode(value, validate=True)
-    if len(raw) != width * 8:
-        raise LinkageInputError(f"{where}: a filter has {len(raw) * 8} bits, expected {width * 64}")
-    return np.frombuffer(raw, dtype="<u8")
-
-
 def from_encodings(
     encodings: list[dict[str, object]], key_check: str, source: str = "encodings"
 ) -> EncodedSet:
-    """Arrays from records as `EncodedSet.record` writes them."""
-    result = EncodedSet.empty([str(e["id"]) for e in encodings], key_check)
+    """Arrays from records as `EncodedSet.record` writes them. Each filter column is gathered
+    as bytes and made an array once (a row at a time was most of reading a file)."""
+    ids: list[str] = []
+    filters: dict[str, list[bytes]] = {name: [] for name in FILTER_BITS}
+    present: dict[str, list[bool]] = {name: [] for name in FILTER_BITS}
+    tokens: dict[str, list[int]] = {name: [] for name in TOKEN_FIELDS}
+    windows: list[list[int]] = []
     blocks: list[list[int]] = []
     for row, encoding in enumerate(encodings):
-        where = f"{source} record {row + 1}"
         try:
-            for name, value in encoding["bloom"].items():  # type: ignore[attr-defined]
-                result.bloom[name][row] = _words(value, FILTER_BITS[name] // 64, where)
-                result.has_bloom[name][row] = True
-            tokens = encoding["tokens"]
-            for name in TOKEN_FIELDS:
-                result.tokens[name][row] = int(tokens.get(name, "0"), 16)  # type: ignore[attr-defined]
-            window = tokens.get("year_window", [])  # type: ignore[attr-defined]
-            result.year_window[row, : len(window)] = [int(t, 16) for t in window[:WINDOW]]
-            keys = sorted({int(b, 16) for b in encoding["blocks"]})  # type: ignore[attr-defined]
-            if keys and not 0 <= keys[0] <= keys[-1] < 2**BLOCK_BITS:
-                raise ValueError("a blocking key is not a 48-bit hexadecimal number")
-            blocks.append(keys)
-        except (KeyError, TypeError, ValueError) as error:
+            ids.append(str(encoding["id"]))
+            bloom = encoding["bloom"]
+            unknown = set(bloom) - FILTER_BITS.keys()  # type: ignore[call-overload]
+            if unknown:
+                raise ValueError(f"unknown filters {sorted(unknown)}")
+            for name, column in filters.items():
+                value = bloom.get(name)  # type: ignore[attr-defined]
+                column.append(_filter_bytes(value, FILTER_BITS[name]))
+                present[name].append(value is not None)
+            record_tokens = encoding["tokens"]
+            for name, values in tokens.items():
+                values.append(_hex(record_tokens.get(name, "0"), 64))  # type: ignore[attr-defined]
+            window = [_hex(t, 64) for t in record_tokens.get("year_window", [])[:WINDOW]]  # type: ignore[attr-defined]
+            windows.append(window + [0] * (WINDOW - len(window)))
+            blocks.append(sorted({_hex(b, BLOCK_BITS) for b in encoding["blocks"]}))  # type: ignore[attr-defined]
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            where = f"{source} record {row + 1}"
             raise LinkageInputError(f"{where}: not a {SCHEME} encoding ({error})") from error
+    result = EncodedSet.empty(ids, key_check)
+    for name, column in filters.items():
+        words = FILTER_BITS[name] // 64
+        raw = np.frombuffer(b"".join(column), dtype="<u8").reshape(len(ids), words)
+        result.bloom[name] = raw.astype(np.uint64)
+        result.has_bloom[name] = np.array(present[name], dtype=bool)
+    for name, values in tokens.items():
+        result.tokens[name] = np.array(values, dtype=np.uint64)
+    result.year_window = np.array(windows, dtype=np.uint64).reshape(len(ids), WINDOW)
     result.set_blocks(blocks)
     return result
+
+
+def _filter_bytes(value: object, bits: int) -> bytes:
+    """A filter as the file holds it (base64), as bytes; all zero where absent."""
+    if value is None:
+        return bytes(bits // 8)
+    raw = binascii.a2b_base64(value, strict_mode=True)  # type: ignore[arg-type]
+    if len(raw) != bits // 8:
+        raise ValueError(f"a filter has {len(raw) * 8} bits, expected {bits}")
+    return raw
+
+
+def _hex(text: object, bits: int) -> int:
+    value = int(text, 16)  # type: ignore[call-overload]
+    if not 0 <= value < 2**bits:
+        raise ValueError(f"{text!r} is not a {bits}-bit hexadecimal number")
+    return value
 
 
 def write_encoded(path: Path, encoded: EncodedSet) -> None:
@@ -197,8 +239,8 @@ def write_encoded(path: Path, encoded: EncodedSet) -> None:
     with temporary.open("w", encoding="utf-8") as handle:
         header = {"scheme": SCHEME, "key_check": encoded.key_check, "records": len(encoded)}
         handle.write(json.dumps(header) + "\n")
-        for row in range(len(encoded)):
-            handle.write(json.dumps(encoded.record(row), separators=(",", ":")) + "\n")
+        for record in encoded.records():
+            handle.write(json.dumps(record, separators=(",", ":")) + "\n")
     temporary.replace(path)
 
 
