@@ -5,6 +5,9 @@ from __future__ import annotations
 import base64
 import csv
 import json
+import subprocess
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -188,3 +191,51 @@ def test_a_file_with_no_registrations_encodes_and_links_to_nothing(
     clusters = tmp_path / "clusters.csv"
     assert run("dedupe", str(empty), "--output", str(clusters)).exit_code == 0
     assert clusters.read_text(encoding="utf-8").splitlines() == ["record_id,cluster_id"]
+
+
+@pytest.mark.parametrize(
+    ("corrupt", "why"),
+    [
+        (lambda r: r.pop("id"), "'id'"),
+        (lambda r: r.update(bloom=["not", "an", "object"]), "not a routecare-pprl"),
+        (lambda r: r["bloom"].update(favourite_colour="AAAA"), "unknown filters"),
+        (lambda r: r["bloom"].update(given_latin="not base64!"), "not a routecare-pprl"),
+        (lambda r: r["bloom"].update(given_latin="AAAA"), "a filter has 24 bits, expected 256"),
+        (lambda r: r["tokens"].update(sex="1" * 40), "is not a 64-bit hexadecimal number"),
+        (lambda r: r.update(blocks=["zz"]), "not a routecare-pprl"),
+    ],
+)
+def test_a_damaged_encoding_is_named_and_nothing_is_written(
+    tmp_path: Path, files: dict[str, Path], corrupt: Callable[[dict], object], why: str
+) -> None:
+    lines = files["right_enc"].read_text(encoding="utf-8").splitlines()
+    record = json.loads(lines[3])
+    corrupt(record)
+    damaged = tmp_path / "damaged.enc"
+    damaged.write_text("\n".join([*lines[:3], json.dumps(record), *lines[4:]]), encoding="utf-8")
+    output = tmp_path / "m.csv"
+    result = run("match", str(files["left_enc"]), str(damaged), "--output", str(output))
+    assert result.exit_code == 1
+    assert "damaged.enc record 3" in result.output and why in result.output
+    assert not output.exists()
+
+
+def test_encode_and_match_start_without_the_database_layer(files: dict[str, Path]) -> None:
+    """Partners script these: they must not wait for the web framework and the database."""
+    script = (
+        "import sys; from routecare.cli import main; sys.argv = sys.argv[1:]\n"
+        "try:\n    main()\nexcept SystemExit as done:\n    assert not done.code\n"
+        "print(sorted({'sqlalchemy', 'fastapi', 'alembic'} & set(sys.modules)))"
+    )
+    encoded = files["root"] / "startup.enc"
+    for command in (
+        ["encode", "--secret-file", str(files["key"]), str(files["left"]), str(encoded)],
+        ["match", str(encoded), str(files["right_enc"]), "--output", str(encoded) + ".csv"],
+    ):
+        result = subprocess.run(
+            [sys.executable, "-c", script, "routecare", "linkage", *command],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert result.stdout.splitlines()[-1] == "[]", result.stdout + result.stderr
