@@ -6,8 +6,9 @@ reason). The helpers are forked after the encoder and the records exist, so they
 copy-on-write instead of receiving them pickled, and start with the encoder's caches; only
 their results travel back, through a pipe. This process encodes its own share meanwhile. A
 bare fork and a pipe, not a multiprocessing pool: the pool's start and its result threads
-cost a fifth of encoding a 5,000-record set. A web server never gets here: a registration is
-one record.
+cost a fifth of encoding a 5,000-record set. Forked from a threaded server, a helper has only
+the forking thread; it runs encoding code alone (hashing and NumPy array operations, which
+take no lock another thread could hold) and leaves with `os._exit`, running no cleanup.
 """
 
 from __future__ import annotations
