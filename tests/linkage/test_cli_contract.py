@@ -144,6 +144,64 @@ def test_an_unparseable_date_names_the_row(tmp_path: Path, files: dict[str, Path
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize(
+    ("column", "value", "message"),
+    [
+        ("record_id", "", "row 3: record_id is empty"),
+        ("record_id", "SAME", "row 3: record_id 'SAME' appears twice"),
+        ("sex", "boy", "row 3: sex 'boy' is not female/male/unknown"),
+        ("age", "14.5", "row 3: age '14.5' is not a whole number"),
+        ("nationality", "GN", "row 3: nationality 'GN' is not ISO alpha-3"),
+        ("registered_on", "2024-13-01", "row 3: registered_on '2024-13-01' is not an ISO date"),
+    ],
+)
+def test_a_bad_value_names_its_row(
+    tmp_path: Path, files: dict[str, Path], column: str, value: str, message: str
+) -> None:
+    with files["left"].open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))[:4]
+    rows[0]["record_id"] = "SAME" if value == "SAME" else rows[0]["record_id"]
+    rows[1][column] = value
+    path = write_csv(tmp_path / "values.csv", rows)
+    result = run("encode", "--secret-file", str(files["key"]), str(path), str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert f"values.csv {message}" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_columns_in_any_order_short_rows_and_blank_lines_read_the_same(
+    tmp_path: Path, files: dict[str, Path]
+) -> None:
+    """Spreadsheets drop trailing empty cells and leave blank lines; partners reorder columns."""
+    with files["left"].open(encoding="utf-8") as handle:
+        reader = csv.reader(handle)
+        header = next(reader)
+        rows = list(reader)[:50]
+    # Another order, the most often empty columns last, so that many rows end early.
+    order = sorted(range(len(header)), key=lambda i: -sum(bool(row[i]) for row in rows))
+    lines = [",".join(header[i] for i in order)]
+    for number, row in enumerate(rows):
+        cells = [row[i] for i in order]
+        while cells and not cells[-1]:
+            cells.pop()  # as a spreadsheet saves a row whose last cells are empty
+        lines.append(",".join(f'"{c}"' for c in cells))
+        if number % 10 == 0:
+            lines.append("")
+    assert sum(line.count(",") < len(header) - 1 for line in lines if line) > 10
+    messy = tmp_path / "messy.csv"
+    messy.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    tidy = tmp_path / "tidy.csv"
+    with tidy.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([header, *rows])
+    outputs = []
+    for path in (messy, tidy):
+        output = tmp_path / f"{path.stem}.enc"
+        result = run("encode", "--secret-file", str(files["key"]), str(path), str(output))
+        assert result.exit_code == 0, result.output
+        outputs.append(output.read_bytes())
+    assert outputs[0] == outputs[1]
+
+
 def test_a_different_secret_is_refused(tmp_path: Path, files: dict[str, Path]) -> None:
     other_key = tmp_path / "other"
     other_key.write_text("somebody else's secret, not agreed", encoding="utf-8")

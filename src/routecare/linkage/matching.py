@@ -33,7 +33,7 @@ THRESHOLDS = {"probable": 0.85, "possible": 0.50}
 COMPETING = 0.001  # candidates less likely than this do not compete for a record
 MAX_BLOCK = 2000  # blocks larger than this (a very common name pair) are skipped
 BATCH = 5000  # left rows blocked and compared together
-MIN_THREAD_PAIRS = 20_000  # fewer pairs than this are compared on one thread
+PIECE = 50_000  # pairs compared at a time: a piece's arrays stay in the processor's cache
 RANDOM_PAIRS = 20_000
 TRAINING_PAIRS = 4_000_000  # beyond this, weights are estimated on a sample of left records
 GIVEN, ALL_NAMES, BIRTH_DATE = (FIELDS.index(f) for f in ("given", "all_names", "birth_date"))
@@ -112,11 +112,12 @@ def sibling_veto(levels: np.ndarray) -> np.ndarray:
 
 
 def levels_of(
-    left: EncodedSet, right: EncodedSet, li: np.ndarray, ri: np.ndarray, chunk: int = 200_000
+    left: EncodedSet, right: EncodedSet, li: np.ndarray, ri: np.ndarray
 ) -> np.ndarray:
-    """Comparison levels of the pairs, computed in chunks to bound memory."""
+    """Comparison levels of the pairs, a piece at a time."""
     parts = [
-        compare(left, right, li[s : s + chunk], ri[s : s + chunk]) for s in range(0, li.size, chunk)
+        compare(left, right, li[s : s + PIECE], ri[s : s + PIECE])
+        for s in range(0, li.size, PIECE)
     ]
     return np.concatenate(parts) if parts else np.empty((0, len(FIELDS)), dtype=np.int8)
 
@@ -176,9 +177,7 @@ def scored_candidates(
         for li, ri in candidate_batches(left, right, same_set=same_set):
             lefts.append(li.astype(np.int32))
             rights.append(ri.astype(np.int32))
-            pieces = min(cores, -(-li.size // MIN_THREAD_PAIRS))
-            bounds = np.linspace(0, li.size, pieces + 1).astype(int).tolist()
-            slices = [slice(a, b) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+            slices = [slice(s, s + PIECE) for s in range(0, li.size, PIECE)]
             compared = partial(_compared, left, right)
             parts += threads.map(compared, [li[s] for s in slices], [ri[s] for s in slices])
             progress(f"compared {sum(p.inverse.size for p in parts):,} candidate pairs")

@@ -200,8 +200,8 @@ def _one_to_one(posterior: np.ndarray, li: np.ndarray, ri: np.ndarray) -> np.nda
     """A record is at most one child: scale its pairs' posteriors to sum to at most 1, on both
     sides. Otherwise a child's ten relatives count as ten half-matches and EM learns kinship."""
     for side in (li, ri):
-        sums = np.maximum(np.bincount(side, weights=posterior), 1.0)
-        posterior = posterior / sums[side]
+        sums = np.bincount(side, weights=posterior)
+        posterior = posterior / np.take(np.maximum(sums, 1.0, out=sums), side)
     return posterior
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from datetime import date
+from operator import itemgetter
 from pathlib import Path
 
 COLUMNS = (
@@ -70,54 +71,73 @@ def _date(value: str, column: str, where: str) -> date | None:
 
 
 def read_registrations(path: Path) -> list[Registration]:
-    """All rows of a registrations CSV, or an error naming the file and the first bad row."""
+    """All rows of a registrations CSV, or an error naming the file and the first bad row.
+    Rows are read as lists and their columns taken by position: a dict per row costs as much
+    as the rest of the reading."""
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+            reader = csv.reader(handle)
+            header = next(reader, [])
+            missing = [c for c in COLUMNS if c not in header]
             if missing:
                 raise LinkageInputError(f"{path.name}: missing columns {', '.join(missing)}")
-            rows = list(reader)
-    except (OSError, UnicodeDecodeError) as error:
+            rows = [row for row in reader if row]  # blank lines are skipped
+    except (OSError, UnicodeDecodeError, csv.Error) as error:
         raise LinkageInputError(f"{path.name}: cannot be read as UTF-8 CSV: {error}") from error
+    position = {name: i for i, name in enumerate(header)}  # a repeated column: the last one
+    absent = len(header)  # where each row gets an empty value for an absent optional column
+    columns = itemgetter(*[position.get(c, absent) for c in COLUMNS + OPTIONAL_COLUMNS])
     registrations: list[Registration] = []
     seen: set[str] = set()
     for number, row in enumerate(rows, start=2):  # line numbers as a spreadsheet shows them
         where = f"{path.name} row {number}"
-        value = {c: (row.get(c) or "").strip() for c in COLUMNS + OPTIONAL_COLUMNS}
-        if not value["record_id"]:
+        if len(row) == absent:
+            row.append("")
+        else:  # a short or a long row
+            row = row[:absent] + [""] * (absent + 1 - min(len(row), absent))
+        (
+            record_id,
+            given,
+            father,
+            family,
+            sex_text,
+            birth_date,
+            age_text,
+            registered_on,
+            nationality_text,
+            birth_place,
+            mother,
+            document,
+        ) = map(str.strip, columns(row))
+        if not record_id:
             raise LinkageInputError(f"{where}: record_id is empty")
-        if value["record_id"] in seen:
-            raise LinkageInputError(f"{where}: record_id {value['record_id']!r} appears twice")
-        seen.add(value["record_id"])
-        sex = value["sex"].lower()
+        if record_id in seen:
+            raise LinkageInputError(f"{where}: record_id {record_id!r} appears twice")
+        seen.add(record_id)
+        sex = sex_text.lower()
         if sex and sex not in SEXES and sex not in ("u", "unknown", "other"):
-            raise LinkageInputError(f"{where}: sex {value['sex']!r} is not female/male/unknown")
+            raise LinkageInputError(f"{where}: sex {sex_text!r} is not female/male/unknown")
         try:
-            age = int(value["age"]) if value["age"] else None
+            age = int(age_text) if age_text else None
         except ValueError as error:
-            raise LinkageInputError(
-                f"{where}: age {value['age']!r} is not a whole number"
-            ) from error
-        nationality = value["nationality"].upper()
+            raise LinkageInputError(f"{where}: age {age_text!r} is not a whole number") from error
+        nationality = nationality_text.upper()
         if nationality and (len(nationality) != 3 or not nationality.isalpha()):
-            raise LinkageInputError(
-                f"{where}: nationality {value['nationality']!r} is not ISO alpha-3"
-            )
+            raise LinkageInputError(f"{where}: nationality {nationality_text!r} is not ISO alpha-3")
         registrations.append(
             Registration(
-                record_id=value["record_id"],
-                given_name=value["given_name"],
-                father_name=value["father_name"],
-                family_name=value["family_name"],
+                record_id=record_id,
+                given_name=given,
+                father_name=father,
+                family_name=family,
                 sex=SEXES.get(sex, ""),
-                birth_date=_date(value["birth_date"], "birth_date", where),
+                birth_date=_date(birth_date, "birth_date", where),
                 age=age,
-                registered_on=_date(value["registered_on"], "registered_on", where),
+                registered_on=_date(registered_on, "registered_on", where),
                 nationality=nationality,
-                birth_place=value["birth_place"],
-                mother_name=value["mother_name"],
-                document_number=value["document_number"],
+                birth_place=birth_place,
+                mother_name=mother,
+                document_number=document,
             )
         )
     return registrations

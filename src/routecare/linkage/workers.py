@@ -13,6 +13,7 @@ take no lock another thread could hold) and leaves with `os._exit`, running no c
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import signal
@@ -26,23 +27,27 @@ CORES = max(1, min(os.cpu_count() or 1, 8))
 def split(function: Callable[..., Any], items: Sequence[tuple[Any, ...]]) -> list[Any]:
     """`function(*item)` for each item, in order: the first here, the others in forked
     processes at the same time. An error in a helper is raised here with its traceback."""
-    helpers = [_fork(function, item) for item in items[1:]]
+    gc.freeze()  # the collector leaves the shared objects alone: their pages are not copied
     try:
-        results = [function(*items[0])] if items else []
-    except BaseException:
-        for pid, pipe in helpers:  # nobody will read them: stop them
-            os.kill(pid, signal.SIGKILL)
-            os.close(pipe)
+        helpers = [_fork(function, item) for item in items[1:]]
+        try:
+            results = [function(*items[0])] if items else []
+        except BaseException:
+            for pid, pipe in helpers:  # nobody will read them: stop them
+                os.kill(pid, signal.SIGKILL)
+                os.close(pipe)
+                os.waitpid(pid, 0)
+            raise
+        for pid, pipe in helpers:
+            with os.fdopen(pipe, "rb") as reading:
+                ok, value = pickle.loads(reading.read())
             os.waitpid(pid, 0)
-        raise
-    for pid, pipe in helpers:
-        with os.fdopen(pipe, "rb") as reading:
-            ok, value = pickle.loads(reading.read())
-        os.waitpid(pid, 0)
-        if not ok:
-            raise RuntimeError(f"an encoding process failed:\n{value}")
-        results.append(value)
-    return results
+            if not ok:
+                raise RuntimeError(f"an encoding process failed:\n{value}")
+            results.append(value)
+        return results
+    finally:
+        gc.unfreeze()
 
 
 def _fork(function: Callable[..., Any], item: tuple[Any, ...]) -> tuple[int, int]:
