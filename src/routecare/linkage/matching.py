@@ -111,13 +111,10 @@ def sibling_veto(levels: np.ndarray) -> np.ndarray:
     return given_disagrees & names_not_same & (levels[:, BIRTH_DATE] != 1)
 
 
-def levels_of(
-    left: EncodedSet, right: EncodedSet, li: np.ndarray, ri: np.ndarray
-) -> np.ndarray:
+def levels_of(left: EncodedSet, right: EncodedSet, li: np.ndarray, ri: np.ndarray) -> np.ndarray:
     """Comparison levels of the pairs, a piece at a time."""
     parts = [
-        compare(left, right, li[s : s + PIECE], ri[s : s + PIECE])
-        for s in range(0, li.size, PIECE)
+        compare(left, right, li[s : s + PIECE], ri[s : s + PIECE]) for s in range(0, li.size, PIECE)
     ]
     return np.concatenate(parts) if parts else np.empty((0, len(FIELDS)), dtype=np.int8)
 
