@@ -105,9 +105,7 @@ class _Mac:
 
 
 def _names(texts: tuple[str, ...]) -> NameTokens:
-    """The tokens of one or more name fields, as one set."""
-    if len(texts) == 1:
-        return normalise(texts[0])
+    """The tokens of several name fields, as one set."""
     full: tuple[str, ...] = ()
     skeleton: tuple[str, ...] = ()
     for part in map(normalise, texts):
@@ -196,9 +194,9 @@ class _FilterMaker:
 
 def _distinct(column: list[T]) -> tuple[list[T], np.ndarray]:
     """The distinct values of a column, and the index of each row's value among them."""
-    index: dict[T, int] = {}
-    rows = np.fromiter((index.setdefault(v, len(index)) for v in column), np.int64, len(column))
-    return list(index), rows
+    distinct = list(dict.fromkeys(column))  # in order of first appearance
+    index = {v: i for i, v in enumerate(distinct)}
+    return distinct, np.fromiter(map(index.__getitem__, column), np.int64, len(column))
 
 
 def _name_pairs(values: list[list[int]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -286,10 +284,9 @@ class Encoder:
         to the rows that have it."""
         encoded = EncodedSet.empty([r.record_id for r in records], self.keys.check_value())
         for field, sources in NAME_SOURCES.items():
-            read = attrgetter(*sources)
-            column = [read(r) for r in records]
-            distinct, rows = _distinct(column if len(sources) > 1 else [(v,) for v in column])
-            names = [_names(texts) for texts in distinct]
+            # One source: the value itself; several: a tuple of them.
+            distinct, rows = _distinct(list(map(attrgetter(*sources), records)))
+            names = list(map(_names if len(sources) > 1 else normalise, distinct))
             self._fill(encoded, f"{field}_latin", [n.full for n in names], rows)
             self._fill(encoded, f"{field}_skeleton", [n.skeleton for n in names], rows)
             if field == "all_names":
