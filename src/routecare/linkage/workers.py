@@ -27,11 +27,13 @@ CORES = max(1, min(os.cpu_count() or 1, 8))
 def split(function: Callable[..., Any], items: Sequence[tuple[Any, ...]]) -> list[Any]:
     """`function(*item)` for each item, in order: the first here, the others in forked
     processes at the same time. An error in a helper is raised here with its traceback."""
+    if len(items) < 2:
+        return [function(*item) for item in items]
     gc.freeze()  # the collector leaves the shared objects alone: their pages are not copied
     try:
         helpers = [_fork(function, item) for item in items[1:]]
         try:
-            results = [function(*items[0])] if items else []
+            results = [function(*items[0])]
         except BaseException:
             for pid, pipe in helpers:  # nobody will read them: stop them
                 os.kill(pid, signal.SIGKILL)
