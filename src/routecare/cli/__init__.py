@@ -30,13 +30,15 @@ def _load(module: str, attribute: str) -> Any:
     return getattr(import_module(f"routecare.cli.{module}"), attribute)
 
 
+def _root() -> None:
+    """routecare: protecting children on the move from trafficking."""
+
+
 def build(only: str | None = None) -> typer.Typer:
-    """The command line with every command, or with the one named `only`."""
-    app = typer.Typer(
-        name="routecare",
-        help="routecare: protecting children on the move from trafficking.",
-        no_args_is_help=True,
-    )
+    """The command line with every command, or with the one named `only`. The root callback
+    keeps it a group: with one command only, Typer would run it without its name."""
+    app = typer.Typer(name="routecare", no_args_is_help=True)
+    app.callback()(_root)
     for name, (module, attribute) in COMMANDS.items():
         if only in (None, name):
             app.command(name)(_load(module, attribute))
