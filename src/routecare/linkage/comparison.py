@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from functools import cache
 
 import numpy as np
@@ -25,22 +26,44 @@ LEVELS = {
 MISSING = -1
 
 
-def name_levels(similarity: np.ndarray, cuts: tuple[float, ...] = NAME_CUTS) -> np.ndarray:
-    """Highest level = most similar: 3, 2, 1, 0 (how many cuts the similarity reaches)."""
-    levels = (similarity >= cuts[-1]).view(np.int8)
-    for cut in cuts[:-1]:
-        levels += similarity >= cut
-    return levels
-
-
 @cache
 def _level_table(bits: int, cuts: tuple[float, ...]) -> np.ndarray:
     """The level of every (bits in common, bits set on both sides) a filter of `bits` bits
     can give, flattened: a pair's level is then one lookup instead of a division and
-    comparisons, and the same as computing it."""
-    common, sizes = np.arange(bits + 1)[:, None], np.arange(2 * bits + 1)[None, :]
-    similarity = np.where(sizes > 0, 2.0 * common / np.maximum(sizes, 1), 0.0)  # Dice
-    return name_levels(similarity, cuts).ravel()
+    comparisons. Highest level = most similar: 3, 2, 1, 0 (how many cuts the Dice similarity
+    2c/s reaches). A cut is reached while s <= 2c/cut, so each row is built from the edge of
+    each cut, checked as the division rounds: the same levels as dividing every cell, at a
+    fraction of the cost (this runs at first use, inside a timed linkage)."""
+    common = np.arange(bits + 1)
+    sizes = np.arange(2 * bits + 1)
+    table = np.zeros((bits + 1, 2 * bits + 1), dtype=np.int8)
+    for cut in cuts:
+        edge = np.floor(2.0 * common / cut).astype(np.int64)  # the largest s reaching the cut
+        edge += 2.0 * common / (edge + 1) >= cut
+        edge -= (edge > 0) & (2.0 * common / np.maximum(edge, 1) < cut)
+        table += sizes[None, :] <= edge[:, None]
+    table[:, 0] = 0  # nothing set on either side: no similarity
+    return table.ravel()
+
+
+_held = threading.local()
+
+
+def _rows_of(
+    left: np.ndarray, right: np.ndarray, li: np.ndarray, ri: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs' rows of `left` and `right`, gathered into two buffers this thread keeps.
+    Gathered rows are megabytes a piece; freshly allocated for every filter, each would be
+    faulted into memory page by page, which costs more than the gather itself."""
+    words = left.shape[1] * li.size
+    buffers = getattr(_held, "buffers", None)
+    if buffers is None or buffers[0].size < words:
+        buffers = _held.buffers = (np.empty(words, np.uint64), np.empty(words, np.uint64))
+    first, second = (b[:words].reshape(li.size, left.shape[1]) for b in buffers)
+    # mode="clip" (the indices are valid): the default mode would gather into a new buffer.
+    np.take(left, li, axis=0, out=first, mode="clip")
+    np.take(right, ri, axis=0, out=second, mode="clip")
+    return first, second
 
 
 def _counts(
@@ -49,8 +72,8 @@ def _counts(
     """Bits the pairs' `name` filters have in common, and set on both sides together.
     `np.take` and a sum word by word: several times faster than fancy indexing and
     `sum(axis=1)` on these narrow rows."""
-    shared = np.take(left.bloom[name], li, axis=0)
-    np.bitwise_and(shared, np.take(right.bloom[name], ri, axis=0), out=shared)
+    shared, other = _rows_of(left.bloom[name], right.bloom[name], li, ri)
+    np.bitwise_and(shared, other, out=shared)
     counts = np.bitwise_count(shared)
     common = counts[:, 0].astype(np.int32)
     for word in range(1, counts.shape[1]):

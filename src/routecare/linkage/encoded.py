@@ -159,10 +159,12 @@ class EncodedSet:
             }
 
 
-def positions(counts: np.ndarray) -> np.ndarray:
-    """0, 1, … counts[i] - 1 for each i, concatenated: the place of each element within its
-    group, for groups of `counts` elements laid end to end."""
-    return np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+def ranges(firsts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """firsts[i], firsts[i] + 1, … firsts[i] + counts[i] - 1 for each i, concatenated (one
+    `np.repeat`: this runs over every candidate pair)."""
+    steps = np.repeat(firsts - (np.cumsum(counts) - counts), counts)
+    steps += np.arange(steps.size)
+    return steps
 
 
 def _offsets(parts: list[EncodedSet]) -> list[tuple[EncodedSet, int]]:

@@ -44,7 +44,7 @@ from routecare.linkage.encoded import (
     SCHEME,
     YEAR_WINDOW,
     EncodedSet,
-    positions,
+    ranges,
 )
 from routecare.linkage.names import NameTokens, normalise
 from routecare.linkage.records import Registration
@@ -172,10 +172,10 @@ class _FilterMaker:
 
     def filters(self, values: list[tuple[str, ...]]) -> np.ndarray:
         """(values, words): one filter per value."""
-        token_rows = self._token_rows
-        flat = [token_rows.get(t) for tokens in values for t in tokens]
-        if None in flat:
-            flat = [self._token(t) for tokens in values for t in tokens]
+        tokens = [t for value in values for t in value]
+        for token in set(tokens).difference(self._token_rows):
+            self._token(token)  # a token's row is only an index: any order will do
+        flat = list(map(self._token_rows.__getitem__, tokens))
         words = self.bits // 64
         if len(self._table) < len(self._token_bytes):
             joined = b"".join(self._token_bytes)
@@ -205,7 +205,8 @@ def _name_pairs(values: list[list[int]]) -> tuple[np.ndarray, np.ndarray, np.nda
     lengths = np.fromiter(map(len, values), np.int64, len(values))
     width = int(lengths.max(initial=0))
     matrix = np.full((len(values), max(width, 2)), -1, dtype=np.int64)
-    matrix[np.repeat(np.arange(len(values)), lengths), positions(lengths)] = np.fromiter(
+    rows, columns = np.repeat(np.arange(len(values)), lengths), ranges(0 * lengths, lengths)
+    matrix[rows, columns] = np.fromiter(
         itertools.chain.from_iterable(values), np.int64, int(lengths.sum())
     )
     parts = [(np.flatnonzero(lengths == 1), 0, 1)]  # column 1 holds -1 there
@@ -361,7 +362,7 @@ class Encoder:
         counts = per_value[rows]
         record = np.repeat(np.arange(len(records)), counts)
         starts = np.cumsum(per_value) - per_value
-        pair = np.repeat(starts[rows], counts) + positions(counts)
+        pair = ranges(starts[rows], counts)
         width = len(vocabulary) + 1
         codes = (sex[record] * width + first[pair]) * width + (second[pair] + 1)
         distinct, which = np.unique(codes, return_inverse=True)
@@ -412,4 +413,5 @@ class Encoder:
             bits = stream[:, offset : offset + count].astype(np.int64) % width
             offset += count
             masks = np.left_shift(np.uint64(1), (bits % 64).astype(np.uint64))
-            np.bitwise_xor.at(array, (np.broadcast_to(rows, bits.shape), bits // 64), masks)
+            words = rows * (width // 64) + bits // 64  # flat: ufunc.at's fast one-index path
+            np.bitwise_xor.at(array.reshape(-1), words.ravel(), masks.ravel())

@@ -23,9 +23,10 @@ from dataclasses import dataclass
 from functools import partial
 
 import numpy as np
+from numpy.random import default_rng
 
 from routecare.linkage.comparison import FIELDS, MISSING, NAME_CUTS, compare
-from routecare.linkage.encoded import EncodedSet, positions
+from routecare.linkage.encoded import EncodedSet, ranges
 from routecare.linkage.model import Model, Patterns, estimate
 from routecare.linkage.workers import CORES
 
@@ -70,7 +71,7 @@ def candidate_batches(
         if not sizes.any():
             continue
         li = np.repeat(records[entries], sizes)
-        ri = right.rows_by_block()[np.repeat(first, sizes) + positions(sizes)]
+        ri = right.rows_by_block()[ranges(first, sizes)]
         if same_set:
             li, ri = li[li < ri], ri[li < ri]
             if not li.size:
@@ -95,7 +96,7 @@ def candidate_pairs(
 
 def _random_levels(left: EncodedSet, right: EncodedSet, seed: int = 0) -> np.ndarray:
     """Comparison levels of random pairs, nearly all non-matches: what u is measured on."""
-    rng = np.random.default_rng(seed)
+    rng = default_rng(seed)
     count = min(RANDOM_PAIRS, len(left) * len(right))
     return compare(
         left, right, rng.integers(0, len(left), count), rng.integers(0, len(right), count)
@@ -126,7 +127,7 @@ def training_sample(left_records: int, pairs: int, limit: int = TRAINING_PAIRS) 
     as on the whole set. Both engines sample by this rule."""
     if pairs <= limit:
         return np.ones(left_records, dtype=bool)
-    return np.random.default_rng(1).random(left_records) < limit / pairs
+    return default_rng(1).random(left_records) < limit / pairs
 
 
 def fit(
@@ -169,12 +170,17 @@ def scored_candidates(
     compared on `cores` threads: NumPy releases the interpreter lock in the array operations
     comparison is made of, so threads share the encoded sets without copying them."""
     lefts, rights, parts = [], [], []
-    with ThreadPoolExecutor(max(1, cores)) as threads:
+    cores = max(1, cores)
+    with ThreadPoolExecutor(cores) as threads:
         random_levels = threads.submit(_random_levels, left, right)
         for li, ri in candidate_batches(left, right, same_set=same_set):
             lefts.append(li.astype(np.int32))
             rights.append(ri.astype(np.int32))
-            slices = [slice(s, s + PIECE) for s in range(0, li.size, PIECE)]
+            # Pieces of at most PIECE pairs, as many as a multiple of the threads: the last
+            # piece does not run alone.
+            count = -(-li.size // (PIECE * cores)) * cores
+            size = -(-li.size // count)
+            slices = [slice(s, s + size) for s in range(0, li.size, size)]
             compared = partial(_compared, left, right)
             parts += threads.map(compared, [li[s] for s in slices], [ri[s] for s in slices])
             progress(f"compared {sum(p.inverse.size for p in parts):,} candidate pairs")
@@ -185,10 +191,12 @@ def scored_candidates(
     patterns = Patterns.concatenate(parts)
     progress("estimating weights")
     sampled = training_sample(len(left), li.size)
-    chosen = sampled[li]
     expected = min(int(sampled.sum()), len(right))  # at most one match per record
-    fitting = patterns.subset(chosen)
-    model = estimate(fitting, random_levels.result(), expected, li[chosen], ri[chosen])
+    fitting, fit_left, fit_right = patterns, li, ri
+    if not sampled.all():
+        chosen = sampled[li]
+        fitting, fit_left, fit_right = patterns.subset(chosen), li[chosen], ri[chosen]
+    model = estimate(fitting, random_levels.result(), expected, fit_left, fit_right)
     return li, ri, _scores(model, patterns)
 
 
