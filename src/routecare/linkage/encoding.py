@@ -205,8 +205,8 @@ def _name_pairs(values: list[list[int]]) -> tuple[np.ndarray, np.ndarray, np.nda
     lengths = np.fromiter(map(len, values), np.int64, len(values))
     width = int(lengths.max(initial=0))
     matrix = np.full((len(values), max(width, 2)), -1, dtype=np.int64)
-    rows, columns = np.repeat(np.arange(len(values)), lengths), ranges(0 * lengths, lengths)
-    matrix[rows, columns] = np.fromiter(
+    columns = ranges(np.zeros_like(lengths), lengths)
+    matrix[np.repeat(np.arange(len(values)), lengths), columns] = np.fromiter(
         itertools.chain.from_iterable(values), np.int64, int(lengths.sum())
     )
     parts = [(np.flatnonzero(lengths == 1), 0, 1)]  # column 1 holds -1 there

@@ -228,9 +228,6 @@ class Side:
         totals[self.index[self.starts]] = np.add.reduceat(values, self.starts)
         return totals
 
-    def subset(self, chosen: np.ndarray) -> Side:
-        return Side.of(self.index[chosen])
-
 
 class Pairs:
     """The pairs EM runs over: their patterns, their records on both sides, and two buffers
@@ -247,8 +244,8 @@ class Pairs:
         return cls(Patterns(patterns.table, inverse), Side.of(li), Side.of(ri))
 
     def subset(self, chosen: np.ndarray) -> Pairs:
-        return Pairs(
-            self.patterns.subset(chosen), self.left.subset(chosen), self.right.subset(chosen)
+        return Pairs.of(
+            self.patterns.subset(chosen), self.left.index[chosen], self.right.index[chosen]
         )
 
     def posteriors(self, per_pattern: np.ndarray) -> np.ndarray:
