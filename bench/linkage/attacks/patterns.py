@@ -56,7 +56,7 @@ def structure_match(rows: np.ndarray, has: np.ndarray) -> np.ndarray:
     as_float = rows.astype(float)
     observed[: len(rows), : len(rows)] = as_float @ as_float.T
     expected[: len(has), : len(has)] = expected_overlaps(has, rows.shape[1])
-    best, best_score = np.arange(size), -np.inf
+    best, best_cost = np.arange(size), np.inf
     for start in range(STARTS):
         guess = (
             "barycenter"
@@ -66,8 +66,9 @@ def structure_match(rows: np.ndarray, has: np.ndarray) -> np.ndarray:
         found = quadratic_assignment(
             observed, expected, method="faq", options={"maximize": True, "P0": guess}
         )
-        if found.fun > best_score:
-            best, best_score = found.col_ind, found.fun
+        order, cost = _swaps(observed[: len(rows), : len(rows)], expected, found.col_ind)
+        if cost < best_cost:
+            best, best_cost = order, cost
     return best[: len(rows)]
 
 
@@ -110,3 +111,28 @@ def _decode(rows: np.ndarray, weights: np.ndarray, decoded: np.ndarray, has: np.
     as_float = rows.astype(float)
     sizes = as_float.sum(axis=1)[:, None] + predicted.sum(axis=1)[None, :]
     return (2 * (as_float @ predicted.T) / np.maximum(sizes, 1)).argmax(axis=1)
+
+
+def _swaps(
+    observed: np.ndarray, expected: np.ndarray, order: np.ndarray
+) -> tuple[np.ndarray, float]:
+    """Local search from a matching: swap two names (or a name for an unmatched one) while
+    the squared difference of observed and expected shared bits falls."""
+    order, count = order.copy(), len(observed)
+
+    def cost() -> float:
+        chosen = order[:count]
+        return float(((observed - expected[np.ix_(chosen, chosen)]) ** 2).sum())
+
+    best, improved = cost(), True
+    while improved:
+        improved = False
+        for i in range(count):
+            for j in range(i + 1, len(order)):
+                order[[i, j]] = order[[j, i]]
+                now = cost()
+                if now < best - 1e-9:
+                    best, improved = now, True
+                else:
+                    order[[i, j]] = order[[j, i]]
+    return order, best
