@@ -27,11 +27,23 @@ def dice_matrix(bits: np.ndarray) -> np.ndarray:
     return 2 * common / np.maximum(sizes[:, None] + sizes[None, :], 1)
 
 
-def denoise(bits: np.ndarray, threshold: float = 0.8, rounds: int = 2) -> Denoised:
+def threshold_of(similarity: np.ndarray, neighbours: int = 10) -> float:
+    """The attacker's cut, read off the file whatever the noise: the emptiest similarity
+    between how alike a record is to a random record and to its tenth most similar record
+    (namesakes, as most names are shared by many): the valley between the two modes."""
+    near = float(np.median(np.partition(similarity, -neighbours - 1, axis=1)[:, -neighbours - 1]))
+    low = float(np.median(similarity))
+    counts, edges = np.histogram(similarity, bins=40, range=(low, near))
+    return float(edges[int(np.argmin(counts))] + (edges[1] - edges[0]) / 2)
+
+
+def denoise(bits: np.ndarray, threshold: float | None = None, rounds: int = 2) -> Denoised:
     """Each record's filter replaced by the per-bit majority of the filters at least
-    `threshold`-similar to it (its own included), twice: the second round votes among the
-    first round's cleaner filters."""
+    `threshold`-similar to it (its own included; default `threshold_of` the file), twice:
+    the second round votes among the first round's cleaner filters."""
     current, voted = bits, np.zeros(len(bits), dtype=bool)
+    if threshold is None:
+        threshold = threshold_of(dice_matrix(bits))
     for _ in range(rounds):
         near = (dice_matrix(current) >= threshold).astype(np.float32)
         sizes = near.sum(axis=1)
@@ -71,7 +83,7 @@ def exact_recovery(denoised: Denoised, clean: np.ndarray) -> float:
 
 
 def cluster_attack(
-    bits: np.ndarray, frequencies: Counter[str], threshold: float = 0.8
+    bits: np.ndarray, frequencies: Counter[str], threshold: float | None = None
 ) -> tuple[list[str], Denoised]:
     """Names guessed for every record by cluster alignment, and the denoised filters."""
     denoised = denoise(bits, threshold)

@@ -232,8 +232,11 @@ class Encoder:
     """Encodes registrations under one secret; instances cache the derived keys and the
     positions of bigrams already seen."""
 
-    def __init__(self, secret: bytes) -> None:
+    def __init__(self, secret: bytes, flip_probability: float = FLIP_PROBABILITY) -> None:
+        """`flip_probability` other than the scheme's exists only so the privacy benchmark
+        can measure stronger randomized response; files are always written with the scheme's."""
         self.keys = Keys(secret)
+        self.flip_probability = flip_probability
         self._fields = {
             f: _FilterMaker(self.keys.key(f"bloom/{f}"), bits) for f, bits in FILTER_BITS.items()
         }
@@ -388,11 +391,11 @@ class Encoder:
         return keys, np.concatenate(([0], np.cumsum(per_record))).astype(np.int64)
 
     def _randomize(self, encoded: EncodedSet) -> None:
-        """Randomized response: FLIP_PROBABILITY of each filter's bits, chosen by a keyed
+        """Randomized response: `flip_probability` of each filter's bits, chosen by a keyed
         stream of the record id (BLAKE2b in keyed mode, a PRF), so the same registration
         always flips the same bits."""
         widths = [a.shape[1] * 64 for a in encoded.bloom.values()]
-        flips = [round(FLIP_PROBABILITY * w) for w in widths]
+        flips = [round(self.flip_probability * w) for w in widths]
         rounds = -(-sum(flips) * 2 // 64)  # 64-byte digests, 2 bytes per flipped bit
         keyed = [
             hashlib.blake2b(key=self._flip_key, person=f"flips{k}".encode(), digest_size=64)
