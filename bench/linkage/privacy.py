@@ -89,7 +89,8 @@ def main() -> None:
             for kind in ("cluster alignment", "pattern mining")
         )
         pair = " / ".join(
-            f"{pct(f'{kind}, given + family', 'sample')}" for kind in ("cluster alignment", "pattern mining")
+            pct(f"{kind}, given + family", "sample")
+            for kind in ("cluster alignment", "pattern mining")
         )
         bases = ", ".join(
             f"{100 * found[(a, 'sample')].base_rate:.1f}"

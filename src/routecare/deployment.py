@@ -20,7 +20,10 @@ class Deployment:
     database: Database
     keyring: Keyring
     # Stored linkage encodings and their model, kept in memory between requests.
-    linkage_index: LinkageIndex = field(default_factory=LinkageIndex, repr=False)
+    linkage_index: LinkageIndex = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.linkage_index = LinkageIndex(self.keyring)
 
     @classmethod
     def open(cls, settings: Settings, *, create_keyring: bool = False) -> Deployment:

@@ -15,6 +15,7 @@ from typer.testing import CliRunner, Result
 
 from routecare.cli import app
 from routecare.linkage.matching import THRESHOLDS
+from routecare.linkage.sealing import partner_seal
 from tests.linkage.route_data import generate, write_csv
 
 SECRET = "a secret the two partners agreed on"
@@ -22,6 +23,19 @@ SECRET = "a secret the two partners agreed on"
 
 def run(*args: str) -> Result:
     return CliRunner().invoke(app, ["linkage", *args])
+
+
+def match(key: Path, left: Path, right: Path, output: Path, *options: str) -> Result:
+    return run(
+        "match", str(left), str(right), "--output", str(output), "--secret-file", str(key), *options
+    )
+
+
+def opened(path: Path) -> list[dict]:
+    """The records of an encoded file, opened with the partners' secret."""
+    seal = partner_seal(SECRET.encode())
+    lines = path.read_text(encoding="utf-8").splitlines()[1:]
+    return [seal.open(json.loads(line)["sealed"], "test") for line in lines]
 
 
 @pytest.fixture(scope="module")
@@ -53,11 +67,11 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 def _encoded_strings(path: Path) -> list[bytes]:
-    """Every value the encoding file carries (Bloom filters decoded), JSON keys excluded."""
+    """Every value the encoding file carries once opened (Bloom filters decoded), JSON keys
+    excluded."""
     lines = path.read_text(encoding="utf-8").splitlines()
     values: list[bytes] = [json.dumps(json.loads(lines[0])).encode()]
-    for line in lines[1:]:
-        record = json.loads(line)
+    for record in opened(path):
         values += [base64.b64decode(v) for v in record["bloom"].values()]
         for value in record["tokens"].values():
             values += [v.encode() for v in (value if isinstance(value, list) else [value])]
@@ -67,18 +81,35 @@ def _encoded_strings(path: Path) -> list[bytes]:
 
 def test_encodings_hold_no_plaintext(files: dict[str, Path]) -> None:
     carried = b"\n".join(_encoded_strings(files["left_enc"])).lower()
-    ids = files["left_enc"].read_text(encoding="utf-8")
+    ids = {record["id"] for record in opened(files["left_enc"])}
     with files["left"].open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             for column, value in row.items():
                 if column != "record_id" and len(value) >= 4:
                     assert value.lower().encode() not in carried, f"{column} found in clear"
-            assert f'"id":"{row["record_id"]}"' in ids
+            assert row["record_id"] in ids
+
+
+def test_without_the_secret_a_file_shows_no_encoding(files: dict[str, Path]) -> None:
+    """The keyless thief: every record is sealed (no id, filter, token or blocking key to
+    compare), and two encodings of the same registrations share no sealed text."""
+    text = files["left_enc"].read_text(encoding="utf-8")
+    lines = text.splitlines()
+    assert all(set(json.loads(line)) == {"sealed"} for line in lines[1:])
+    for clear in ('"bloom"', '"tokens"', '"blocks"', '"id"', '"N1'):
+        assert clear not in "\n".join(lines[1:])
+    again = files["root"] / "again.enc"
+    assert (
+        run("encode", "--secret-file", str(files["key"]), str(files["left"]), str(again)).exit_code
+        == 0
+    )
+    assert not set(lines[1:]) & set(again.read_text(encoding="utf-8").splitlines()[1:])
+    assert opened(again) == opened(files["left_enc"])
 
 
 def test_match_writes_one_to_one_links(files: dict[str, Path]) -> None:
     output = files["root"] / "matches.csv"
-    result = run("match", str(files["left_enc"]), str(files["right_enc"]), "--output", str(output))
+    result = match(files["key"], files["left_enc"], files["right_enc"], output)
     assert result.exit_code == 0, result.output
     with output.open(encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
@@ -92,18 +123,10 @@ def test_match_writes_one_to_one_links(files: dict[str, Path]) -> None:
     assert correct / len(rows) >= 0.85  # precision at `probable` on route-like data
     assert correct / len(truth) >= 0.40
     looser = files["root"] / "possible.csv"
-    assert (
-        run(
-            "match",
-            str(files["left_enc"]),
-            str(files["right_enc"]),
-            "--output",
-            str(looser),
-            "--threshold",
-            "possible",
-        ).exit_code
-        == 0
+    linked = match(
+        files["key"], files["left_enc"], files["right_enc"], looser, "--threshold", "possible"
     )
+    assert linked.exit_code == 0
     assert len(looser.read_text().splitlines()) >= len(rows) + 1
 
 
@@ -198,7 +221,7 @@ def test_columns_in_any_order_short_rows_and_blank_lines_read_the_same(
         output = tmp_path / f"{path.stem}.enc"
         result = run("encode", "--secret-file", str(files["key"]), str(path), str(output))
         assert result.exit_code == 0, result.output
-        outputs.append(output.read_bytes())
+        outputs.append(opened(output))
     assert outputs[0] == outputs[1]
 
 
@@ -210,8 +233,18 @@ def test_a_different_secret_is_refused(tmp_path: Path, files: dict[str, Path]) -
         run("encode", "--secret-file", str(other_key), str(files["right"]), str(other)).exit_code
         == 0
     )
-    result = run("match", str(files["left_enc"]), str(other), "--output", str(tmp_path / "m.csv"))
-    assert result.exit_code == 1 and "different secrets" in result.output
+    result = match(files["key"], files["left_enc"], other, tmp_path / "m.csv")
+    assert result.exit_code == 1 and "other.enc: encoded with another secret" in result.output
+    assert not (tmp_path / "m.csv").exists()
+    # Nor can the holder of another secret read a file: a forged header does not help.
+    lines = files["left_enc"].read_text(encoding="utf-8").splitlines()
+    header = json.loads(lines[0])
+    header["key_check"] = json.loads(other.read_text(encoding="utf-8").splitlines()[0])["key_check"]
+    forged = tmp_path / "forged.enc"
+    forged.write_text("\n".join([json.dumps(header), *lines[1:]]), encoding="utf-8")
+    result = match(other_key, forged, other, tmp_path / "m.csv")
+    assert result.exit_code == 1
+    assert "forged.enc record 1: cannot be opened with this secret" in result.output
     assert not (tmp_path / "m.csv").exists()
 
 
@@ -221,7 +254,7 @@ def test_another_scheme_version_is_refused(tmp_path: Path, files: dict[str, Path
     header["scheme"] = "routecare-pprl/0"
     old = tmp_path / "old.enc"
     old.write_text("\n".join([json.dumps(header), *lines[1:]]), encoding="utf-8")
-    result = run("match", str(files["left_enc"]), str(old), "--output", str(tmp_path / "m.csv"))
+    result = match(files["key"], files["left_enc"], old, tmp_path / "m.csv")
     assert result.exit_code == 1
     assert "old.enc: encoded with scheme 'routecare-pprl/0'" in result.output
 
@@ -243,7 +276,7 @@ def test_a_file_with_no_registrations_encodes_and_links_to_nothing(
     encoding = run("encode", "--secret-file", str(files["key"]), str(empty), str(encoded))
     assert encoding.exit_code == 0, encoding.output
     output = tmp_path / "matches.csv"
-    result = run("match", str(encoded), str(files["right_enc"]), "--output", str(output))
+    result = match(files["key"], encoded, files["right_enc"], output)
     assert result.exit_code == 0, result.output
     assert output.read_text(encoding="utf-8").splitlines() == ["left_id,right_id,score,band"]
     clusters = tmp_path / "clusters.csv"
@@ -266,15 +299,33 @@ def test_a_file_with_no_registrations_encodes_and_links_to_nothing(
 def test_a_damaged_encoding_is_named_and_nothing_is_written(
     tmp_path: Path, files: dict[str, Path], corrupt: Callable[[dict], object], why: str
 ) -> None:
+    """Damaged by a holder of the secret (sealed again after the damage): named all the same."""
     lines = files["right_enc"].read_text(encoding="utf-8").splitlines()
-    record = json.loads(lines[3])
+    record = opened(files["right_enc"])[2]
     corrupt(record)
+    resealed = json.dumps({"sealed": partner_seal(SECRET.encode()).seal(record)})
     damaged = tmp_path / "damaged.enc"
-    damaged.write_text("\n".join([*lines[:3], json.dumps(record), *lines[4:]]), encoding="utf-8")
+    damaged.write_text("\n".join([*lines[:3], resealed, *lines[4:]]), encoding="utf-8")
     output = tmp_path / "m.csv"
-    result = run("match", str(files["left_enc"]), str(damaged), "--output", str(output))
+    result = match(files["key"], files["left_enc"], damaged, output)
     assert result.exit_code == 1
     assert "damaged.enc record 3" in result.output and why in result.output
+    assert not output.exists()
+
+
+def test_a_changed_sealed_record_is_refused(tmp_path: Path, files: dict[str, Path]) -> None:
+    """A record changed without the secret (one character of its sealed text) is refused."""
+    lines = files["right_enc"].read_text(encoding="utf-8").splitlines()
+    sealed = json.loads(lines[5])["sealed"]
+    flipped = sealed[:20] + ("A" if sealed[20] != "A" else "B") + sealed[21:]
+    changed = tmp_path / "changed.enc"
+    changed.write_text(
+        "\n".join([*lines[:5], json.dumps({"sealed": flipped}), *lines[6:]]), encoding="utf-8"
+    )
+    output = tmp_path / "m.csv"
+    result = match(files["key"], files["left_enc"], changed, output)
+    assert result.exit_code == 1
+    assert "changed.enc record 5: cannot be opened with this secret" in result.output
     assert not output.exists()
 
 
@@ -288,7 +339,8 @@ def test_encode_and_match_start_without_the_database_layer(files: dict[str, Path
     encoded = files["root"] / "startup.enc"
     for command in (
         ["encode", "--secret-file", str(files["key"]), str(files["left"]), str(encoded)],
-        ["match", str(encoded), str(files["right_enc"]), "--output", str(encoded) + ".csv"],
+        ["match", str(encoded), str(files["right_enc"]), "--output", str(encoded) + ".csv"]
+        + ["--secret-file", str(files["key"])],
     ):
         result = subprocess.run(
             [sys.executable, "-c", script, "routecare", "linkage", *command],

@@ -100,7 +100,15 @@ def test_export_writes_encodings_only(world: World, tmp_path: Path) -> None:
     partner_file = _partner_file(tmp_path, secret)
     matches = tmp_path / "matches.csv"
     linked = run_cli_plain(
-        "match", str(output), str(partner_file), "--output", str(matches), "--threshold", "0.5"
+        "match",
+        str(output),
+        str(partner_file),
+        "--output",
+        str(matches),
+        "--threshold",
+        "0.5",
+        "--secret-file",
+        str(secret),
     )
     assert linked.exit_code == 0, linked.output
 
@@ -122,7 +130,7 @@ def test_a_partner_file_under_another_secret_is_refused(world: World, tmp_path: 
         "Italy",
     )
     assert result.exit_code == 1
-    assert "different secrets" in result.output
+    assert "encoded with another secret" in result.output
     missing = run_cli(
         world.deployment,
         "linkage",

@@ -62,6 +62,8 @@ def test_cli_spark_engine_writes_the_default_engines_matches(
             engine,
             "--spark-master",
             "local[2]",
+            "--secret-file",
+            str(tmp_path / "key"),
         )
         assert result.exit_code == 0, result.output
         outputs[engine] = output.read_text(encoding="utf-8")

@@ -22,6 +22,7 @@ from routecare.linkage.encoded import EncodedSet, read_encoded, write_encoded
 from routecare.linkage.encoding import Encoder
 from routecare.linkage.matching import THRESHOLDS, Link, link
 from routecare.linkage.records import LinkageInputError, read_registrations
+from routecare.linkage.sealing import partner_seal
 from routecare.linkage.session import check_compatible
 
 app = typer.Typer(
@@ -110,12 +111,13 @@ def encode(
         typer.Option("--secret-file", metavar="KEY", help="The secret agreed between partners."),
     ],
 ) -> None:
-    """Encode registrations locally; the output holds no name, date or place in clear."""
+    """Encode registrations locally; the output holds no name, date or place in clear, and
+    its encodings are sealed under the secret: only partners holding it can read them."""
     try:
-        encoder = Encoder(_secret(secret_file))
+        secret = _secret(secret_file)
         records = read_registrations(input_csv)
         _say(f"encoding {len(records):,} registrations")
-        write_encoded(output, encoder.encode_set(records))
+        write_encoded(output, Encoder(secret).encode_set(records), partner_seal(secret))
     except LinkageInputError as error:
         raise _fail(error) from error
     typer.echo(f"wrote {output} ({len(records):,} encodings)")
@@ -127,6 +129,12 @@ def match(
     right: Annotated[Path, typer.Argument(help="Encodings of the partner deployment.")],
     output: Annotated[
         Path, typer.Option("--output", metavar="MATCHES.csv", help="left_id,right_id,score,band")
+    ],
+    secret_file: Annotated[
+        Path,
+        typer.Option(
+            "--secret-file", metavar="KEY", help="The secret both files were encoded with."
+        ),
     ],
     threshold: Annotated[
         str, typer.Option(help="possible, probable or a probability between 0 and 1.")
@@ -141,10 +149,12 @@ def match(
         ),
     ] = "local[*]",
 ) -> None:
-    """One-to-one links between two encoded files, at or above the threshold."""
+    """One-to-one links between two encoded files, at or above the threshold. Needs the
+    secret: encodings are sealed, since anyone who can compare them can name them."""
     try:
         cut = _threshold(threshold)
-        left_set, right_set = read_encoded(left), read_encoded(right)
+        seal = partner_seal(_secret(secret_file))
+        left_set, right_set = read_encoded(left, seal), read_encoded(right, seal)
         check_compatible(left_set, right_set, left.name, right.name)
         links = _link(left_set, right_set, cut, engine, spark_master)
     except LinkageInputError as error:
@@ -235,8 +245,9 @@ def notices_from(
     from routecare.linkage.partners import notices_from_partner
 
     try:
-        encoder = Encoder(_secret(secret_file))
-        partner_set = read_encoded(partner_file)
+        secret = _secret(secret_file)
+        encoder = Encoder(secret)
+        partner_set = read_encoded(partner_file, partner_seal(secret))
         with open_deployment(data_dir) as deployment:
             links, created = notices_from_partner(
                 deployment, encoder, partner_set, partner, partner_file.name

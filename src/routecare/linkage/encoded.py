@@ -1,5 +1,6 @@
 """Encoded registrations as arrays (what the comparison reads) and as files (what partners
-exchange): the layout of scheme `routecare-pprl/2`."""
+exchange): the layout of scheme `routecare-pprl/3` (scheme 2's encodings, each record sealed:
+`linkage/sealing.py`)."""
 
 from __future__ import annotations
 
@@ -9,12 +10,16 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from routecare.linkage.records import LinkageInputError
 
-SCHEME = "routecare-pprl/2"
+if TYPE_CHECKING:
+    from routecare.linkage.sealing import Seal
+
+SCHEME = "routecare-pprl/3"
 FIELD_BITS = {
     "given": 256,
     "father": 256,
@@ -234,20 +239,21 @@ def _hex(text: object, bits: int) -> int:
     return value
 
 
-def write_encoded(path: Path, encoded: EncodedSet) -> None:
-    """JSON lines: a header (scheme, secret check value), then one encoding per record.
-    Written to a temporary name first, so a failure leaves no partial file behind."""
+def write_encoded(path: Path, encoded: EncodedSet, seal: Seal) -> None:
+    """JSON lines: a header (scheme, secret check value), then one sealed encoding per record
+    (its id inside). Written to a temporary name first, so a failure leaves no partial file."""
     temporary = path.with_name(path.name + ".part")
     with temporary.open("w", encoding="utf-8") as handle:
         header = {"scheme": SCHEME, "key_check": encoded.key_check, "records": len(encoded)}
         handle.write(json.dumps(header) + "\n")
         for record in encoded.records():
-            handle.write(json.dumps(record, separators=(",", ":")) + "\n")
+            handle.write(json.dumps({"sealed": seal.seal(record)}) + "\n")
     temporary.replace(path)
 
 
-def read_encoded(path: Path) -> EncodedSet:
-    """Load an encoded file, refusing other schemes with an error naming the file."""
+def read_encoded(path: Path, seal: Seal) -> EncodedSet:
+    """Load an encoded file, refusing other schemes and other secrets with an error naming
+    the file."""
     try:
         with path.open(encoding="utf-8") as handle:
             header = json.loads(handle.readline())
@@ -258,9 +264,25 @@ def read_encoded(path: Path) -> EncodedSet:
                     f"{path.name}: encoded with scheme {header['scheme']!r}; this version "
                     f"matches {SCHEME!r} only: re-encode it"
                 )
-            encodings = [json.loads(line) for line in handle if line.strip()]
+            if header.get("key_check") != seal.key_check:
+                raise LinkageInputError(
+                    f"{path.name}: encoded with another secret (its key check value differs): "
+                    "use the secret agreed with this partner"
+                )
+            encodings = [
+                _opened(seal, line, f"{path.name} record {row}")
+                for row, line in enumerate(handle, start=1)
+                if line.strip()
+            ]
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         raise LinkageInputError(
             f"{path.name}: cannot be read as an encoding file: {error}"
         ) from error
     return from_encodings(encodings, str(header.get("key_check", "")), path.name)
+
+
+def _opened(seal: Seal, line: str, where: str) -> dict[str, object]:
+    sealed = json.loads(line)
+    if not isinstance(sealed, dict) or not isinstance(sealed.get("sealed"), str):
+        raise LinkageInputError(f"{where}: not a sealed {SCHEME} encoding")
+    return seal.open(sealed["sealed"], where)

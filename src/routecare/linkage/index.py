@@ -14,9 +14,9 @@ counts at once. Erased children leave the database and so the results
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Collection, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 from sqlalchemy import select
@@ -28,21 +28,32 @@ from routecare.linkage.encoded import EncodedSet, from_encodings
 from routecare.linkage.matching import candidate_pairs, fit
 from routecare.linkage.model import Model
 from routecare.linkage.models import ChildEncoding, LinkageDecision
+from routecare.linkage.sealing import Seal, stored_seal
+from routecare.linkage.store import renew_unsealed
 from routecare.storage.database import Database
+
+if TYPE_CHECKING:
+    from routecare.crypto.keyring import Keyring
 
 REBUILD_AFTER = 500  # encodings searched as a second set before the whole set is rebuilt
 REFIT_GROWTH = 1.25  # refit the model once the set has grown by this factor
 KEY_CHECK = "deployment"  # all stored encodings share the deployment's linkage key
 
 
-def _encoded(texts: Sequence[str]) -> EncodedSet:
-    return from_encodings([json.loads(text) for text in texts], KEY_CHECK)
+def _encoded(seal: Seal, texts: Sequence[str]) -> EncodedSet:
+    """Stored encodings opened (each is sealed: `linkage.sealing`)."""
+    return from_encodings([seal.open(text, "a stored encoding") for text in texts], KEY_CHECK)
 
 
 class LinkageIndex:
-    """One per deployment (`Deployment.linkage_index`); safe to share between threads."""
+    """One per deployment (`Deployment.linkage_index`); safe to share between threads.
+    Stored encodings are opened with the seal of the keyring's linkage key; encodings
+    stored in clear by scheme 2 are renewed (re-encoded and sealed) before the first read."""
 
-    def __init__(self) -> None:
+    def __init__(self, keyring: Keyring) -> None:
+        self._keyring = keyring
+        self._seal = stored_seal(keyring.linkage_key)
+        self._renewed = False
         self._lock = threading.Lock()
         self._whole: EncodedSet | None = None
         self._last_id = 0
@@ -60,16 +71,16 @@ class LinkageIndex:
     ) -> list[Candidate]:
         """Stored registrations that may be the child with `linkage_id`, best first (that
         child, and ids in `skip`, left out). Empty until the model can be estimated."""
-        probe_text = session.execute(
-            select(ChildEncoding.encoding).where(ChildEncoding.linkage_id == linkage_id)
-        ).scalar_one()
         with self._lock:
             sets = self._current(session)
             model = self._model
+        probe_text = session.execute(
+            select(ChildEncoding.encoding).where(ChildEncoding.linkage_id == linkage_id)
+        ).scalar_one()
         if model is None:
             return []
-        model = _with_stored_decisions(session, model)
-        probe = _encoded([probe_text])
+        model = _with_stored_decisions(session, model, self._seal)
+        probe = _encoded(self._seal, [probe_text])
         found: list[Candidate] = []
         newer: set[str] = set()
         for encoded in reversed(sets):  # a child re-encoded since is searched as it is now
@@ -79,6 +90,10 @@ class LinkageIndex:
 
     def _current(self, session: Session) -> list[EncodedSet]:
         """The sets to search: the whole set as built, plus the encodings stored since."""
+        if not self._renewed:
+            renew_unsealed(session, self._keyring)
+            session.flush()
+            self._renewed = True
         newer = session.execute(
             select(ChildEncoding.id, ChildEncoding.encoding)
             .where(ChildEncoding.id > self._last_id)
@@ -95,13 +110,13 @@ class LinkageIndex:
             return [self._whole] if self._whole is not None else []
         if not newer:
             return [self._whole]
-        return [self._whole, _encoded([text for _, text in newer])]
+        return [self._whole, _encoded(self._seal, [text for _, text in newer])]
 
     def _rebuild(self, session: Session) -> None:
         rows = session.execute(
             select(ChildEncoding.id, ChildEncoding.encoding).order_by(ChildEncoding.id)
         ).all()
-        self._whole = _encoded([text for _, text in rows])
+        self._whole = _encoded(self._seal, [text for _, text in rows])
         self._last_id = rows[-1][0] if rows else 0
         if self._model is None:
             self._model, self._fitted_on = _fitted(self._whole)
@@ -126,7 +141,7 @@ def _fitted(encoded: EncodedSet) -> tuple[Model | None, int]:
     return fit(encoded, encoded, li, ri), len(encoded)
 
 
-def _with_stored_decisions(session: Session, model: Model) -> Model:
+def _with_stored_decisions(session: Session, model: Model, seal: Seal) -> Model:
     """The model moved by every confirm/reject decision stored in the deployment."""
     child, other = aliased(ChildEncoding), aliased(ChildEncoding)
     rows = session.execute(
@@ -137,5 +152,7 @@ def _with_stored_decisions(session: Session, model: Model) -> Model:
     if not rows:
         return model
     pairs = np.arange(len(rows))
-    levels = compare(_encoded([r[0] for r in rows]), _encoded([r[1] for r in rows]), pairs, pairs)
+    levels = compare(
+        _encoded(seal, [r[0] for r in rows]), _encoded(seal, [r[1] for r in rows]), pairs, pairs
+    )
     return with_decisions(model, levels, np.array([r[2] for r in rows], dtype=bool))

@@ -19,6 +19,7 @@ from routecare.linkage.matching import THRESHOLDS, link
 from routecare.linkage.models import MatchNotice
 from routecare.linkage.notices import add_notice
 from routecare.linkage.records import LinkageInputError
+from routecare.linkage.sealing import partner_seal
 from routecare.linkage.session import check_compatible
 from routecare.linkage.store import registrations
 
@@ -28,10 +29,10 @@ MAX_PARTNER_NAME = MatchNotice.partner.type.length
 
 def export_encodings(deployment: Deployment, encoder: Encoder, output: Path) -> int:
     """Write every registered child's encoding under the partners' secret to `output` (the
-    format of `routecare linkage encode`); returns how many. Audited."""
+    format of `routecare linkage encode`, sealed for that partner); returns how many. Audited."""
     with deployment.database.transaction() as session:
         records = [record for _, record in registrations(session, deployment.keyring)]
-        write_encoded(output, encoder.encode_set(records))
+        write_encoded(output, encoder.encode_set(records), partner_seal(encoder.keys.secret))
         _audit(session, deployment, "linkage.export", {"records": len(records)})
     return len(records)
 

@@ -1,14 +1,14 @@
 """Children's records as linkage registrations, and their encodings stored at registration.
 
 Each child is encoded once, when registered, under the deployment's linkage key (kept in the
-keyring, never in the database), so matching a new registration reads stored encodings instead
-of decrypting and re-encoding everyone. Exports to a partner re-encode from the records under
+keyring, never in the database) and the encoding sealed under a key derived from it
+(`linkage/sealing.py`), so matching a new registration reads stored encodings instead of
+decrypting and re-encoding everyone. Exports to a partner re-encode from the records under
 the secret agreed with that partner; only the child's random `linkage_id` goes with them.
 """
 
 from __future__ import annotations
 
-import json
 import secrets
 from collections.abc import Iterator, Mapping
 from datetime import date
@@ -23,6 +23,7 @@ from routecare.crypto import Keyring
 from routecare.linkage.encoding import Encoder
 from routecare.linkage.models import ChildEncoding, LinkageDecision, MatchNotice
 from routecare.linkage.records import SEXES, Registration
+from routecare.linkage.sealing import stored_seal
 
 NAME_FIELDS = ("given_name", "family_name", "other_names", "birth_date")
 
@@ -56,16 +57,15 @@ def store_encoding(
     identity: Mapping[str, str | None],
     linkage_id: str | None = None,
 ) -> ChildEncoding:
-    """Encode a child just registered (plaintext `identity` at hand) and store the encoding."""
+    """Encode a child just registered (plaintext `identity` at hand) and store the encoding,
+    sealed under a key derived from the linkage key (a database copy shows no filter)."""
     linkage_id = linkage_id or secrets.token_hex(12)
     encoder = Encoder(keyring.linkage_key)
+    record = encoder.encode_set([registration_of(linkage_id, child, identity)]).record(0)
     row = ChildEncoding(
         child_id=child.id,
         linkage_id=linkage_id,
-        encoding=json.dumps(
-            encoder.encode_set([registration_of(linkage_id, child, identity)]).record(0),
-            separators=(",", ":"),
-        ),
+        encoding=stored_seal(keyring.linkage_key).seal(record),
         created_at=utcnow(),
     )
     session.add(row)
@@ -85,6 +85,22 @@ def reencode(session: Session, keyring: Keyring, child: Child) -> None:
         session.delete(old)
         session.flush()
     store_encoding(session, keyring, child, decrypted_identity(keyring, child), linkage_id)
+
+
+def renew_unsealed(session: Session, keyring: Keyring) -> int:
+    """Encodings stored in clear by scheme 2 (before sealing): re-encoded under this scheme
+    and sealed, each keeping its `linkage_id` (partners' notices point at it). Returns how
+    many. A migration cannot do it: it has no key to decrypt the identities."""
+    children = session.execute(
+        select(Child)
+        .join(ChildEncoding, ChildEncoding.child_id == Child.id)
+        .where(ChildEncoding.encoding.startswith("{"))
+    ).scalars()
+    count = 0
+    for child in list(children):
+        reencode(session, keyring, child)
+        count += 1
+    return count
 
 
 def forget_linkage(session: Session, child_id: int) -> None:
