@@ -1,12 +1,14 @@
 """Privacy benchmark: every attack of `bench/linkage/attacks` beside linkage quality, per
 encoding design, in one run: the trade-off between F1 and re-identification.
 
-    uv run --group bench python bench/linkage/privacy.py [--size 4000] [--attack-size 4000]
+    uv run --group bench python bench/linkage/privacy.py [--size 4000] [--attack-size 2000]
 
 The attacked file is the left side (Niger) of the route generator at --attack-size; the
 realistic attacker holds another sample of the same population (another seed), the strongest
 one the attacked file's exact frequencies. Linkage quality: the route generator at --size and
-FEBRL4, linked in-process at `probable` (the CLI's default).
+FEBRL4, linked in-process at `probable` (the CLI's default). Designs: randomized response of
+increasing strength (the shipped encoding flips 2 %), a keyed diffusion layer, and the shipped
+file as a keyless attacker holds it (scheme 3: every record sealed).
 """
 
 from __future__ import annotations
@@ -14,91 +16,216 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-from dataclasses import replace
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
+
+import numpy as np
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from bench.linkage.attacks.common import Outcome  # noqa: E402
-from bench.linkage.attacks.names import name_attacks  # noqa: E402
+from bench.linkage.attacks.clusters import cluster_attack  # noqa: E402
+from bench.linkage.attacks.common import base_rate, bits_of, hit_rate, name_key  # noqa: E402
+from bench.linkage.attacks.designs import diffused  # noqa: E402
+from bench.linkage.attacks.graphs import (  # noqa: E402
+    Model,
+    bloom_distances,
+    diffused_distances,
+    graph_matching,
+)
+from bench.linkage.attacks.patterns import pattern_mining  # noqa: E402
 from bench.linkage.attacks.pseudonyms import pseudonym_attack  # noqa: E402
-from bench.linkage.attacks.years import year_attacks  # noqa: E402
+from bench.linkage.attacks.sealed import (  # noqa: E402
+    joined_on_sealed_texts,
+    sealed_bits,
+    sealed_texts,
+)
+from bench.linkage.attacks.years import year_attack  # noqa: E402
 from bench.linkage.run import febrl4, scores  # noqa: E402
 from tests.linkage.helpers import registration  # noqa: E402
 from tests.linkage.route_data import generate  # noqa: E402
 
+from routecare.linkage.encoded import EncodedSet, write_encoded  # noqa: E402
 from routecare.linkage.encoding import Encoder  # noqa: E402
 from routecare.linkage.matching import THRESHOLDS, link  # noqa: E402
 from routecare.linkage.records import Registration, read_registrations  # noqa: E402
+from routecare.linkage.sealing import partner_seal  # noqa: E402
 
 SECRET = b"benchmark secret agreed by partners"
-# Designs measured: randomized response of increasing strength (the shipped scheme flips 2 %).
-DESIGNS = {f"Bloom filters, {round(p * 100)} % flips": p for p in (0.02, 0.05, 0.10, 0.20)}
+FIELDS = {"given": "given_name", "family": "family_name"}
+ATTACKS = ("cluster alignment", "pattern mining", "graph matching")
 
 
-def quality(encoder: Encoder, left: list[Registration], right: list[Registration], truth) -> float:
+@dataclass
+class View:
+    """What the attacker holds of one design's file: bits per name field, the encoded set
+    (None when it cannot be read), how graph matching models it, and the share of records
+    joined across two files."""
+
+    bits: dict[str, np.ndarray]
+    encoded: EncodedSet | None
+    model: Model
+    joined: float
+    pattern: bool = True  # bigram positions survive (plain Bloom filters)
+
+
+def _year(record: Registration) -> int:
+    found = record.birth_year()
+    return found[0] if found else 0
+
+
+def name_rates(view: View, attacked: list[Registration], sample: list[Registration]):
+    """{(attack, attacker, "given" | "pair"): rate}, and the base rates."""
+    truth = {f: [name_key(getattr(r, c)) for r in attacked] for f, c in FIELDS.items()}
+    pairs = list(zip(truth["given"], truth["family"], strict=True))
+    attackers = {
+        "sample": {f: Counter(name_key(getattr(s, c)) for s in sample) for f, c in FIELDS.items()},
+        "exact": {f: Counter(truth[f]) for f in FIELDS},
+    }
+    rates: dict[tuple[str, str, str], float] = {}
+    for attacker, frequencies in attackers.items():
+        guesses: dict[str, dict[str, list[str]]] = {a: {} for a in ATTACKS}
+        for field in FIELDS:
+            counts = frequencies[field]
+            by_cluster, denoised = cluster_attack(view.bits[field], counts)
+            guesses["cluster alignment"][field] = by_cluster
+            if view.pattern:
+                guesses["pattern mining"][field] = pattern_mining(denoised, counts)
+            guesses["graph matching"][field] = graph_matching(denoised, counts, view.model)
+        for attack, found in guesses.items():
+            if found:
+                both = list(zip(found["given"], found["family"], strict=True))
+                rates[(attack, attacker, "given")] = hit_rate(found["given"], truth["given"])
+                rates[(attack, attacker, "pair")] = hit_rate(both, pairs)
+    sample_pairs = Counter((name_key(s.given_name), name_key(s.family_name)) for s in sample)
+    bases = {
+        "given": base_rate(truth["given"], attackers["sample"]["given"]),
+        "pair": base_rate(pairs, sample_pairs),
+    }
+    return rates, bases
+
+
+def year_rate(view: View, attacked: list[Registration], sample: list[Registration]):
+    truth = [_year(r) for r in attacked]
+    years = Counter(y for y in map(_year, sample) if y)
+    if view.encoded is None:  # nothing to chain: the guess of the commonest year
+        guesses = [years.most_common(1)[0][0]] * len(attacked)
+    else:
+        guesses = year_attack(view.encoded, years)
+    return hit_rate(guesses, truth), base_rate(truth, years)
+
+
+def clear_view(encoder: Encoder, attacked: list[Registration], transform=None) -> View:
+    encoded = encoder.encode_set(attacked)
+    again = encoder.encode_set([replace(r, record_id=f"x{r.record_id}") for r in attacked])
+    truth = {r.record_id: f"x{r.record_id}" for r in attacked}
+    model: Model = bloom_distances
+    if transform is not None:
+        clean = encoder.encode_set(attacked, hardened=False)
+        encoded, model = transform(clean)
+    return View(
+        {f: bits_of(encoded.bloom[f"{f}_latin"]) for f in FIELDS},
+        encoded,
+        model,
+        pseudonym_attack(encoded, again, truth).joined,
+        pattern=transform is None,
+    )
+
+
+def sealed_view(encoder: Encoder, attacked: list[Registration], work: Path) -> View:
+    texts = []
+    for name, records in (
+        ("first", attacked),
+        ("again", [replace(r, record_id=f"x{r.record_id}") for r in attacked]),
+    ):
+        path = work / f"{name}.enc"
+        write_encoded(path, encoder.encode_set(records), partner_seal(SECRET))
+        texts.append(sealed_texts(path))
+    bits = sealed_bits(texts[0])
+    return View({f: bits for f in FIELDS}, None, bloom_distances, joined_on_sealed_texts(*texts))
+
+
+def quality(encoder: Encoder, left, right, truth) -> float:
     links = link(encoder.encode_set(left), encoder.encode_set(right), THRESHOLDS["probable"])
     return scores({(lk.left_id, lk.right_id) for lk in links}, truth)[2]
 
 
-def attacks(encoder: Encoder, records: list[Registration], sample: list[Registration]):
-    encoded = encoder.encode_set(records)
-    outcomes, extra = name_attacks(encoded, records, sample)
-    outcomes += year_attacks(encoded, records, sample)
-    again = encoder.encode_set([replace(r, record_id=f"again-{r.record_id}") for r in records])
-    truth = {r.record_id: f"again-{r.record_id}" for r in records}
-    joined = pseudonym_attack(encoded, again, truth)
-    return outcomes, joined
+def _diffusion(taps: int) -> Callable[[EncodedSet], tuple[EncodedSet, Model]]:
+    return lambda clean: (diffused(clean, taps, 0.02), diffused_distances(taps))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", type=int, default=4000)
-    parser.add_argument("--attack-size", type=int, default=4000)
+    parser.add_argument("--attack-size", type=int, default=2000)
     args = parser.parse_args()
     left, right, truth = generate(args.size, seed=1)
     route = [registration(r) for r in left], [registration(r) for r in right]
     attacked = [registration(r) for r in generate(args.attack_size, seed=1)[0]]
     sample = [registration(r) for r in generate(args.attack_size, seed=101)[0]]
-    with tempfile.TemporaryDirectory() as work:
-        a, b, febrl_truth = febrl4(Path(work))
-        febrl = read_registrations(a), read_registrations(b)
     rows = []
-    for design, flips in DESIGNS.items():
-        encoder = Encoder(SECRET, flip_probability=flips)
-        outcomes, joined = attacks(encoder, attacked, sample)
-        rows.append(
-            (design, quality(encoder, *route, truth), quality(encoder, *febrl, febrl_truth))
-            + (outcomes, joined)
-        )
-        print(f"measured {design}", file=sys.stderr)
+    with tempfile.TemporaryDirectory() as directory:
+        work = Path(directory)
+        a, b, febrl_truth = febrl4(work)
+        febrl = read_registrations(a), read_registrations(b)
+        shipped = Encoder(SECRET)
+        f1 = quality(shipped, *route, truth), quality(shipped, *febrl, febrl_truth)
+        designs: list[tuple[str, tuple[float, float] | None, View]] = [
+            (
+                "sealed file (scheme 3, shipped), keyless attacker",
+                f1,
+                sealed_view(shipped, attacked, work),
+            ),
+            (
+                "Bloom filters, 2 % flips (scheme 2 in clear; scheme 3 once opened)",
+                f1,
+                clear_view(shipped, attacked),
+            ),
+        ]
+        for flips in (0.05, 0.10, 0.20):
+            encoder = Encoder(SECRET, flip_probability=flips)
+            designs.append(
+                (
+                    f"Bloom filters, {round(100 * flips)} % flips",
+                    (quality(encoder, *route, truth), quality(encoder, *febrl, febrl_truth)),
+                    clear_view(encoder, attacked),
+                )
+            )
+        for taps in (3, 5):
+            designs.append(
+                (
+                    f"diffusion, {taps} taps, 2 % flips (F1 not measured)",
+                    None,
+                    clear_view(shipped, attacked, _diffusion(taps)),
+                )
+            )
+        for design, linkage, view in designs:
+            rates, bases = name_rates(view, attacked, sample)
+            year, year_base = year_rate(view, attacked, sample)
+            rows.append((design, linkage, rates, bases, year, year_base, view.joined))
+            print(f"measured {design}", file=sys.stderr)
     print(
-        "\n| design | F1 route | F1 FEBRL4 | given names: cluster / pattern (sample; exact) "
-        "| given + family | year chain | base rates (given, pair, year) | joined across files |"
+        "\n| design | F1 route | F1 FEBRL4 | given names: cluster / pattern / graph "
+        "(another sample; exact frequencies) | given + family (another sample) "
+        "| year chain | base rates (given, pair, year) | joined across files |"
     )
     print("|---|---|---|---|---|---|---|---|")
-    for design, route_f1, febrl_f1, outcomes, joined in rows:
-        found = {(o.attack, o.attacker): o for o in outcomes}
+    for design, linkage, rates, bases, year, year_base, joined in rows:
 
-        def pct(attack: str, attacker: str, found: dict[tuple[str, str], Outcome] = found) -> str:
-            return f"{100 * found[(attack, attacker)].rate:.1f}"
+        def pct(key: tuple[str, str, str], rates=rates) -> str:
+            return f"{100 * rates[key]:.1f}" if key in rates else "–"
 
         given = " / ".join(
-            f"{pct(f'{kind}, given names', 'sample')}; {pct(f'{kind}, given names', 'exact')}"
-            for kind in ("cluster alignment", "pattern mining")
+            f"{pct((a, 'sample', 'given'))}; {pct((a, 'exact', 'given'))}" for a in ATTACKS
         )
-        pair = " / ".join(
-            pct(f"{kind}, given + family", "sample")
-            for kind in ("cluster alignment", "pattern mining")
-        )
-        bases = ", ".join(
-            f"{100 * found[(a, 'sample')].base_rate:.1f}"
-            for a in ("pattern mining, given names", "pattern mining, given + family", "year chain")
-        )
+        pair = " / ".join(pct((a, "sample", "pair")) for a in ATTACKS)
+        f1 = f"{linkage[0]:.3f} | {linkage[1]:.3f}" if linkage else "– | –"
         print(
-            f"| {design} | {route_f1:.3f} | {febrl_f1:.3f} | {given} | {pair} "
-            f"| {pct('year chain', 'sample')} | {bases} | {100 * joined.joined:.1f} % |"
+            f"| {design} | {f1} | {given} | {pair} | {100 * year:.1f} "
+            f"| {100 * bases['given']:.1f}, {100 * bases['pair']:.1f}, {100 * year_base:.1f} "
+            f"| {100 * joined:.1f} % |"
         )
 
 

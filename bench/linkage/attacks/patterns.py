@@ -30,7 +30,7 @@ def bigrams(name: str) -> set[str]:
     return grams
 
 
-def _incidence(names: list[str]) -> np.ndarray:
+def incidence(names: list[str]) -> np.ndarray:
     """(names, bigrams) 0/1: which bigrams each name has."""
     grams = sorted(set().union(*map(bigrams, names)))
     index = {b: i for i, b in enumerate(grams)}
@@ -49,13 +49,19 @@ def expected_overlaps(has: np.ndarray, bits: int) -> np.ndarray:
 
 
 def structure_match(rows: np.ndarray, has: np.ndarray) -> np.ndarray:
-    """The name (row of `has`) of each of `rows`, matched by quadratic assignment (FAQ, the
-    best of several starts) of observed against expected shared bits."""
-    size = max(len(rows), len(has))
-    observed, expected = np.zeros((size, size)), np.zeros((size, size))
+    """The name (row of `has`) of each of `rows`, matched on observed against expected
+    shared bits."""
     as_float = rows.astype(float)
-    observed[: len(rows), : len(rows)] = as_float @ as_float.T
-    expected[: len(has), : len(has)] = expected_overlaps(has, rows.shape[1])
+    return matched_by(as_float @ as_float.T, expected_overlaps(has, rows.shape[1]))
+
+
+def matched_by(observed: np.ndarray, expected: np.ndarray) -> np.ndarray:
+    """The row of `expected` each row of `observed` stands for: quadratic assignment (FAQ,
+    from several starts), each start improved by swaps, the closest fit kept."""
+    size = max(len(observed), len(expected))
+    left, right = np.zeros((size, size)), np.zeros((size, size))
+    left[: len(observed), : len(observed)] = observed
+    right[: len(expected), : len(expected)] = expected
     best, best_cost = np.arange(size), np.inf
     for start in range(STARTS):
         guess = (
@@ -64,12 +70,12 @@ def structure_match(rows: np.ndarray, has: np.ndarray) -> np.ndarray:
             else np.eye(size)[np.random.default_rng(start).permutation(size)]
         )
         found = quadratic_assignment(
-            observed, expected, method="faq", options={"maximize": True, "P0": guess}
+            left, right, method="faq", options={"maximize": True, "P0": guess}
         )
-        order, cost = _swaps(observed[: len(rows), : len(rows)], expected, found.col_ind)
+        order, cost = _swaps(observed, right, found.col_ind)
         if cost < best_cost:
             best, best_cost = order, cost
-    return best[: len(rows)]
+    return best[: len(observed)]
 
 
 def pattern_mining(denoised: Denoised, frequencies: Counter[str]) -> list[str]:
@@ -79,7 +85,7 @@ def pattern_mining(denoised: Denoised, frequencies: Counter[str]) -> list[str]:
     )
     inverse = inverse.reshape(-1)
     names = [name for name, _ in frequencies.most_common()]
-    has = _incidence(names)
+    has = incidence(names)
     top = np.argsort(-weights, kind="stable")
     top = top[weights[top] >= SUPPORTED][: len(names)]
     if not top.size:
