@@ -1,5 +1,5 @@
-"""Encodings: deterministic per record, unrelated under another key, hardened against
-frequency attacks."""
+"""Encodings: deterministic per record, unrelated under another key, never byte-identical for
+two children of the same name (which alone does not protect them: tests/linkage/test_attacks.py)."""
 
 from __future__ import annotations
 
@@ -111,7 +111,7 @@ def frequency_attack(
     return hits, population
 
 
-def test_hardening_defeats_the_frequency_attack() -> None:
+def test_randomized_response_leaves_no_equal_encodings_to_group() -> None:
     encoder = Encoder(b"partners secret 0123456789")
     plain, total = frequency_attack(encoder, hardened=False)
     hardened, _ = frequency_attack(encoder, hardened=True)

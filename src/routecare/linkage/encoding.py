@@ -1,8 +1,9 @@
 """Privacy-preserving encodings of registrations, made locally with a secret shared by partners.
 
-Scheme `routecare-pprl/2`, following Schnell, Borgs & Encheva (2016, "Hardening encrypted patient
-names against cryptographic attacks using cell or attribute level Bloom filters in record
-linkage") for attribute-level filters and Schnell & Borgs (2016, "Randomized response and
+Scheme `routecare-pprl/3` (files and stored rows seal each encoding: `linkage/sealing.py`,
+because the encodings below, once readable, name children: docs/linkage.md), following
+Schnell, Borgs & Encheva (2016, "Hardening encrypted patient names against cryptographic
+attacks using cell or attribute level Bloom filters in record linkage") for attribute-level filters and Schnell & Borgs (2016, "Randomized response and
 balanced Bloom filters for privacy preserving record linkage") for the randomized response:
 
 - one Bloom filter per field and form — canonical Latin spelling, and consonant skeleton (the
@@ -12,8 +13,9 @@ balanced Bloom filters for privacy preserving record linkage") for the randomize
 - one more filter for all names together (given, father, family): the order-free set, which
   survives swapped fields and a father's name written into the given-name field;
 - **randomized response**: each bit flips with probability 2 %, chosen by a keyed stream of the
-  record id, so two children with the same name get different encodings (frequency alignment
-  finds nothing to align) while the same registration always encodes the same way. Balancing
+  record id, so two children with the same name do not get byte-identical encodings while the
+  same registration always encodes the same way. It does not stop an attacker who clusters
+  similar encodings (`bench/linkage/attacks`); stronger flips cost the linkage first. Balancing
   was tried and dropped: on short names it compressed similarities so much that true pairs
   spelled differently could not be told from strangers;
 - other fields as keyed tokens (sex, nationality and its confusion group, birth-year window,
