@@ -4,7 +4,8 @@ Scheme `routecare-pprl/3` (files and stored rows seal each encoding: `linkage/se
 because the encodings below, once readable, name children: docs/linkage.md), following
 Schnell, Borgs & Encheva (2016, "Hardening encrypted patient names against cryptographic
 attacks using cell or attribute level Bloom filters in record linkage") for attribute-level
-filters and Schnell & Borgs (2016, "Randomized response and balanced Bloom filters for privacy preserving record linkage") for the randomized response:
+filters and Schnell & Borgs (2016, "Randomized response and balanced Bloom filters for
+privacy preserving record linkage") for the randomized response:
 
 - one Bloom filter per field and form — canonical Latin spelling, and consonant skeleton (the
   only form Arabic script gives) — for the names by role (given, father, family, mother) and
