@@ -248,15 +248,19 @@ def test_a_different_secret_is_refused(tmp_path: Path, files: dict[str, Path]) -
     assert not (tmp_path / "m.csv").exists()
 
 
-def test_another_scheme_version_is_refused(tmp_path: Path, files: dict[str, Path]) -> None:
+@pytest.mark.parametrize("scheme", ["routecare-pprl/2", "routecare-pprl/0"])
+def test_another_scheme_version_is_refused(
+    tmp_path: Path, files: dict[str, Path], scheme: str
+) -> None:
+    """Scheme 2's files (encodings in clear) and any other version are refused by name."""
     lines = files["right_enc"].read_text(encoding="utf-8").splitlines()
     header = json.loads(lines[0])
-    header["scheme"] = "routecare-pprl/0"
+    header["scheme"] = scheme
     old = tmp_path / "old.enc"
     old.write_text("\n".join([json.dumps(header), *lines[1:]]), encoding="utf-8")
     result = match(files["key"], files["left_enc"], old, tmp_path / "m.csv")
     assert result.exit_code == 1
-    assert "old.enc: encoded with scheme 'routecare-pprl/0'" in result.output
+    assert f"old.enc: encoded with scheme '{scheme}'; this version matches" in result.output
 
 
 def test_a_short_secret_is_refused(tmp_path: Path, files: dict[str, Path]) -> None:
