@@ -4,12 +4,14 @@ partner's file becomes match notices that hold no identity."""
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 from sqlalchemy import select
 
-from routecare.linkage.models import MatchNotice
+from routecare.linkage.models import ChildEncoding, MatchNotice
 from routecare.linkage.records import COLUMNS
+from routecare.linkage.sealing import partner_seal
 from tests.cli_runner import run_cli
 from tests.conftest import World
 from tests.linkage.registrations import open_case, register_population
@@ -144,3 +146,31 @@ def test_a_partner_file_under_another_secret_is_refused(world: World, tmp_path: 
     assert missing.exit_code == 1 and "none.encoded" in missing.output
     with world.deployment.database.transaction() as session:
         assert session.execute(select(MatchNotice)).first() is None
+
+
+def _exported_ids(world: World, secret: Path, output: Path) -> set[str]:
+    result = run_cli(
+        world.deployment, "linkage", "export", "--secret-file", str(secret), str(output)
+    )
+    assert result.exit_code == 0, result.output
+    seal = partner_seal(secret.read_bytes().strip())
+    lines = output.read_text(encoding="utf-8").splitlines()[1:]
+    return {str(seal.open(json.loads(line)["sealed"], "test")["id"]) for line in lines}
+
+
+def test_two_partners_cannot_join_their_exports_on_record_ids(world: World, tmp_path: Path) -> None:
+    """Italy and Libya pool the files Niger sent them: no record id is common to both, nor a
+    stored linkage id; the same partner gets the same ids every time (its notices hold)."""
+    open_case(world.api("case_worker"), "Abdoulaye", "Diallo", "Ibrahima")
+    open_case(world.api("case_worker"), "Aissatou", "Bah", "Mamadou")
+    italy, libya = tmp_path / "italy.key", tmp_path / "libya.key"
+    italy.write_text(SECRET)
+    libya.write_text("the secret Niger and Libya agreed")
+    to_italy = _exported_ids(world, italy, tmp_path / "italy.encoded")
+    again = _exported_ids(world, italy, tmp_path / "italy-again.encoded")
+    to_libya = _exported_ids(world, libya, tmp_path / "libya.encoded")
+    with world.deployment.database.transaction() as session:
+        stored = set(session.execute(select(ChildEncoding.linkage_id)).scalars())
+    assert len(to_italy) == len(to_libya) == len(stored) == 2
+    assert to_italy == again
+    assert not to_italy & to_libya and not (to_italy | to_libya) & stored

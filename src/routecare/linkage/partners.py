@@ -2,11 +2,15 @@
 them over the network): exporting ours, and turning a partner's into match notices.
 
 Both re-encode this deployment's children from their records under the secret agreed with the
-partner, with the child's random `linkage_id` as record id: no name, date or reference leaves.
+partner. An export's record ids are each child's id for that partner (`exported_id`): no name,
+date or reference leaves, and two partners cannot join the files they received on an id.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+from dataclasses import replace
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -27,11 +31,23 @@ MAX_PARTNER_RECORD_ID = MatchNotice.partner_record_id.type.length
 MAX_PARTNER_NAME = MatchNotice.partner.type.length
 
 
+def exported_id(encoder: Encoder, linkage_id: str) -> str:
+    """A child's record id in files for the partner who shares the encoder's secret: a keyed
+    hash of its `linkage_id`, the same in every export to that partner (its notices keep
+    pointing at the child), unrelated between partners."""
+    key = encoder.keys.key("export-id")
+    return hmac.new(key, linkage_id.encode(), hashlib.sha256).hexdigest()[:24]
+
+
 def export_encodings(deployment: Deployment, encoder: Encoder, output: Path) -> int:
     """Write every registered child's encoding under the partners' secret to `output` (the
-    format of `routecare linkage encode`, sealed for that partner); returns how many. Audited."""
+    format of `routecare linkage encode`, sealed for that partner, record ids from
+    `exported_id`); returns how many. Audited."""
     with deployment.database.transaction() as session:
-        records = [record for _, record in registrations(session, deployment.keyring)]
+        records = [
+            replace(record, record_id=exported_id(encoder, record.record_id))
+            for _, record in registrations(session, deployment.keyring)
+        ]
         write_encoded(output, encoder.encode_set(records), partner_seal(encoder.keys.secret))
         _audit(session, deployment, "linkage.export", {"records": len(records)})
     return len(records)
