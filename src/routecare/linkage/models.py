@@ -1,6 +1,7 @@
 """Linkage in the product: each child's stored encoding, case workers' decisions on possible
 matches, and match notices for coordinators. No table here holds a name or any identity value:
-encodings are hardened Bloom filters under the deployment's linkage key (kept in the keyring)."""
+encodings are Bloom filters under the deployment's linkage key (kept in the keyring), each
+sealed under a key derived from it (`linkage/sealing.py`)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,8 @@ class ChildEncoding(Base):
     child_id: Mapped[int] = mapped_column(ForeignKey("children.id"), unique=True)
     # Opaque and random: the only id of the child that ever leaves in an exported file.
     linkage_id: Mapped[str] = mapped_column(String(32), unique=True)
-    encoding: Mapped[str] = mapped_column(Text)  # JSON, the scheme's format (linkage/encoded.py)
+    # The scheme's record (linkage/encoded.py) sealed: AES-256-GCM, base64 (linkage/sealing.py).
+    encoding: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
