@@ -7,8 +7,9 @@ The attacked file is the left side (Niger) of the route generator at --attack-si
 realistic attacker holds another sample of the same population (another seed), the strongest
 one the attacked file's exact frequencies. Linkage quality: the route generator at --size and
 FEBRL4, linked in-process at `probable` (the CLI's default). Designs: randomized response of
-increasing strength (the shipped encoding flips 2 %), a keyed diffusion layer, and the shipped
-file as a keyless attacker holds it (scheme 3: every record sealed).
+increasing strength (the shipped encoding flips 2 %), a keyed diffusion layer (compared by Dice
+estimated from Hamming distances), and the shipped file as a keyless attacker holds it
+(scheme 3: every record sealed).
 """
 
 from __future__ import annotations
@@ -17,8 +18,10 @@ import argparse
 import sys
 import tempfile
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -28,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.linkage.attacks.clusters import cluster_attack  # noqa: E402
 from bench.linkage.attacks.common import base_rate, bits_of, hit_rate, name_key  # noqa: E402
-from bench.linkage.attacks.designs import diffused  # noqa: E402
+from bench.linkage.attacks.designs import diffused, diffused_level_table  # noqa: E402
 from bench.linkage.attacks.graphs import (  # noqa: E402
     Model,
     bloom_distances,
@@ -47,6 +50,7 @@ from bench.linkage.run import febrl4, scores  # noqa: E402
 from tests.linkage.helpers import registration  # noqa: E402
 from tests.linkage.route_data import generate  # noqa: E402
 
+from routecare.linkage import comparison  # noqa: E402
 from routecare.linkage.encoded import EncodedSet, write_encoded  # noqa: E402
 from routecare.linkage.encoding import Encoder  # noqa: E402
 from routecare.linkage.matching import THRESHOLDS, link  # noqa: E402
@@ -56,6 +60,7 @@ from routecare.linkage.sealing import partner_seal  # noqa: E402
 SECRET = b"benchmark secret agreed by partners"
 FIELDS = {"given": "given_name", "family": "family_name"}
 ATTACKS = ("cluster alignment", "pattern mining", "graph matching")
+FLIPS = 0.02  # the shipped randomized response, also over the diffused designs
 
 
 @dataclass
@@ -153,7 +158,26 @@ def quality(encoder: Encoder, left, right, truth) -> float:
 
 
 def _diffusion(taps: int) -> Callable[[EncodedSet], tuple[EncodedSet, Model]]:
-    return lambda clean: (diffused(clean, taps, 0.02), diffused_distances(taps))
+    return lambda clean: (diffused(clean, taps, FLIPS), diffused_distances(taps))
+
+
+@contextmanager
+def _diffused_comparison(taps: int) -> Iterator[None]:
+    """Comparison levels read from diffused filters (Dice estimated from Hamming distances,
+    `designs.diffused_level_table`) while the block runs."""
+    original = comparison._level_table
+    comparison._level_table = cache(diffused_level_table(taps, FLIPS))
+    try:
+        yield
+    finally:
+        comparison._level_table = original
+
+
+def diffused_quality(encoder: Encoder, taps: int, left, right, truth) -> float:
+    sides = [diffused(encoder.encode_set(s, hardened=False), taps, FLIPS) for s in (left, right)]
+    with _diffused_comparison(taps):
+        links = link(*sides, THRESHOLDS["probable"])
+    return scores({(lk.left_id, lk.right_id) for lk in links}, truth)[2]
 
 
 def main() -> None:
@@ -194,10 +218,14 @@ def main() -> None:
                 )
             )
         for taps in (3, 5):
+            linkage = (
+                diffused_quality(shipped, taps, *route, truth),
+                diffused_quality(shipped, taps, *febrl, febrl_truth),
+            )
             designs.append(
                 (
-                    f"diffusion, {taps} taps, 2 % flips (F1 not measured)",
-                    None,
+                    f"diffusion, {taps} taps, 2 % flips",
+                    linkage,
                     clear_view(shipped, attacked, _diffusion(taps)),
                 )
             )
