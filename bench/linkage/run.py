@@ -1,7 +1,7 @@
 """Linkage benchmark: routecare against clkhash + anonlink (CLK) and Splink (plaintext EM), on
 the same data, in one run.
 
-    uv run --group bench python bench/linkage/run.py [--size 5000] [--large 100000]
+    uv run --group bench --extra spark python bench/linkage/run.py [--size 5000] [--large 100000]
                                    [--lookup-size 100000] [--spark] [--repeats 5]
 
 Data: the synthetic route (tests/linkage/route_data.py: several conventions and scripts,
