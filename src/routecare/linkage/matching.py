@@ -3,9 +3,11 @@
 A pair's Fellegi–Sunter probability says how well two records agree, not whether another
 record agrees as well: three namesakes of the same age can each look certain. Scores are
 therefore made exclusive (`exclusive`): a record is at most one child, so a pair's odds are
-shared with every other likely candidate of either record. The thresholds are on these scores,
-set on the synthetic route benchmark (docs/linkage.md):
-- `probable` ≥ 0.85 — "probably the same child" (precision 0.96 there, 1.00 on FEBRL4);
+shared with every other likely candidate of either record. With the prior over all record
+pairs (`calibration.py`) these scores are posterior probabilities, and the thresholds are read
+as such, not tuned on any generator; docs/linkage.md measures them on a family of route
+generators (tests/linkage/test_calibration.py):
+- `probable` ≥ 0.85 — "probably the same child";
 - `possible` ≥ 0.50 — likelier this record than any other or none: worth a human look, never
   acted on alone.
 
