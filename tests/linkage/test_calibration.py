@@ -62,10 +62,13 @@ def test_few_children_crossing_does_not_inflate_scores() -> None:
         assert measured.precision[band] >= cut + TOLERANCE, (band, measured.precision)
 
 
-def test_dedupe_does_not_merge_namesakes() -> None:
-    """One organisation's registrations full of twins, cousins and namesakes: the records
-    `dedupe` puts together at `probable` are the same child, and its scores are calibrated."""
-    left, right, truth = generate(600, seed=5, shape=VARIANTS["namesakes"])
+@pytest.mark.parametrize("shape", ["namesakes", "sparse"])
+def test_dedupe_does_not_merge_namesakes(shape: str) -> None:
+    """One organisation's registrations full of twins, cousins and namesakes ("namesakes"),
+    or of siblings and cousins of which few are registered twice ("sparse", where two in
+    five merged pairs were relatives before the prior over all pairs): the records `dedupe`
+    puts together at `probable` are the same child, and its scores are calibrated."""
+    left, right, truth = generate(1000, seed=5, shape=VARIANTS[shape])
     records = [registration(row) for row in left + right]
     same = truth | {(b, a) for a, b in truth}
     clusters = dedupe(records)
