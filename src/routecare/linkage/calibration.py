@@ -27,9 +27,11 @@ for any encoding whose levels EM learns m and u for.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
-from routecare.linkage.model import Model, Patterns, reestimated_m
+from routecare.linkage.model import Model, Patterns, Side, reestimated_m
 
 ROUNDS = 100
 REFINING = 8  # rounds of re-estimating m from exclusive posteriors (it settles in about 5)
@@ -48,36 +50,22 @@ def pair_odds(matched: float, left_records: int, right_records: int) -> float:
 
 
 def matched_records(
-    ratios: np.ndarray,
-    left: np.ndarray,
-    right: np.ndarray,
-    left_records: int,
-    right_records: int,
-    *,
-    same_set: bool = False,
+    totals: list[np.ndarray], left_records: int, right_records: int, *, same_set: bool = False
 ) -> float:
-    """EM estimate of how many records have their match on the other side, from each candidate
-    pair's likelihood ratio (`ratios`, 0 for a vetoed pair) and its records `left`, `right`.
-    Within one set (`same_set`) a record's candidates are the pairs it is in on either side."""
+    """EM estimate of how many records have their match on the other side, from each record's
+    sum of likelihood ratios over its candidates (`totals`: left records', then right
+    records'; one array within one set, where a record's candidates are the pairs it is in on
+    either side)."""
     most = float(min(left_records, right_records)) - LOWEST
-    if most < LOWEST or not ratios.size:
+    if most < LOWEST:
         return LOWEST
-    if same_set:
-        records = np.concatenate([left, right])
-        ratios_twice = np.concatenate([ratios, ratios])
-        sides = [(np.bincount(records, weights=ratios_twice, minlength=left_records), 1.0)]
-    else:
-        sides = [
-            (np.bincount(left, weights=ratios, minlength=left_records), 0.5),
-            (np.bincount(right, weights=ratios, minlength=right_records), 0.5),
-        ]
+    share = 1.0 if same_set else 0.5  # both sides count the same matches
     matched = most / 2
     for _ in range(ROUNDS):
         odds = pair_odds(matched, left_records, right_records)
         estimate = 0.0
-        for totals, share in sides:
-            summed = odds * totals
-            estimate += share * float((summed / (1.0 + summed)).sum())
+        for summed in totals:
+            estimate += share * float((odds * summed / (1.0 + odds * summed)).sum())
         estimate = float(np.clip(estimate, LOWEST, most))
         settled = abs(estimate - matched) < SETTLED * matched
         matched = estimate
@@ -86,18 +74,31 @@ def matched_records(
     return matched
 
 
+def record_totals(
+    values: np.ndarray, left: Side, right: Side, *, same_set: bool = False
+) -> list[np.ndarray]:
+    """Each record's sum of `values` over its pairs: left records', then right records' (one
+    array within one set, a record's pairs on either side of it)."""
+    if same_set:
+        return [left.totals(values) + right.totals(values)]
+    return [left.totals(values), right.totals(values)]
+
+
 def exclusive_odds(
     li: np.ndarray, ri: np.ndarray, odds: np.ndarray, *, same_set: bool = False
 ) -> np.ndarray:
     """Each pair's probability given its records' other candidates: its odds o over one plus
     the odds of all candidates of the record, o / (1 + sum), the lower of its two records'.
     Within one set (`same_set`) a record competes on either side of a pair."""
-    if same_set:
-        totals = np.bincount(np.concatenate([li, ri]), weights=np.concatenate([odds, odds]))
-        left, right = totals[li], totals[ri]
-    else:
-        left, right = (np.bincount(side, weights=odds)[side] for side in (li, ri))
-    return odds / (1.0 + np.maximum(left, right))
+    records = max(int(li.max(initial=-1)), int(ri.max(initial=-1))) + 1 if same_set else 0
+    left, right = Side.of(li, records), Side.of(ri, records)
+    return _exclusive(odds, record_totals(odds, left, right, same_set=same_set), left, right)
+
+
+def _exclusive(odds: np.ndarray, totals: list[np.ndarray], left: Side, right: Side) -> np.ndarray:
+    """o / (1 + the larger of its two records' summed odds)."""
+    larger = np.maximum(np.take(totals[0], left.index), np.take(totals[-1], right.index))
+    return odds / (1.0 + larger)
 
 
 def refine(
@@ -113,32 +114,24 @@ def refine(
 ) -> Model:
     """`model` with m re-estimated from exclusive posteriors and its prior over all record
     pairs, on the candidate pairs `li`, `ri` (their `patterns`; `vetoed` patterns never
-    link) of `left_records` × `right_records` records."""
+    link) of `left_records` × `right_records` records. Each round sums the pairs' likelihood
+    ratios per record once: the number of matched records and every pair's exclusive
+    posterior both follow from those sums."""
+    records = max(left_records, right_records) if same_set else 0
+    left, right = Side.of(li, records), Side.of(ri, records)
     sizes = (left_records, right_records)
-    for _ in range(REFINING):
-        ratios, odds = _ratios_and_odds(model, patterns, vetoed, li, ri, sizes, same_set)
-        posterior = exclusive_odds(li, ri, odds * ratios, same_set=same_set)
+    rounds = 0
+    while True:
+        ratios = np.exp(np.clip(model.log_ratios(patterns.table), -60.0, 60.0))
+        ratios[vetoed] = 0.0
+        per_pair = np.take(ratios, patterns.inverse)
+        totals = record_totals(per_pair, left, right, same_set=same_set)
+        odds = pair_odds(matched_records(totals, *sizes, same_set=same_set), *sizes)
+        if rounds == REFINING:  # the prior of the last m
+            break
+        posterior = _exclusive(odds * per_pair, [odds * t for t in totals], left, right)
         m = reestimated_m(model.m, model.u, patterns.table, patterns.weights_of(posterior))
         moved = max(float(np.abs(new - old).max()) for new, old in zip(m, model.m, strict=True))
-        model = Model(m, model.u, model.prior, model.names_as_set)
-        if moved < SETTLED_M:
-            break
-    _, odds = _ratios_and_odds(model, patterns, vetoed, li, ri, sizes, same_set)
-    return Model(model.m, model.u, odds / (1.0 + odds), model.names_as_set)
-
-
-def _ratios_and_odds(
-    model: Model,
-    patterns: Patterns,
-    vetoed: np.ndarray,
-    li: np.ndarray,
-    ri: np.ndarray,
-    sizes: tuple[int, int],
-    same_set: bool,
-) -> tuple[np.ndarray, float]:
-    """Each pair's likelihood ratio (0 where vetoed) and the prior odds per pair."""
-    ratios = np.exp(np.clip(model.log_ratios(patterns.table), -60.0, 60.0))
-    ratios[vetoed] = 0.0
-    per_pair = ratios[patterns.inverse]
-    matched = matched_records(per_pair, li, ri, *sizes, same_set=same_set)
-    return per_pair, pair_odds(matched, *sizes)
+        model = replace(model, m=m)
+        rounds = REFINING if moved < SETTLED_M else rounds + 1
+    return replace(model, prior=odds / (1.0 + odds))

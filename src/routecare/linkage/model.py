@@ -216,9 +216,10 @@ class Side:
     starts: np.ndarray | None  # where each run of equal records starts, when sorted
 
     @classmethod
-    def of(cls, index: np.ndarray) -> Side:
+    def of(cls, index: np.ndarray, records: int = 0) -> Side:
+        """The side of `index`, with totals for at least `records` records."""
         index = index.astype(np.int64, copy=False)  # as bincount and take use it
-        records = int(index.max()) + 1 if index.size else 0
+        records = max(records, int(index.max()) + 1 if index.size else 0)
         if index.size < 2 or not bool(np.all(index[1:] >= index[:-1])):
             return cls(index, records, None)
         starts = np.flatnonzero(np.concatenate(([True], index[1:] != index[:-1])))
