@@ -98,7 +98,8 @@ def exclusive_odds(
 def _exclusive(odds: np.ndarray, totals: list[np.ndarray], left: Side, right: Side) -> np.ndarray:
     """o / (1 + the larger of its two records' summed odds)."""
     larger = np.maximum(np.take(totals[0], left.index), np.take(totals[-1], right.index))
-    return odds / (1.0 + larger)
+    exclusive: np.ndarray = odds / (1.0 + larger)
+    return exclusive
 
 
 def refine(
