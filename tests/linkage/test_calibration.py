@@ -6,8 +6,12 @@ without labels."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
+from routecare.linkage.calibration import LOWEST, exclusive_odds, matched_records, pair_odds
 from routecare.linkage.dedupe import dedupe, scored_duplicates
 from routecare.linkage.matching import THRESHOLDS, Link, band_of, link
 from tests.linkage.helpers import encoded, registration
@@ -82,3 +86,51 @@ def test_dedupe_does_not_merge_namesakes(shape: str) -> None:
     measured = reliability(scored, same)  # either order is right: recall is not read
     for band, cut in THRESHOLDS.items():
         assert measured.precision[band] >= cut - TOLERANCE, (band, measured.precision)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 7), st.integers(0, 7), st.floats(0.0, 50.0)),
+        min_size=1,
+        max_size=40,
+    ),
+    st.booleans(),
+)
+def test_exclusive_odds_sets_each_pair_against_both_records_candidates(
+    pairs: list[tuple[int, int, float]], same_set: bool
+) -> None:
+    """o / (1 + the larger of its records' summed odds), whichever order the pairs come in.
+    Within one set a pair is two different records, the lower numbered first."""
+    if same_set:
+        pairs = [p for p in pairs if p[0] < p[1]]
+        assume(pairs)
+    li = np.array([p[0] for p in pairs])
+    ri = np.array([p[1] for p in pairs])
+    odds = np.array([p[2] for p in pairs])
+    found = exclusive_odds(li, ri, odds, same_set=same_set)
+    for k, (a, b, o) in enumerate(pairs):
+        if same_set:
+            sums = [
+                sum(x for i, j, x in pairs if a in (i, j)),
+                sum(x for i, j, x in pairs if b in (i, j)),
+            ]
+        else:
+            sums = [sum(x for i, _, x in pairs if i == a), sum(x for _, j, x in pairs if j == b)]
+        assert found[k] == pytest.approx(o / (1 + max(sums)), rel=1e-9, abs=1e-12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.floats(0.0, 1e6), min_size=1, max_size=30),
+    st.integers(1, 40),
+)
+def test_matched_records_stay_between_none_and_every_record(
+    ratios: list[float], extra: int
+) -> None:
+    left_records = len(ratios)
+    right_records = len(ratios) + extra
+    totals = [np.array(ratios), np.array(ratios + [0.0] * extra)]
+    matched = matched_records(totals, left_records, right_records)
+    assert LOWEST <= matched <= min(left_records, right_records)
+    assert pair_odds(matched, left_records, right_records) > 0
