@@ -1,7 +1,7 @@
 """Linkage benchmark: routecare against clkhash + anonlink (CLK) and Splink (plaintext EM), on
 the same data, in one run.
 
-    uv run --group bench python bench/linkage/run.py [--size 5000] [--large 100000]
+    uv run --group bench --extra spark python bench/linkage/run.py [--size 5000] [--large 100000]
                                    [--lookup-size 100000] [--spark] [--repeats 5]
 
 Data: the synthetic route (tests/linkage/route_data.py: several conventions and scripts,
@@ -10,7 +10,9 @@ anchors run in their own environment, `.venv-anchors`, created on first use with
 needs setuptools<81 and cannot share the project's lock). Every method runs the same way: in
 a fresh process, timed from reading the two CSV files to its links (ours.py, anchors.py); at
 --size and on FEBRL4 the methods take turns for --repeats rounds and the median is shown.
-Prints a table, then routecare's speed against clkhash+anonlink, round by round.
+The anchors run a second time (one round) on the names as routecare's normaliser writes them
+(`names.normalise`), so the model's gain is shown apart from the normaliser's. Prints a table,
+then routecare's speed against clkhash+anonlink, round by round.
 """
 
 from __future__ import annotations
@@ -35,9 +37,11 @@ from tests.linkage.route_data import generate, write_csv  # noqa: E402
 from routecare.linkage.candidates import candidates_in  # noqa: E402
 from routecare.linkage.encoding import Encoder  # noqa: E402
 from routecare.linkage.matching import THRESHOLDS, candidate_pairs, fit  # noqa: E402
+from routecare.linkage.names import normalise  # noqa: E402
 from routecare.linkage.records import read_registrations  # noqa: E402
 
 ANCHOR_ENV = ROOT / ".venv-anchors"
+NORMALISED = ", names by routecare's normaliser (one run)"
 ANCHOR_PACKAGES = ["clkhash==0.18.3", "anonlink==0.15.3", "setuptools<81", "splink<5", "pandas"]
 
 
@@ -116,6 +120,32 @@ def _quality(kind: str, links: Path, truth: set[tuple[str, str]]) -> dict[str, f
         p, r, f = scores(found, truth)
         result.update({f"precision{name}": p, f"recall{name}": r, f"f1{name}": f})
     return result
+
+
+NAME_COLUMNS = ("given_name", "father_name", "family_name", "mother_name", "birth_place")
+
+
+def normalised_names(source: Path, target: Path) -> Path:
+    """The CSV with every name field as routecare's normaliser reads it (`names.normalise`):
+    canonical Latin tokens, or consonant skeletons for Arabic script (the only form routecare
+    has for it). The anchors run on this too, so the model's gain is shown apart from the
+    normaliser's."""
+    with source.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    for row in rows:
+        for column in NAME_COLUMNS:
+            tokens = normalise(row[column])
+            row[column] = " ".join(tokens.full or tokens.skeleton)
+    return write_csv(target, rows)
+
+
+def with_normaliser(
+    left: Path, right: Path, truth: set[tuple[str, str]], kinds: list[str], repeats: int
+) -> dict[str, dict[str, float]]:
+    """The anchors (`kinds`) once more, fed the names routecare's normaliser gives."""
+    a = normalised_names(left, left.with_name(f"normalised_{left.name}"))
+    b = normalised_names(right, right.with_name(f"normalised_{right.name}"))
+    return measured(kinds, a, b, truth, repeats)[0]
 
 
 def ours_on_spark(
@@ -228,16 +258,23 @@ def main() -> None:
             repeats = args.repeats if size == args.size else 1
             kinds = [k for k in methods if k != "splink" or size <= 20_000]
             found, rounds = measured(kinds, lp, rp, truth, repeats)
+            anchors = [k for k in kinds if k != "routecare"]
+            normalised = with_normaliser(lp, rp, truth, anchors, 1)
             for kind in kinds:
                 rows.append((label, methods[kind], found[kind]))
                 if kind == "routecare" and args.spark and size == args.size:
                     rows.append((label, *ours_on_spark(lp, rp, truth)))
+                if kind in normalised:
+                    rows.append((label, f"{methods[kind]}{NORMALISED}", normalised[kind]))
             if size == args.size:
                 speed.append((label, rounds["routecare"], rounds["clk"]))
         a, b, truth = febrl4(work)
         found, rounds = measured(list(methods), a, b, truth, args.repeats)
+        normalised = with_normaliser(a, b, truth, [k for k in methods if k != "routecare"], 1)
         for kind, method in methods.items():
             rows.append(("FEBRL4 5,000×5,000", method, found[kind]))
+            if kind in normalised:
+                rows.append(("FEBRL4 5,000×5,000", f"{method}{NORMALISED}", normalised[kind]))
         speed.append(("FEBRL4 5,000×5,000", rounds["routecare"], rounds["clk"]))
     p50, p95 = lookup_latency(args.lookup_size)
     print("\n| data | method | P (default) | R | F1 | P (possible) | R | F1 | wall s |")

@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from routecare.linkage.records import COLUMNS, OPTIONAL_COLUMNS
+from tests.linkage.route_shapes import DEFAULT, RouteShape
 
 VARIANTS = Path(__file__).resolve().parents[2] / "src/routecare/linkage/data/name_variants.csv"
 MALE = [
@@ -83,16 +84,78 @@ class Person:
     place: str
 
 
-def _people(count: int, rng: random.Random) -> list[Person]:
+def _synthetic(count: int, taken: set[str], kind: str) -> list[str]:
+    """`count` made-up canonical names (English-like spelling, which each clerk's convention
+    respells), the same on every call: pools larger than the named ones."""
+    rng = random.Random(f"synthetic {kind} names")
+    onsets = ["b", "d", "f", "g", "h", "j", "k", "l", "m", "n", "r", "s", "sh", "t", "w", "y", "z"]
+    names: list[str] = []
+    while len(names) < count:
+        syllables = rng.randint(2, 3)
+        name = "".join(rng.choice(onsets) + rng.choice("aiuoe") for _ in range(syllables))
+        name += rng.choice(["", "", "n", "m", "r"])
+        if name not in taken:
+            taken.add(name)
+            names.append(name)
+    return names
+
+
+@dataclass(frozen=True)
+class Names:
+    """The name pools of one shape, and how often each name is drawn."""
+
+    male: list[str]
+    female: list[str]
+    family: list[str]
+    skew: float
+
+    @classmethod
+    def of(cls, shape: RouteShape) -> Names:
+        taken = set(MALE + FEMALE + FAMILY)
+
+        def pool(named: list[str], size: int, kind: str) -> list[str]:
+            return named[:size] + _synthetic(max(0, size - len(named)), taken, kind)
+
+        return cls(
+            pool(MALE, shape.male_names, "male"),
+            pool(FEMALE, shape.female_names, "female"),
+            pool(FAMILY, shape.family_names, "family"),
+            shape.name_skew,
+        )
+
+    def pick(self, pool: list[str], rng: random.Random) -> str:
+        if not self.skew:
+            return rng.choice(pool)
+        return rng.choices(
+            pool, weights=[1 / (rank + 1) ** self.skew for rank in range(len(pool))]
+        )[0]
+
+    def sample(self, pool: list[str], count: int, rng: random.Random) -> list[str]:
+        if not self.skew:
+            return rng.sample(pool, count)
+        chosen: list[str] = []
+        while len(chosen) < count:
+            name = self.pick(pool, rng)
+            if name not in chosen:
+                chosen.append(name)
+        return chosen
+
+
+def _people(count: int, rng: random.Random, shape: RouteShape = DEFAULT) -> list[Person]:
+    names = Names.of(shape)
     people: list[Person] = []
     while len(people) < count:
-        family, father = rng.choice(FAMILY), rng.choice(MALE)
-        mother, mother_family = rng.choice(FEMALE), rng.choice(FAMILY)
+        family, father = names.pick(names.family, rng), names.pick(names.male, rng)
+        mother, mother_family = names.pick(names.female, rng), names.pick(names.family, rng)
         nationality, place = rng.choice(NATIONALITIES), rng.choice(PLACES)
         eldest = date(2026, 1, 1) - timedelta(days=rng.randint(12 * 365, 17 * 365))
-        siblings = 1 if rng.random() < 0.7 else rng.randint(2, 3)
-        given_names = rng.sample([n for n in MALE + FEMALE if n != father], siblings)
+        siblings = 1 if rng.random() < 1 - shape.siblings else rng.randint(2, 3)
+        twins = siblings > 1 and shape.twins > 0 and rng.random() < shape.twins
+        given_names = names.sample(
+            [n for n in names.male + names.female if n != father], siblings, rng
+        )
         for order, given in enumerate(given_names):
+            gap = 0 if twins and order == 1 else order * rng.randint(400, 1500)
             people.append(
                 Person(
                     given,
@@ -100,13 +163,40 @@ def _people(count: int, rng: random.Random) -> list[Person]:
                     family,
                     mother,
                     mother_family,
-                    "f" if given in FEMALE else "m",
-                    eldest + timedelta(days=order * rng.randint(400, 1500)),
+                    "f" if given in names.female else "m",
+                    eldest + timedelta(days=gap),
+                    nationality,
+                    place,
+                )
+            )
+        if shape.grandfather and rng.random() < shape.grandfather:
+            # The father's brother named his child after their father too: a cousin with the
+            # same given and family names, of about the same age, from the same place.
+            uncle = names.pick([n for n in names.male if n != father], rng)
+            people.append(
+                Person(
+                    given_names[0],
+                    uncle,
+                    family,
+                    names.pick(names.female, rng),
+                    names.pick(names.family, rng),
+                    "f" if given_names[0] in names.female else "m",
+                    eldest + timedelta(days=rng.randint(-700, 700)),
                     nationality,
                     place,
                 )
             )
     return people[:count]
+
+
+# How a clerk respells a name the published variants do not list (synthetic names).
+RESPELLING = {
+    "fr": [("sh", "ch"), ("j", "dj"), ("u", "ou"), ("w", "ou")],
+    "en": [],
+    "ar": [],
+    "it": [("sh", "sc"), ("j", "gi"), ("k", "c"), ("w", "u")],
+    "so": [("h", "x"), ("j", "j")],
+}
 
 
 def _spell(
@@ -116,7 +206,12 @@ def _spell(
     convention: str,
     arabic: bool,
 ) -> str:
-    options = variants[canonical]
+    options = variants.get(canonical)
+    if not options:
+        spelled = canonical
+        for written, respelled in RESPELLING[convention]:
+            spelled = spelled.replace(written, respelled)
+        return spelled.capitalize()
     if arabic:
         scripted = [v for v, s, _ in options if s == "arabic"]
         if scripted:
@@ -137,18 +232,32 @@ def _typo(name: str, rng: random.Random) -> str:
     )
 
 
+@dataclass(frozen=True)
+class Clerk:
+    """How one side's clerks register a child (drawn from a `RouteShape`)."""
+
+    convention: str
+    arabic: float
+    dates: float
+    placeholder: float
+    age_error: tuple[int, ...]
+    typos: float = 0.0
+    swapped: float = 0.0
+    father_in_given: float = 0.0
+    confused_nationality: float = 0.0
+    missing_place: float = 0.3
+
+
 def _row(
     record_id: str,
     person: Person,
     rng: random.Random,
-    variants: dict[str, list[tuple[str, str, str]]],
-    *,
-    convention: str,
-    arabic: float,
+    variants: dict,
+    clerk: Clerk,
     registered: date,
-    messy: bool,
 ) -> dict[str, str]:
-    script = rng.random() < arabic
+    script = rng.random() < clerk.arabic
+    convention = clerk.convention
     given = _spell(person.given, variants, rng, convention, script)
     father = _spell(person.father, variants, rng, convention, script)
     family = _spell(person.family, variants, rng, convention, script)
@@ -159,11 +268,11 @@ def _row(
     )
     if convention == "fr":
         family = family.upper()
-    if messy and rng.random() < 0.10:
+    if clerk.swapped and rng.random() < clerk.swapped:
         given, family = family, given
-    if messy and rng.random() < 0.10:
+    if clerk.father_in_given and rng.random() < clerk.father_in_given:
         given, father = f"{given} {father}", ""
-    if messy and rng.random() < 0.12 and not script:
+    if clerk.typos and rng.random() < clerk.typos and not script:
         given = _typo(given, rng)
     age = (
         registered.year
@@ -171,14 +280,14 @@ def _row(
         - ((registered.month, registered.day) < (person.born.month, person.born.day))
     )
     birth_date, estimated = "", ""
-    if rng.random() < (0.25 if messy else 0.4):
+    if rng.random() < clerk.dates:
         birth_date = (
-            date(person.born.year, 1, 1) if rng.random() < 0.3 else person.born
+            date(person.born.year, 1, 1) if rng.random() < clerk.placeholder else person.born
         ).isoformat()
     else:
-        estimated = str(age + rng.choice([-2, -1, 0, 0, 0, 1, 2] if messy else [-1, 0, 0, 1]))
+        estimated = str(age + rng.choice(clerk.age_error))
     nationality = person.nationality
-    if messy and rng.random() < 0.05:
+    if clerk.confused_nationality and rng.random() < clerk.confused_nationality:
         nationality = CONFUSED[nationality]
     return {
         "record_id": record_id,
@@ -190,47 +299,54 @@ def _row(
         "age": estimated,
         "registered_on": registered.isoformat(),
         "nationality": nationality,
-        "birth_place": "" if rng.random() < (0.5 if messy else 0.3) else person.place,
-        "mother_name": "" if rng.random() < (0.5 if messy else 0.3) else mother,
+        "birth_place": "" if rng.random() < clerk.missing_place else person.place,
+        "mother_name": "" if rng.random() < clerk.missing_place else mother,
     }
 
 
 def generate(
-    size: int, seed: int = 1, overlap: float = 0.6
+    size: int, seed: int = 1, overlap: float | None = None, shape: RouteShape = DEFAULT
 ) -> tuple[list[dict[str, str]], list[dict[str, str]], set[tuple[str, str]]]:
-    """(Niger registrations, Italy/Libya registrations, true links) of `size` children each."""
+    """(Niger registrations, Italy/Libya registrations, true links) of `size` children each,
+    shaped by `shape` (`overlap`, when given, in place of the shape's)."""
     rng = random.Random(seed)
     variants = load_variants()
-    people = _people(int(size * (2 - overlap)) + 1, rng)
+    overlap = shape.overlap if overlap is None else overlap
+    people = _people(int(size * (2 - overlap)) + 1, rng, shape)
     left_people = people[:size]
     shared = int(size * overlap)
     right_people = people[:shared] + people[size : size + size - shared]
+    home = Clerk(
+        shape.left_convention,
+        0.0,
+        shape.left_dates,
+        shape.placeholder,
+        shape.left_age_error,
+        missing_place=shape.left_missing_place,
+    )
     left = [
         _row(
-            f"N{k}",
-            p,
-            rng,
-            variants,
-            convention="fr",
-            arabic=0.0,
-            registered=date(2025, 3, 1) + timedelta(days=rng.randint(0, 200)),
-            messy=False,
+            f"N{k}", p, rng, variants, home, date(2025, 3, 1) + timedelta(days=rng.randint(0, 200))
         )
         for k, p in enumerate(left_people)
     ]
-    right = [
-        _row(
-            f"I{k}",
-            p,
-            rng,
-            variants,
-            convention=rng.choice(["en", "it", "so"]),
-            arabic=0.25,
-            registered=date(2025, 11, 1) + timedelta(days=rng.randint(0, 200)),
-            messy=True,
+    right = []
+    for k, p in enumerate(right_people):
+        convention = rng.choice(shape.right_conventions)
+        registered = date(2025, 11, 1) + timedelta(days=rng.randint(0, 200))
+        clerk = Clerk(
+            convention,
+            shape.arabic,
+            shape.right_dates,
+            shape.placeholder,
+            shape.right_age_error,
+            shape.typos,
+            shape.swapped,
+            shape.father_in_given,
+            shape.confused_nationality,
+            shape.right_missing_place,
         )
-        for k, p in enumerate(right_people)
-    ]
+        right.append(_row(f"I{k}", p, rng, variants, clerk, registered))
     truth = {(f"N{k}", f"I{k}") for k in range(shared)}
     rng.shuffle(right)
     return left, right, truth

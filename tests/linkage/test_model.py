@@ -19,8 +19,11 @@ def test_em_learns_that_matches_agree() -> None:
         column = FIELDS.index(field)
         top = len(model.m[column]) - 1
         assert model.m[column][top] > 2 * model.u[column][top], field
-    expected_share = len(truth) / li.size
-    assert expected_share / 3 < model.prior <= 2 * expected_share
+    # The prior is over all record pairs: a left record has its match with probability
+    # π = matches / records, any of the right records alike (calibration.pair_odds).
+    expected_odds = len(truth) / ((len(left) - len(truth)) * len(right))
+    odds = model.prior / (1 - model.prior)
+    assert expected_odds / 2 < odds < 2 * expected_odds
 
 
 def _child(record_id: str, given: str, born: str, **other: str) -> dict[str, str]:

@@ -7,13 +7,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from pyspark.sql import SparkSession
 
-from routecare.linkage.matching import THRESHOLDS, link
-from routecare.linkage.spark_backend import link_on_spark, spark_session
-from tests.linkage.helpers import encoded
-from tests.linkage.route_data import generate, write_csv
-from tests.linkage.test_cli_contract import SECRET, run
+# Without the spark extra these tests cannot run; `make test` (and so CI) installs it.
+pytest.importorskip("pyspark", reason="the spark extra is not installed: uv sync --extra spark")
+
+from pyspark.sql import SparkSession  # noqa: E402
+
+from routecare.linkage.matching import THRESHOLDS, link  # noqa: E402
+from routecare.linkage.spark_backend import link_on_spark, spark_session  # noqa: E402
+from tests.linkage.helpers import encoded  # noqa: E402
+from tests.linkage.route_data import generate, write_csv  # noqa: E402
+from tests.linkage.test_cli_contract import SECRET, run  # noqa: E402
 
 pytestmark = pytest.mark.spark
 

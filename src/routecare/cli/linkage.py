@@ -24,6 +24,7 @@ from routecare.linkage.matching import THRESHOLDS, Link, link
 from routecare.linkage.records import LinkageInputError, read_registrations
 from routecare.linkage.sealing import partner_seal
 from routecare.linkage.session import check_compatible
+from routecare.linkage.spark_extra import SparkNotInstalled
 
 app = typer.Typer(
     help="Privacy-preserving record linkage: encode, match, dedupe; export this deployment's "
@@ -91,7 +92,10 @@ def _link(
     if engine is Engine.IN_PROCESS:
         return link(left, right, threshold, progress=_say)
     # Imported here: pyspark, pandas and pyarrow would add a second to every command's start.
-    from routecare.linkage.spark_backend import link_on_spark, spark_session
+    try:
+        from routecare.linkage.spark_backend import link_on_spark, spark_session
+    except SparkNotInstalled as missing:
+        raise LinkageInputError(str(missing)) from missing
 
     _say(f"Spark session on {spark_master}")
     with spark_session(spark_master) as spark:

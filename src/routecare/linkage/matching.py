@@ -3,9 +3,11 @@
 A pair's Fellegi–Sunter probability says how well two records agree, not whether another
 record agrees as well: three namesakes of the same age can each look certain. Scores are
 therefore made exclusive (`exclusive`): a record is at most one child, so a pair's odds are
-shared with every other likely candidate of either record. The thresholds are on these scores,
-set on the synthetic route benchmark (docs/linkage.md):
-- `probable` ≥ 0.85 — "probably the same child" (precision 0.96 there, 1.00 on FEBRL4);
+shared with every other likely candidate of either record. With the prior over all record
+pairs (`calibration.py`) these scores are posterior probabilities, and the thresholds are read
+as such, not tuned on any generator; docs/linkage.md measures them on a family of route
+generators (tests/linkage/test_calibration.py):
+- `probable` ≥ 0.85 — "probably the same child";
 - `possible` ≥ 0.50 — likelier this record than any other or none: worth a human look, never
   acted on alone.
 
@@ -25,6 +27,7 @@ from functools import partial
 import numpy as np
 from numpy.random import default_rng
 
+from routecare.linkage.calibration import exclusive_odds, refine
 from routecare.linkage.comparison import FIELDS, MISSING, NAME_CUTS, compare
 from routecare.linkage.encoded import EncodedSet, ranges
 from routecare.linkage.model import Model, Patterns, estimate
@@ -141,7 +144,25 @@ def fit(
     `left_records` left records (default: the whole left side; fewer for a sample)."""
     patterns = Patterns.of(levels_of(left, right, li, ri))
     rows = len(left) if left_records is None else left_records
-    return estimate(patterns, _random_levels(left, right), min(rows, len(right)), li, ri)
+    model = estimate(patterns, _random_levels(left, right), min(rows, len(right)), li, ri)
+    return with_prior(model, patterns, li, ri, rows, len(right), same_set=left is right)
+
+
+def with_prior(
+    model: Model,
+    patterns: Patterns,
+    li: np.ndarray,
+    ri: np.ndarray,
+    left_records: int,
+    right_records: int,
+    *,
+    same_set: bool = False,
+) -> Model:
+    """The model calibrated on the candidate pairs `li`, `ri` of `left_records` ×
+    `right_records` records (`calibration.refine`): its prior over all record pairs, and m
+    from the exclusive posteriors, siblings vetoed."""
+    vetoed = sibling_veto(patterns.table)
+    return refine(model, patterns, vetoed, li, ri, left_records, right_records, same_set=same_set)
 
 
 def score_pairs(
@@ -197,6 +218,8 @@ def scored_candidates(
         chosen = sampled[li]
         fitting, fit_left, fit_right = patterns.subset(chosen), li[chosen], ri[chosen]
     model = estimate(fitting, random_levels.result(), expected, fit_left, fit_right)
+    rows = int(sampled.sum())
+    model = with_prior(model, fitting, fit_left, fit_right, rows, len(right), same_set=same_set)
     return li, ri, _scores(model, patterns)
 
 
@@ -214,12 +237,7 @@ def exclusive(
     side of a pair. Candidates under COMPETING are left out of the sums, so an engine that
     sends back only the likelier pairs (Spark) gets the same result."""
     odds = np.where(scores >= COMPETING, scores / np.maximum(1.0 - scores, 1e-12), 0.0)
-    if same_set:
-        totals = np.bincount(np.concatenate([li, ri]), weights=np.concatenate([odds, odds]))
-        left, right = totals[li], totals[ri]
-    else:
-        left, right = (np.bincount(side, weights=odds)[side] for side in (li, ri))
-    return np.minimum(odds / (1.0 + left), odds / (1.0 + right))
+    return exclusive_odds(li, ri, odds, same_set=same_set)
 
 
 def one_to_one(

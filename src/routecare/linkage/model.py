@@ -38,7 +38,7 @@ OTHERS = [c for c in range(len(FIELDS)) if c not in ROLES and c != ALL_NAMES]
 class Model:
     m: list[np.ndarray]
     u: list[np.ndarray]
-    prior: float  # share of candidate pairs that are matches
+    prior: float  # probability that a pair is a match before comparing (see `prior.py`)
     names_as_set: bool = True  # False while the set reading's m is not yet estimated
 
     def _column_weights(self, table: np.ndarray, column: int) -> np.ndarray:
@@ -55,6 +55,10 @@ class Model:
             agree = table[:, ALL_NAMES] == LEVELS["all_names"] - 1
             names = np.where(agree, np.maximum(names, as_set), names)
         return names + sum(self._column_weights(table, c) for c in OTHERS)
+
+    def log_ratios(self, table: np.ndarray) -> np.ndarray:
+        """Each row's log-likelihood ratio of match against non-match (before the prior)."""
+        return self._table_weights(table)
 
     def pattern_probability(self, table: np.ndarray) -> np.ndarray:
         logit = np.log(self.prior / (1 - self.prior)) + self._table_weights(table)
@@ -212,9 +216,10 @@ class Side:
     starts: np.ndarray | None  # where each run of equal records starts, when sorted
 
     @classmethod
-    def of(cls, index: np.ndarray) -> Side:
+    def of(cls, index: np.ndarray, records: int = 0) -> Side:
+        """The side of `index`, with totals for at least `records` records."""
         index = index.astype(np.int64, copy=False)  # as bincount and take use it
-        records = int(index.max()) + 1 if index.size else 0
+        records = max(records, int(index.max()) + 1 if index.size else 0)
         if index.size < 2 or not bool(np.all(index[1:] >= index[:-1])):
             return cls(index, records, None)
         starts = np.flatnonzero(np.concatenate(([True], index[1:] != index[:-1])))
@@ -271,6 +276,28 @@ def _at_least(table: np.ndarray, field: str, level: int) -> np.ndarray:
     return table[:, FIELDS.index(field)] >= level
 
 
+def reestimated_m(
+    m: list[np.ndarray],
+    u: list[np.ndarray],
+    table: np.ndarray,
+    weights: np.ndarray,
+    columns: list[int] | None = None,
+) -> list[np.ndarray]:
+    """EM's M step: m of `columns` (default all) from the patterns' posterior `weights`, kept
+    non-decreasing in the level (sex has no order), and kept as it was where agreement would
+    come out rarer among matches than among non-matches (a field never counts against
+    agreement)."""
+    result = list(m)
+    for column in range(len(FIELDS)) if columns is None else columns:
+        estimated = _frequencies(table, column, weights)
+        if FIELDS[column] != "sex":
+            estimated = _increasing(estimated)
+        top = len(estimated) - 1
+        if estimated[top] >= u[column][top]:
+            result[column] = estimated
+    return result
+
+
 def _em_round(
     pairs: Pairs, u: list[np.ndarray], m: list[np.ndarray], columns: list[int], ceiling: float
 ) -> None:
@@ -285,14 +312,7 @@ def _em_round(
             logit += _ratios(m[column], u[column])[table[:, column]]
         posterior = pairs.posteriors(1.0 / (1.0 + np.exp(-np.clip(logit, -60, 60))))
         prior = float(np.clip(posterior.mean(), 1e-5, 0.9))
-        weights = pairs.patterns.weights_of(posterior)
-        for column in columns:
-            estimated = _frequencies(table, column, weights)
-            if FIELDS[column] != "sex":
-                estimated = _increasing(estimated)
-            top = len(estimated) - 1
-            if estimated[top] >= u[column][top]:  # a field never counts against agreement
-                m[column] = estimated
+        m[:] = reestimated_m(m, u, table, pairs.patterns.weights_of(posterior), columns)
         change = max(np.abs(m[c] - old).max() for c, old in zip(columns, before, strict=True))
         if change < CONVERGED:
             break

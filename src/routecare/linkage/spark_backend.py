@@ -23,10 +23,16 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd  # type: ignore[import-untyped]  # no stubs in the lock
-import pyarrow as pa  # type: ignore[import-untyped]
-from pyspark import Broadcast
-from pyspark.sql import DataFrame, SparkSession
+
+from routecare.linkage.spark_extra import SparkNotInstalled
+
+try:
+    import pandas as pd  # type: ignore[import-untyped]  # no stubs in the lock
+    import pyarrow as pa  # type: ignore[import-untyped]
+    from pyspark import Broadcast
+    from pyspark.sql import DataFrame, SparkSession
+except ImportError as missing:
+    raise SparkNotInstalled(missing.name) from missing
 
 from routecare.linkage.encoded import EncodedSet
 from routecare.linkage.matching import (
