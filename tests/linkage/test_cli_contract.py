@@ -56,6 +56,7 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     for side in ("left", "right"):
         result = run(
             "encode",
+            "--seal",
             "--secret-file",
             str(paths["key"]),
             str(paths[side]),
@@ -100,7 +101,9 @@ def test_without_the_secret_a_file_shows_no_encoding(files: dict[str, Path]) -> 
         assert clear not in "\n".join(lines[1:])
     again = files["root"] / "again.enc"
     assert (
-        run("encode", "--secret-file", str(files["key"]), str(files["left"]), str(again)).exit_code
+        run(
+            "encode", "--seal", "--secret-file", str(files["key"]), str(files["left"]), str(again)
+        ).exit_code
         == 0
     )
     assert not set(lines[1:]) & set(again.read_text(encoding="utf-8").splitlines()[1:])
@@ -128,6 +131,30 @@ def test_match_writes_one_to_one_links(files: dict[str, Path]) -> None:
     )
     assert linked.exit_code == 0
     assert len(looser.read_text().splitlines()) >= len(rows) + 1
+
+
+def test_unsealed_files_link_without_the_secret_as_partners_script_it(
+    tmp_path: Path, files: dict[str, Path]
+) -> None:
+    """The partners' contract (`encode --secret-file KEY`, then `match LEFT RIGHT --output`)
+    still holds: without --seal the file is not sealed and `match` needs no secret, with the
+    same links as the sealed files give. A sealed file without the secret is refused by name."""
+    unsealed = {}
+    for side in ("left", "right"):
+        unsealed[side] = tmp_path / f"{side}.enc"
+        encoded = run(
+            "encode", "--secret-file", str(files["key"]), str(files[side]), str(unsealed[side])
+        )
+        assert encoded.exit_code == 0, encoded.output
+    plain, sealed = tmp_path / "plain.csv", tmp_path / "sealed.csv"
+    result = run("match", str(unsealed["left"]), str(unsealed["right"]), "--output", str(plain))
+    assert result.exit_code == 0, result.output
+    assert match(files["key"], files["left_enc"], files["right_enc"], sealed).exit_code == 0
+    assert plain.read_text(encoding="utf-8") == sealed.read_text(encoding="utf-8")
+    assert len(plain.read_text(encoding="utf-8").splitlines()) > 10
+    refused = run("match", str(files["left_enc"]), str(unsealed["right"]), "--output", str(plain))
+    assert refused.exit_code == 1
+    assert "left.enc: its encodings are sealed: pass --secret-file" in refused.output
 
 
 def test_dedupe_clusters_a_dataset(files: dict[str, Path]) -> None:
@@ -219,7 +246,7 @@ def test_columns_in_any_order_short_rows_and_blank_lines_read_the_same(
     outputs = []
     for path in (messy, tidy):
         output = tmp_path / f"{path.stem}.enc"
-        result = run("encode", "--secret-file", str(files["key"]), str(path), str(output))
+        result = run("encode", "--seal", "--secret-file", str(files["key"]), str(path), str(output))
         assert result.exit_code == 0, result.output
         outputs.append(opened(output))
     assert outputs[0] == outputs[1]
@@ -230,7 +257,9 @@ def test_a_different_secret_is_refused(tmp_path: Path, files: dict[str, Path]) -
     other_key.write_text("somebody else's secret, not agreed", encoding="utf-8")
     other = tmp_path / "other.enc"
     assert (
-        run("encode", "--secret-file", str(other_key), str(files["right"]), str(other)).exit_code
+        run(
+            "encode", "--seal", "--secret-file", str(other_key), str(files["right"]), str(other)
+        ).exit_code
         == 0
     )
     result = match(files["key"], files["left_enc"], other, tmp_path / "m.csv")

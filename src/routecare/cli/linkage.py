@@ -114,14 +114,23 @@ def encode(
         Path,
         typer.Option("--secret-file", metavar="KEY", help="The secret agreed between partners."),
     ],
+    seal: Annotated[
+        bool,
+        typer.Option(
+            "--seal/--no-seal",
+            help="Seal every encoding under the secret, so that only its holders can read or "
+            "compare them (needed against a keyless thief of the file: docs/linkage.md).",
+        ),
+    ] = False,
 ) -> None:
-    """Encode registrations locally; the output holds no name, date or place in clear, and
-    its encodings are sealed under the secret: only partners holding it can read them."""
+    """Encode registrations locally; the output holds no name, date or place in clear. Without
+    --seal anyone holding the file can compare its encodings (and so attack them)."""
     try:
         secret = _secret(secret_file)
         records = read_registrations(input_csv)
         _say(f"encoding {len(records):,} registrations")
-        write_encoded(output, Encoder(secret).encode_set(records), partner_seal(secret))
+        sealing = partner_seal(secret) if seal else None
+        write_encoded(output, Encoder(secret).encode_set(records), sealing)
     except LinkageInputError as error:
         raise _fail(error) from error
     typer.echo(f"wrote {output} ({len(records):,} encodings)")
@@ -135,11 +144,13 @@ def match(
         Path, typer.Option("--output", metavar="MATCHES.csv", help="left_id,right_id,score,band")
     ],
     secret_file: Annotated[
-        Path,
+        Path | None,
         typer.Option(
-            "--secret-file", metavar="KEY", help="The secret both files were encoded with."
+            "--secret-file",
+            metavar="KEY",
+            help="The secret both files were encoded with: needed for sealed files.",
         ),
-    ],
+    ] = None,
     threshold: Annotated[
         str, typer.Option(help="possible, probable or a probability between 0 and 1.")
     ] = "probable",
@@ -153,11 +164,11 @@ def match(
         ),
     ] = "local[*]",
 ) -> None:
-    """One-to-one links between two encoded files, at or above the threshold. Needs the
-    secret: encodings are sealed, since anyone who can compare them can name them."""
+    """One-to-one links between two encoded files, at or above the threshold. Sealed files
+    (encode --seal, export) are opened with the secret they were sealed under."""
     try:
         cut = _threshold(threshold)
-        seal = partner_seal(_secret(secret_file))
+        seal = partner_seal(_secret(secret_file)) if secret_file is not None else None
         left_set, right_set = read_encoded(left, seal), read_encoded(right, seal)
         check_compatible(left_set, right_set, left.name, right.name)
         links = _link(left_set, right_set, cut, engine, spark_master)

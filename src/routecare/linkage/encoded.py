@@ -239,21 +239,28 @@ def _hex(text: object, bits: int) -> int:
     return value
 
 
-def write_encoded(path: Path, encoded: EncodedSet, seal: Seal) -> None:
-    """JSON lines: a header (scheme, secret check value), then one sealed encoding per record
-    (its id inside). Written to a temporary name first, so a failure leaves no partial file."""
+def write_encoded(path: Path, encoded: EncodedSet, seal: Seal | None) -> None:
+    """JSON lines: a header (scheme, secret check value, whether sealed), then one encoding per
+    record (its id inside), sealed when `seal` is given. Written to a temporary name first, so a
+    failure leaves no partial file."""
     temporary = path.with_name(path.name + ".part")
     with temporary.open("w", encoding="utf-8") as handle:
-        header = {"scheme": SCHEME, "key_check": encoded.key_check, "records": len(encoded)}
+        header = {
+            "scheme": SCHEME,
+            "key_check": encoded.key_check,
+            "records": len(encoded),
+            "sealed": seal is not None,
+        }
         handle.write(json.dumps(header) + "\n")
         for record in encoded.records():
-            handle.write(json.dumps({"sealed": seal.seal(record)}) + "\n")
+            line = {"sealed": seal.seal(record)} if seal is not None else record
+            handle.write(json.dumps(line, separators=(",", ":")) + "\n")
     temporary.replace(path)
 
 
-def read_encoded(path: Path, seal: Seal) -> EncodedSet:
+def read_encoded(path: Path, seal: Seal | None) -> EncodedSet:
     """Load an encoded file, refusing other schemes and other secrets with an error naming
-    the file."""
+    the file. A sealed file needs the seal of the secret it was written under."""
     try:
         with path.open(encoding="utf-8") as handle:
             header = json.loads(handle.readline())
@@ -264,13 +271,21 @@ def read_encoded(path: Path, seal: Seal) -> EncodedSet:
                     f"{path.name}: encoded with scheme {header['scheme']!r}; this version "
                     f"matches {SCHEME!r} only: re-encode it"
                 )
-            if header.get("key_check") != seal.key_check:
+            if seal is not None and header.get("key_check") != seal.key_check:
                 raise LinkageInputError(
                     f"{path.name}: encoded with another secret (its key check value differs): "
                     "use the secret agreed with this partner"
                 )
+            sealed = header.get("sealed") is True
+            if sealed and seal is None:
+                raise LinkageInputError(
+                    f"{path.name}: its encodings are sealed: pass --secret-file with the secret "
+                    "it was encoded with"
+                )
             encodings = [
                 _opened(seal, line, f"{path.name} record {row}")
+                if sealed and seal
+                else _clear(line, f"{path.name} record {row}")
                 for row, line in enumerate(handle, start=1)
                 if line.strip()
             ]
@@ -286,3 +301,10 @@ def _opened(seal: Seal, line: str, where: str) -> dict[str, object]:
     if not isinstance(sealed, dict) or not isinstance(sealed.get("sealed"), str):
         raise LinkageInputError(f"{where}: not a sealed {SCHEME} encoding")
     return seal.open(sealed["sealed"], where)
+
+
+def _clear(line: str, where: str) -> dict[str, object]:
+    record = json.loads(line)
+    if not isinstance(record, dict):
+        raise LinkageInputError(f"{where}: not a {SCHEME} encoding")
+    return record
