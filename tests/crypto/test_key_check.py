@@ -16,7 +16,6 @@ import pytest
 
 from routecare.config import Settings
 from routecare.crypto.keyring import Keyring
-from routecare.crypto.keystore import KEYSTORE_FILE
 from routecare.deployment import Deployment
 from tests.cli_runner import run_cli
 from tests.conftest import World
@@ -78,6 +77,7 @@ DAMAGE: dict[str, Callable[[Settings], None]] = {
     "missing key store": _missing_key_store,
     "damaged key store": _damaged_key_store,
 }
+KEYSTORE_FILE = "keystore.sqlite3"  # the default key store, in the data directory
 EXPECTED_REASON = {
     "missing keyring": "keyring",
     "different keyring": "keyring",
