@@ -6,7 +6,12 @@ import os
 import subprocess
 import sys
 
+from fastapi.testclient import TestClient
+
+from routecare.app import create_app
+from routecare.auth.actions import issue_api_token
 from routecare.config import Settings
+from routecare.deployment import Deployment
 
 ENTRY_POINT = "from routecare.cli import main; main()"
 
@@ -28,3 +33,11 @@ def start_cli(settings: Settings, *args: str, **extra: str) -> subprocess.Popen[
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+def api_client(settings: Settings, username: str) -> tuple[Deployment, TestClient]:
+    """A freshly opened deployment (close it after) and an API client signed in as `username`."""
+    deployment = Deployment.open(settings)
+    client = TestClient(create_app(settings, deployment), base_url="https://testserver")
+    client.headers["Authorization"] = f"Bearer {issue_api_token(deployment, username)}"
+    return deployment, client

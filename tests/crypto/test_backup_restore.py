@@ -11,18 +11,16 @@ from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from routecare.app import create_app
-from routecare.auth.actions import issue_api_token
 from routecare.config import Settings
 from routecare.crypto.keyring import Keyring
 from routecare.deployment import Deployment
 from tests.cli_runner import run_cli
 from tests.conftest import World
 from tests.crypto.backup_files import backup_rows
+from tests.crypto.helpers import api_client
 
 NAME = {"given_name": "Zaynabou", "family_name": "Kourouma-Tembely"}
 CHILD = {**NAME, "sex": "female", "age": 13, "nationality": "GIN"}
@@ -60,13 +58,6 @@ def _every_key_an_attacker_has(settings: Settings, rows: dict, uid: str) -> list
     return keys
 
 
-def _client(settings: Settings) -> tuple[Deployment, TestClient]:
-    deployment = Deployment.open(settings)
-    client = TestClient(create_app(settings, deployment), base_url="https://testserver")
-    client.headers["Authorization"] = f"Bearer {issue_api_token(deployment, 'case_worker')}"
-    return deployment, client
-
-
 def test_an_old_backup_restored_after_erasure_yields_no_identity(
     world: World, tmp_path: Path
 ) -> None:
@@ -83,7 +74,7 @@ def test_an_old_backup_restored_after_erasure_yields_no_identity(
     assert restored.exit_code == 0, restored.output
     assert "1 erasures made since replayed" in restored.output
 
-    deployment, client = _client(settings)
+    deployment, client = api_client(settings, "case_worker")
     try:
         assert client.get(f"/api/v1/children/{reference}").status_code == 404
         other = client.get(f"/api/v1/children/{kept.json()['reference']}").json()
@@ -136,7 +127,7 @@ def test_a_restore_brings_the_backup_back_and_keeps_the_keys(world: World, tmp_p
     restored = run_cli(world.deployment, "db", "restore", str(backup))
     assert restored.exit_code == 0, restored.output
     assert "0 erasures" in restored.output
-    deployment, client = _client(world.deployment.settings)
+    deployment, client = api_client(world.deployment.settings, "case_worker")
     try:
         assert client.get(f"/api/v1/children/{first}").json()["family_name"] == CHILD["family_name"]
         assert client.get(f"/api/v1/children/{later.json()['reference']}").status_code == 404
@@ -172,7 +163,7 @@ def test_a_backup_of_another_deployment_is_refused(world: World, tmp_path: Path)
     assert "is not a backup of this deployment" in refused.output
     missing = run_cli(world.deployment, "db", "restore", str(tmp_path / "nothing-here"))
     assert missing.exit_code == 1 and "no backup file" in missing.output
-    deployment, client = _client(world.deployment.settings)
+    deployment, client = api_client(world.deployment.settings, "case_worker")
     try:  # nothing was replaced
         assert client.get(f"/api/v1/children/{reference}").json()["given_name"] == "Zaynabou"
     finally:

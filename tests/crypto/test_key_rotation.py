@@ -10,24 +10,18 @@ import sqlite3
 import time
 import uuid
 from contextlib import closing
-from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import Column, LargeBinary, MetaData, Table
 
-from routecare.app import create_app
-from routecare.auth.actions import issue_api_token
 from routecare.config import Settings
-from routecare.crypto.keyring import Keyring
 from routecare.crypto.keystore import KeyStoreBase, new_ciphers, store_of
 from routecare.crypto.rotation import wrapped_key_locations
 from routecare.crypto.wrapped import WrappedKey, wrapped_key_tables
 from routecare.deployment import Deployment
 from routecare.storage.metadata import all_tables_metadata
-from tests.cli_runner import run_cli
 from tests.conftest import World
-from tests.crypto.helpers import start_cli
+from tests.crypto.helpers import api_client, start_cli
 from tests.screening.test_score_cli import strong_child_purpose
 
 
@@ -60,64 +54,6 @@ def test_a_table_of_wrapped_keys_must_say_whose_and_under_which_master_key() -> 
     Table("loose_keys", metadata, Column("key", WrappedKey))
     with pytest.raises(TypeError, match="loose_keys"):
         wrapped_key_tables([metadata])
-
-
-def _api(settings: Settings, username: str) -> tuple[Deployment, TestClient]:
-    deployment = Deployment.open(settings)
-    client = TestClient(create_app(settings, deployment), base_url="https://testserver")
-    client.headers["Authorization"] = f"Bearer {issue_api_token(deployment, username)}"
-    return deployment, client
-
-
-def _record_screenings(client: TestClient, count: int) -> list[str]:
-    references = []
-    for number in range(count):
-        body = {"age": 15, "answers": strong_child_purpose(), "location": f"Agadez gate {number}"}
-        reference = client.post("/api/v1/screenings", json=body).json()["reference"]
-        reason = {"reason": f"Referred to the shelter, family found ({number})"}
-        assert client.post(f"/api/v1/screenings/{reference}/no-case", json=reason).is_success
-        references.append(reference)
-    return references
-
-
-def _everything_readable(settings: Settings, screenings: list[str]) -> dict[str, Any]:
-    """Every child's record, case and screening as the API shows them (decrypted)."""
-    deployment, client = _api(settings, "caseworker")
-    try:
-        seen: dict[str, Any] = {}
-        for child in client.get("/api/v1/children").json():
-            seen[child["reference"]] = client.get(f"/api/v1/children/{child['reference']}").json()
-        for case in client.get("/api/v1/cases").json():
-            seen[case["reference"]] = client.get(f"/api/v1/cases/{case['reference']}").json()
-        for reference in screenings:
-            response = client.get(f"/api/v1/screenings/{reference}")
-            assert response.status_code == 200, response.text
-            seen[reference] = response.json()
-        return seen
-    finally:
-        deployment.close()
-
-
-@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-def test_after_rotation_every_encrypted_field_of_the_demo_reads_back(
-    deployment: Deployment,
-) -> None:
-    settings = deployment.settings
-    assert run_cli(deployment, "demo", "--no-serve", "--password", "demo password 1").exit_code == 0
-    opened, screener = _api(settings, "screener")
-    screenings = _record_screenings(screener, 3)
-    opened.close()
-    before = _everything_readable(settings, screenings)
-    assert len(before) >= 10
-    assert any(record.get("location") == "Agadez gate 0" for record in before.values())
-
-    result = run_cli(deployment, "keys", "rotate")
-    assert result.exit_code == 0, result.output
-
-    keyring = Keyring.from_json(settings.keyring_path.read_text())
-    assert list(keyring.master_keys) == [keyring.active] != [deployment.keyring.active]
-    assert _everything_readable(settings, screenings) == before
-    assert run_cli(deployment, "audit", "verify").exit_code == 0
 
 
 def _keys_under(settings: Settings, key_id: str) -> int:
@@ -167,7 +103,7 @@ def test_a_rotation_killed_midway_leaves_everything_readable_and_a_rerun_finishe
     assert kill_after <= _keys_under(settings, "m2") < total  # really killed midway
 
     def readable() -> None:
-        deployment, client = _api(settings, "case_worker")
+        deployment, client = api_client(settings, "case_worker")
         try:
             for reference, child in zip(references, children, strict=True):
                 record = client.get(f"/api/v1/children/{reference}").json()
