@@ -9,6 +9,7 @@ import uuid
 from contextlib import closing
 from pathlib import Path
 
+import pytest
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import create_engine, text
@@ -165,6 +166,26 @@ def test_a_backup_of_another_deployment_is_refused(world: World, tmp_path: Path)
     assert missing.exit_code == 1 and "no backup file" in missing.output
     deployment, client = api_client(world.deployment.settings, "case_worker")
     try:  # nothing was replaced
+        assert client.get(f"/api/v1/children/{reference}").json()["given_name"] == "Zaynabou"
+    finally:
+        deployment.close()
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_a_lost_database_comes_back_from_its_backup(world: World, tmp_path: Path) -> None:
+    reference = world.api("case_worker").post("/api/v1/children", json=CHILD).json()["reference"]
+    backup = tmp_path / "nightly.backup"
+    assert run_cli(world.deployment, "db", "backup", str(backup)).exit_code == 0
+    world.deployment.close()
+    database = Path(str(make_url(world.deployment.settings.sqlalchemy_url).database))
+    for path in database.parent.glob(database.name + "*"):
+        path.unlink()
+    refused = run_cli(world.deployment, "users", "token", "case_worker")
+    assert refused.exit_code == 1 and "database is empty" in refused.output
+    restored = run_cli(world.deployment, "db", "restore", str(backup))
+    assert restored.exit_code == 0, restored.output
+    deployment, client = api_client(world.deployment.settings, "case_worker")
+    try:
         assert client.get(f"/api/v1/children/{reference}").json()["given_name"] == "Zaynabou"
     finally:
         deployment.close()

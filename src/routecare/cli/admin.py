@@ -125,7 +125,8 @@ def audit_verify(data_dir: DataDir = None) -> None:
 
 @keys_app.command("rotate")
 def keys_rotate(data_dir: DataDir = None) -> None:
-    """Make a new master key active and re-wrap every child's data key with it."""
+    """Make a new master key active and re-wrap every data key (children's, screenings') with
+    it; run it again to finish an interrupted rotation."""
     with open_deployment(data_dir) as deployment:
         with typer.progressbar(length=1, label="re-wrapping data keys") as bar:
 

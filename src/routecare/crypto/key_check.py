@@ -60,8 +60,8 @@ def open_keys(settings: Settings, database: Database, *, create: bool = False) -
     if stored is None and not holds_data(database):
         if not create:
             raise KeyringError(
-                "the database is empty and has no keys yet: run `routecare db upgrade` "
-                "(or `routecare demo`) to create them"
+                "the database is empty: `routecare db upgrade` (or `routecare demo`) creates a "
+                "new deployment and its keys; `routecare db restore FILE` brings a lost one back"
             )
         return _create_keys(settings, database)
     if stored is None:
