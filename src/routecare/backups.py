@@ -14,6 +14,7 @@ from routecare.children.actions import replay_erasures
 from routecare.config import Settings
 from routecare.crypto import KeyringError
 from routecare.crypto.key_check import verified_keys
+from routecare.crypto.keystore import store_of
 from routecare.deployment import Deployment
 from routecare.errors import InvalidInput
 from routecare.storage.backup import backup_database, backup_key_check, restore_database
@@ -35,7 +36,7 @@ def restore(settings: Settings, source: Path) -> int:
         if recorded is None:
             raise InvalidInput(f"{source} holds no key check value: not a routecare backup")
         try:
-            verified_keys(settings, *recorded).store.close()  # type: ignore[union-attr]
+            store_of(verified_keys(settings, *recorded)).close()
         except KeyringError as error:
             raise InvalidInput(
                 f"{source} is not a backup of this deployment, or its keys are not here: {error}"

@@ -20,7 +20,7 @@ from routecare.crypto.keyring import Keyring
 from routecare.deployment import Deployment
 from tests.cli_runner import run_cli
 from tests.conftest import World
-from tests.crypto.backup_files import backup_rows
+from tests.crypto.backup_files import Rows, backup_rows
 from tests.crypto.helpers import api_client
 
 NAME = {"given_name": "Zaynabou", "family_name": "Kourouma-Tembely"}
@@ -35,7 +35,7 @@ def _open(key: bytes, blob: bytes, aad: bytes) -> bytes | None:
         return None
 
 
-def _every_key_an_attacker_has(settings: Settings, rows: dict, uid: str) -> list[bytes]:
+def _every_key_an_attacker_has(settings: Settings, rows: Rows, uid: str) -> list[bytes]:
     """Master keys from the keyring, every data key they unwrap from the key store, and any
     blob in the backup that unwraps as a data key of `uid` under a master key."""
     keyring = Keyring.from_json(settings.keyring_path.read_text())
