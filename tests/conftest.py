@@ -99,7 +99,7 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def deployment(settings: Settings) -> Iterator[Deployment]:
-    opened = Deployment.open(settings)
+    opened = Deployment.open(settings, create_keyring=True)
     upgrade(opened.database)
     yield opened
     opened.close()

@@ -81,7 +81,7 @@ def main() -> None:
         data_dir = Path(temporary) / "data"
         Keyring.generate().save(data_dir / "keyring.json")
         settings = Settings(data_dir=data_dir, database_url=url)
-        deployment = Deployment.open(settings)
+        deployment = Deployment.open(settings, create_keyring=True)
         upgrade(deployment.database)
         organisation = auth_actions.create_organisation(
             deployment, name="Agadez", country="NER", kind=OrganisationKind.NGO

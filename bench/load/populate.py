@@ -21,7 +21,7 @@ from routecare.auth import actions as account_actions
 from routecare.auth.roles import OrganisationKind, Role
 from routecare.auth.schemas import UserIn
 from routecare.cases.blind_index import name_tokens
-from routecare.crypto import ChildCipher, new_wrapped_data_key
+from routecare.crypto.keystore import new_ciphers
 from routecare.deployment import Deployment
 from routecare.services.schemas import ServiceKind
 
@@ -202,8 +202,6 @@ CHILD_COLUMNS = (
     "uid",
     "reference",
     "owner_organisation_id",
-    "key_id",
-    "wrapped_key",
     "given_name",
     "family_name",
     "sex",
@@ -259,10 +257,8 @@ def _children_and_cases(
     keyring = deployment.keyring
     token_cache: dict[tuple[str, str], set[str]] = {}
     children, cases, tokens = [], [], []
-    for i in range(1, count + 1):
-        uid = uuid.uuid4().hex
-        key_id, wrapped = new_wrapped_data_key(keyring, uid)
-        cipher = ChildCipher(keyring, uid, key_id, wrapped)
+    ciphers = new_ciphers(keyring, [uuid.uuid4().hex for _ in range(count)])
+    for i, (uid, cipher) in enumerate(ciphers.items(), start=1):
         given, family = rng.choice(GIVEN), rng.choice(FAMILY)
         # Organisation 0 (the bench users') owns 30%; the rest share the remainder.
         owner = organisations[0] if rng.random() < 0.3 else rng.choice(organisations[1:])
@@ -274,8 +270,6 @@ def _children_and_cases(
                 uid,
                 reference,
                 owner,
-                key_id,
-                wrapped,
                 cipher.encrypt("given_name", given),
                 cipher.encrypt("family_name", family),
                 rng.choice(["male", "female"]),

@@ -127,7 +127,7 @@ def main() -> int:
         )
         Keyring.generate().save(Path(data_dir) / "keyring.json")
         settings = Settings(data_dir=Path(data_dir), database_url=url)
-        deployment = Deployment.open(settings)
+        deployment = Deployment.open(settings, create_keyring=True)
         upgrade(deployment.database)
         started = time.monotonic()
         print(f"populating: {sizes}")

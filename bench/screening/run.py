@@ -68,7 +68,9 @@ def bench_scoring(count: int) -> tuple[float, float]:
 def bench_import(database_url: str, export: Path) -> tuple[float, float, int, int]:
     with tempfile.TemporaryDirectory() as data_dir:
         Keyring.generate().save(Path(data_dir) / "keyring.json")
-        deployment = Deployment.open(Settings(data_dir=Path(data_dir), database_url=database_url))
+        deployment = Deployment.open(
+            Settings(data_dir=Path(data_dir), database_url=database_url), create_keyring=True
+        )
         upgrade(deployment.database)
         start = time.perf_counter()
         first, _ = import_submissions(

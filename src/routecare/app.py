@@ -32,8 +32,9 @@ STATIC_DIR = Path(__file__).parent / "web" / "static"
 
 
 def create_app(settings: Settings, deployment: Deployment | None = None) -> FastAPI:
-    """Build the app on a deployment (opened from `settings` when not given), migrating first."""
-    deployment = deployment or Deployment.open(settings, create_keyring=True)
+    """Build the app on a deployment (opened from `settings` when not given: KeyringError when
+    its keys cannot read the database), migrating first."""
+    deployment = deployment or Deployment.open(settings)
     upgrade(deployment.database)
     app = FastAPI(
         title="routecare",

@@ -34,6 +34,15 @@ class Settings(BaseSettings):
         None,
         description="The keyring JSON itself, for deployments keeping secrets in the environment.",
     )
+    keystore_url: str | None = Field(
+        None,
+        description="SQLAlchemy URL of the key store (every data key and erasure tombstone); "
+        "empty means DATA_DIR/keystore.sqlite3. Never the main database: its backups must not "
+        "hold keys.",
+    )
+    key_rotation_batch_size: int = Field(
+        500, ge=1, description="Data keys re-wrapped per transaction by `routecare keys rotate`."
+    )
     session_idle_minutes: int = Field(30, description="A web session ends after this idle time.")
     session_absolute_hours: int = Field(12, description="A web session ends this long after login.")
     login_max_failures: int = Field(5, description="Failed logins allowed per window per account.")

@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from routecare.config import Settings
-from routecare.crypto.keyring import Keyring, load_keyring
+from routecare.crypto.key_check import open_keys
+from routecare.crypto.keyring import Keyring
 from routecare.linkage.index import LinkageIndex
 from routecare.storage.database import Database
 
@@ -27,10 +28,19 @@ class Deployment:
 
     @classmethod
     def open(cls, settings: Settings, *, create_keyring: bool = False) -> Deployment:
-        """Connect to the database and load the keyring (creating it for a new deployment)."""
+        """Connect to the database and open the keys that read it, or refuse (KeyringError)
+        when they are missing, different or damaged. `create_keyring`: an empty database gets
+        the keys of a new deployment (keyring, key store, key check value)."""
         settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-        keyring = load_keyring(settings.keyring, settings.keyring_path, create=create_keyring)
-        return cls(settings=settings, database=Database(settings.sqlalchemy_url), keyring=keyring)
+        database = Database(settings.sqlalchemy_url)
+        try:
+            keyring = open_keys(settings, database, create=create_keyring)
+        except BaseException:
+            database.dispose()
+            raise
+        return cls(settings=settings, database=database, keyring=keyring)
 
     def close(self) -> None:
         self.database.dispose()
+        if self.keyring.store is not None:
+            self.keyring.store.close()

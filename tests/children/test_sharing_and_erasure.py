@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from routecare.children.models import Child
+from routecare.crypto.keystore import DataKeyDestroyed, cipher_of
 from tests.conftest import World
 
 
@@ -89,4 +91,6 @@ def test_erasure_destroys_the_data_key(world: World) -> None:
     assert world.api("case_worker").get(f"/api/v1/children/{reference}").status_code == 404
     with world.deployment.database.transaction() as session:
         child = session.execute(select(Child).where(Child.reference == reference)).scalar_one()
-        assert child.wrapped_key is None and child.given_name is None and child.erased_at
+        assert child.given_name is None and child.erased_at
+    with pytest.raises(DataKeyDestroyed):
+        cipher_of(world.deployment.keyring, child.uid)

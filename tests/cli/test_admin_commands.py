@@ -16,6 +16,8 @@ COMMANDS = [
     ["serve"],
     ["db", "upgrade"],
     ["db", "purge-idempotency-keys"],
+    ["db", "backup"],
+    ["db", "restore"],
     ["users", "create-admin"],
     ["users", "token"],
     ["users", "disable"],

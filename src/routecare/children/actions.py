@@ -7,6 +7,7 @@ session, so plaintext never touches the database.
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -26,11 +27,12 @@ from routecare.children.models import Child, ChildShare
 from routecare.children.records import present, visible_child
 from routecare.children.schemas import ChildIn, ChildOut, ShareIn, ShareOut
 from routecare.clock import utcnow
-from routecare.crypto import ChildCipher, new_wrapped_data_key
+from routecare.crypto.keystore import destroy_data_keys, new_cipher, store_of
 from routecare.deployment import Deployment
 from routecare.errors import InvalidInput, NotFound
 from routecare.linkage.store import forget_linkage, store_encoding
 from routecare.references import new_reference
+from routecare.screening.models import Screening
 
 
 def register_child(deployment: Deployment, principal: Principal, data: ChildIn) -> ChildOut:
@@ -48,8 +50,7 @@ def add_child(
     """Add and audit a child's record inside the caller's transaction (opening a case does
     this too, so the record and its case commit together). Callers check permission."""
     uid = uuid.uuid4().hex
-    key_id, wrapped = new_wrapped_data_key(deployment.keyring, uid)
-    cipher = ChildCipher(deployment.keyring, uid, key_id, wrapped)
+    cipher = new_cipher(deployment.keyring, uid)
     identity = data.model_dump(include=set(IDENTITY_FIELDS))
     if identity.get("birth_date") is not None:
         identity["birth_date"] = identity["birth_date"].isoformat()
@@ -57,8 +58,6 @@ def add_child(
         uid=uid,
         reference=new_reference(principal.country),
         owner_organisation_id=principal.organisation_id,
-        key_id=key_id,
-        wrapped_key=wrapped,
         sex=data.sex.value,
         age=data.age,
         nationality=data.nationality,
@@ -170,14 +169,7 @@ def erase_child(deployment: Deployment, principal: Principal, reference: str) ->
             or not may_manage_child(principal, child.owner_organisation_id)
         ):
             raise NotFound("no child record with that reference")
-        child.wrapped_key = None
-        for field in IDENTITY_FIELDS:
-            setattr(child, field, None)
-        # The case search's name tokens would still confirm a guessed name: they go too.
-        session.execute(delete(NameToken).where(NameToken.child_id == child.id))
-        # So do its linkage encoding and anything matched on it.
-        forget_linkage(session, child.id)
-        child.erased_at = now
+        scrub_erased_child(session, deployment, child, now)
         audit.record(
             session,
             deployment.keyring.audit_key,
@@ -187,6 +179,49 @@ def erase_child(deployment: Deployment, principal: Principal, reference: str) ->
             subject_type="child",
             subject_id=child.id,
         )
+
+
+def scrub_erased_child(
+    session: Session, deployment: Deployment, child: Child, now: datetime
+) -> None:
+    """Erase one child inside the caller's transaction: its data keys (and its screenings')
+    are destroyed in the key store, where a tombstone stays, then what this database holds
+    in clear is cleared. Also replayed onto restored databases (`replay_erasures`)."""
+    screenings = select(Screening.uid).where(Screening.child_id == child.id)
+    destroy_data_keys(deployment.keyring, [child.uid, *session.execute(screenings).scalars()])
+    for field in IDENTITY_FIELDS:
+        setattr(child, field, None)
+    # The case search's name tokens would still confirm a guessed name: they go too.
+    session.execute(delete(NameToken).where(NameToken.child_id == child.id))
+    # So do its linkage encoding and anything matched on it.
+    forget_linkage(session, child.id)
+    child.erased_at = now
+
+
+def replay_erasures(deployment: Deployment) -> int:
+    """Erase again, in a restored database, every child erased after its backup was taken
+    (the key store's tombstones): their keys are gone already; this clears the rest and
+    records it. Returns how many children were erased again."""
+    erased = store_of(deployment.keyring).erased()
+    now = utcnow()
+    replayed = 0
+    with deployment.database.transaction() as session:
+        for start in range(0, len(erased), 500):
+            chunk = erased[start : start + 500]
+            children = session.execute(
+                select(Child).where(Child.uid.in_(chunk), Child.erased_at.is_(None))
+            ).scalars()
+            for child in children:
+                scrub_erased_child(session, deployment, child, now)
+                audit.record(
+                    session,
+                    deployment.keyring.audit_key,
+                    action="child.erase.replay",
+                    subject_type="child",
+                    subject_id=child.id,
+                )
+                replayed += 1
+    return replayed
 
 
 def _share_out(share: ChildShare) -> ShareOut:

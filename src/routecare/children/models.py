@@ -1,4 +1,5 @@
-"""Children's records. Identity columns hold AES-GCM ciphertext only (see routecare.crypto)."""
+"""Children's records. Identity columns hold AES-GCM ciphertext only, under the child's data
+key, which lives in the key store (routecare.crypto.keystore), never in this database."""
 
 from __future__ import annotations
 
@@ -17,8 +18,6 @@ class Child(Base):
     uid: Mapped[str] = mapped_column(String(32), unique=True)  # binds ciphertexts to this child
     reference: Mapped[str] = mapped_column(String(20), unique=True)
     owner_organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
-    key_id: Mapped[str] = mapped_column(String(16))
-    wrapped_key: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)  # None = erased
     given_name: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     family_name: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     other_names: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)

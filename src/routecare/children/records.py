@@ -17,6 +17,7 @@ from routecare.auth.principal import Principal
 from routecare.children.models import Child, ChildShare
 from routecare.children.schemas import ChildOut
 from routecare.crypto import ChildCipher, Keyring
+from routecare.crypto.keystore import cipher_of
 from routecare.errors import NotFound
 
 NOT_FOUND_MESSAGE = "no child record with that reference"
@@ -61,8 +62,8 @@ def visible_child(
 
 
 def cipher_for(keyring: Keyring, child: Child) -> ChildCipher:
-    assert child.wrapped_key is not None, "erased records are filtered out before decryption"
-    return ChildCipher(keyring, child.uid, child.key_id, child.wrapped_key)
+    """The child's cipher, its data key read from the key store (a NotFound once erased)."""
+    return cipher_of(keyring, child.uid)
 
 
 def present(keyring: Keyring, child: Child, fields: frozenset[str]) -> ChildOut:

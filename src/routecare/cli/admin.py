@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -11,9 +12,10 @@ from routecare.audit.queries import verify
 from routecare.auth import actions
 from routecare.auth.roles import OrganisationKind, Role
 from routecare.auth.schemas import UserIn
-from routecare.children.key_rotation import rotate_master_key
-from routecare.cli.deployment import open_deployment
+from routecare.backups import back_up, restore
+from routecare.cli.deployment import open_deployment, refusals, settings_for
 from routecare.cli.options import DataDir
+from routecare.crypto.rotation import rotate_master_key
 from routecare.storage.idempotency import purge_idempotency_keys
 
 db_app = typer.Typer(help="Database schema and housekeeping.", no_args_is_help=True)
@@ -24,7 +26,8 @@ keys_app = typer.Typer(help="Encryption keys.", no_args_is_help=True)
 
 @db_app.command("upgrade")
 def db_upgrade(data_dir: DataDir = None) -> None:
-    """Apply pending migrations (creates the database and keyring of a new deployment)."""
+    """Apply pending migrations; on an empty database, create the keys of a new deployment
+    (keyring unless one is given, key store, key check value)."""
     with open_deployment(data_dir, create=True):
         typer.echo("database is at the newest schema")
 
@@ -36,6 +39,27 @@ def db_purge_idempotency_keys(data_dir: DataDir = None) -> None:
         retention = timedelta(days=deployment.settings.idempotency_retention_days)
         purged = purge_idempotency_keys(deployment.database, retention)
         typer.echo(f"{purged} idempotency keys older than {retention.days} days deleted")
+
+
+BackupFile = Annotated[Path, typer.Argument(help="The backup file (database only, no keys).")]
+
+
+@db_app.command("backup")
+def db_backup(file: BackupFile, data_dir: DataDir = None) -> None:
+    """Write a consistent copy of the database alone to FILE (SQLite backup API or pg_dump),
+    even while serving. It holds no key: back up the keyring and key store separately."""
+    with open_deployment(data_dir) as deployment:
+        back_up(deployment, file)
+    typer.echo(f"database backed up to {file} (no keys in it)")
+
+
+@db_app.command("restore")
+def db_restore(file: BackupFile, data_dir: DataDir = None) -> None:
+    """Replace the data directory's database by the backup FILE (stop the server first). The
+    keys stay; children erased since the backup are erased again in it."""
+    with refusals():
+        replayed = restore(settings_for(data_dir), file)
+    typer.echo(f"database restored from {file}; {replayed} erasures made since replayed")
 
 
 @users_app.command("create-admin")
@@ -59,7 +83,7 @@ def create_admin(
     data_dir: DataDir = None,
 ) -> None:
     """Create the first administrator: there is no default account or password."""
-    with open_deployment(data_dir, create=True) as deployment:
+    with open_deployment(data_dir) as deployment:
         administrator = UserIn(username=username, password=password, role=Role.ADMINISTRATOR)
         organisation_id = actions.create_organisation(
             deployment, name=organisation, country=country, kind=kind
@@ -101,7 +125,8 @@ def audit_verify(data_dir: DataDir = None) -> None:
 
 @keys_app.command("rotate")
 def keys_rotate(data_dir: DataDir = None) -> None:
-    """Make a new master key active and re-wrap every child's data key with it."""
+    """Make a new master key active and re-wrap every data key (children's, screenings') with
+    it; run it again to finish an interrupted rotation."""
     with open_deployment(data_dir) as deployment:
         with typer.progressbar(length=1, label="re-wrapping data keys") as bar:
 

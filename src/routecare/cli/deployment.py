@@ -1,4 +1,5 @@
-"""Opening the deployment a command points at (its database migrated first)."""
+"""Opening the deployment a command points at (its database migrated first), or refusing to
+when its keys are missing, different or damaged."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pydantic import ValidationError
 
 from routecare.cli.options import describe
 from routecare.config import Settings
+from routecare.crypto import KeyringError
 from routecare.deployment import Deployment
 from routecare.errors import RoutecareError
 from routecare.storage.migrate import upgrade
@@ -21,17 +23,35 @@ def settings_for(data_dir: Path | None) -> Settings:
 
 
 @contextmanager
-def open_deployment(data_dir: Path | None, *, create: bool = False) -> Iterator[Deployment]:
-    """The migrated deployment in `data_dir`; domain refusals end the command with exit 1."""
-    deployment = Deployment.open(settings_for(data_dir), create_keyring=create)
+def refusals() -> Iterator[None]:
+    """Domain refusals and refused keys end the command with exit 1 and say why."""
     try:
-        upgrade(deployment.database)
-        yield deployment
-    except RoutecareError as error:
+        yield
+    except (RoutecareError, KeyringError) as error:
         typer.secho(f"error: {error}", err=True, fg=typer.colors.RED)
         raise typer.Exit(1) from error
     except ValidationError as error:
         typer.secho(f"error: {describe(error)}", err=True, fg=typer.colors.RED)
         raise typer.Exit(1) from error
+
+
+@contextmanager
+def open_deployment(data_dir: Path | None, *, create: bool = False) -> Iterator[Deployment]:
+    """The migrated deployment in `data_dir`; refusals end the command with exit 1, and so do
+    keys that cannot read the database (`create`: an empty database gets new keys)."""
+    deployment = open_or_exit(settings_for(data_dir), create=create)
+    try:
+        with refusals():
+            upgrade(deployment.database)
+            yield deployment
     finally:
         deployment.close()
+
+
+def open_or_exit(settings: Settings, *, create: bool = False) -> Deployment:
+    """The deployment, or exit 1 saying why its keys were refused (nothing is created)."""
+    try:
+        return Deployment.open(settings, create_keyring=create)
+    except KeyringError as error:
+        typer.secho(f"error: {error}", err=True, fg=typer.colors.RED)
+        raise typer.Exit(1) from error

@@ -9,7 +9,7 @@ import typer
 import uvicorn
 
 from routecare.app import create_app
-from routecare.cli.deployment import open_deployment, settings_for
+from routecare.cli.deployment import open_deployment, open_or_exit, settings_for
 from routecare.cli.options import DataDir
 from routecare.demo.seed import demo_logins, generate_password, is_seeded, seed_demo
 
@@ -17,10 +17,11 @@ Port = Annotated[int, typer.Option("--port", help="Port on 127.0.0.1.")]
 
 
 def serve(port: Port = 8000, data_dir: DataDir = None) -> None:
-    """Serve the web app and API on 127.0.0.1 (put a TLS proxy in front in production)."""
+    """Serve the web app and API on 127.0.0.1 (put a TLS proxy in front in production).
+    Refuses to start (exit 1) unless the keyring and key store are the ones of the database."""
     settings = settings_for(data_dir)
-    app = create_app(settings)
-    deployment = app.state.deployment
+    deployment = open_or_exit(settings)
+    app = create_app(settings, deployment)
     # Possible matches at registration need the index of stored encodings; build it now.
     threading.Thread(
         target=deployment.linkage_index.warm, args=(deployment.database,), daemon=True

@@ -1,7 +1,8 @@
-"""AES-GCM field encryption under per-child data keys.
+"""AES-GCM envelope encryption: data keys wrapped by master keys, fields under data keys.
 
-Every ciphertext is bound (as associated data) to the child and the field it belongs to, so a
-value copied into another child's row or another column fails to decrypt instead of leaking.
+Every ciphertext is bound (as associated data) to its owner (a child or a screening) and the
+field it belongs to, so a value copied into another row or another column fails to decrypt
+instead of leaking. A wrapped data key is bound to its owner the same way.
 """
 
 from __future__ import annotations
@@ -17,42 +18,43 @@ NONCE_BYTES = 12
 DATA_KEY_BYTES = 32
 
 
-def _wrap_aad(child_uid: str) -> bytes:
-    return f"routecare/data-key/{child_uid}".encode()
+def _wrap_aad(owner_uid: str) -> bytes:
+    return f"routecare/data-key/{owner_uid}".encode()
 
 
-def new_wrapped_data_key(keyring: Keyring, child_uid: str) -> tuple[str, bytes]:
-    """A fresh data key for a child, wrapped by the active master key: (key id, wrapped)."""
-    data_key = AESGCM.generate_key(bit_length=DATA_KEY_BYTES * 8)
+def new_data_key() -> bytes:
+    """A fresh random AES-256 data key (kept in clear only in memory)."""
+    return AESGCM.generate_key(bit_length=DATA_KEY_BYTES * 8)
+
+
+def wrap_data_key(keyring: Keyring, data_key: bytes, owner_uid: str) -> tuple[str, bytes]:
+    """The data key wrapped by the active master key: (master key id, wrapped)."""
     nonce = secrets.token_bytes(NONCE_BYTES)
     master = AESGCM(keyring.master_key(keyring.active))
-    return keyring.active, nonce + master.encrypt(nonce, data_key, _wrap_aad(child_uid))
+    return keyring.active, nonce + master.encrypt(nonce, data_key, _wrap_aad(owner_uid))
 
 
-def unwrap_data_key(keyring: Keyring, key_id: str, wrapped: bytes, child_uid: str) -> bytes:
+def unwrap_data_key(keyring: Keyring, key_id: str, wrapped: bytes, owner_uid: str) -> bytes:
     master = AESGCM(keyring.master_key(key_id))
     try:
-        return master.decrypt(wrapped[:NONCE_BYTES], wrapped[NONCE_BYTES:], _wrap_aad(child_uid))
+        return master.decrypt(wrapped[:NONCE_BYTES], wrapped[NONCE_BYTES:], _wrap_aad(owner_uid))
     except InvalidTag as error:
-        raise KeyringError(f"data key of child {child_uid} does not open with {key_id}") from error
+        raise KeyringError(f"data key of {owner_uid} does not open with {key_id}") from error
 
 
 def rewrap_data_key(
-    keyring: Keyring, key_id: str, wrapped: bytes, child_uid: str
+    keyring: Keyring, key_id: str, wrapped: bytes, owner_uid: str
 ) -> tuple[str, bytes]:
     """The same data key wrapped again by the active master key (key rotation)."""
-    data_key = unwrap_data_key(keyring, key_id, wrapped, child_uid)
-    nonce = secrets.token_bytes(NONCE_BYTES)
-    master = AESGCM(keyring.master_key(keyring.active))
-    return keyring.active, nonce + master.encrypt(nonce, data_key, _wrap_aad(child_uid))
+    return wrap_data_key(keyring, unwrap_data_key(keyring, key_id, wrapped, owner_uid), owner_uid)
 
 
 class ChildCipher:
-    """Encrypts and decrypts one child's fields with that child's data key."""
+    """Encrypts and decrypts one owner's fields (a child's, or a screening's) with its data key."""
 
-    def __init__(self, keyring: Keyring, child_uid: str, key_id: str, wrapped_key: bytes) -> None:
-        self._child_uid = child_uid
-        self._aead = AESGCM(unwrap_data_key(keyring, key_id, wrapped_key, child_uid))
+    def __init__(self, data_key: bytes, owner_uid: str) -> None:
+        self._child_uid = owner_uid
+        self._aead = AESGCM(data_key)
 
     def _aad(self, field: str) -> bytes:
         return f"routecare/field/{self._child_uid}/{field}".encode()

@@ -7,7 +7,9 @@ Format (JSON)::
      "audit_key": "<base64 32 bytes>", "index_key": "<base64 32 bytes>"}
 
 Several master keys may be present during a rotation; new data keys are wrapped with the
-active one, old ones are readable until `routecare keys rotate` has re-wrapped them.
+active one, old ones are readable until `routecare keys rotate` has re-wrapped them. The data
+keys themselves live in the key store (routecare.crypto.keystore), which an opened keyring is
+bound to (`store`).
 """
 
 from __future__ import annotations
@@ -16,11 +18,15 @@ import base64
 import json
 import os
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+if TYPE_CHECKING:
+    from routecare.crypto.keystore import KeyStore
 
 KEY_BYTES = 32
 
@@ -48,9 +54,11 @@ class Keyring:
     """Loaded secrets; never printed, never stored in the database."""
 
     active: str
-    master_keys: dict[str, bytes]
-    audit_key: bytes
-    index_key: bytes
+    master_keys: dict[str, bytes] = field(repr=False)
+    audit_key: bytes = field(repr=False)
+    index_key: bytes = field(repr=False)
+    # The key store holding the data keys these master keys wrap (bound by Deployment.open).
+    store: KeyStore | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def generate(cls) -> Keyring:
@@ -112,21 +120,18 @@ class Keyring:
         """The same keyring plus a new master key that becomes active (first step of rotation)."""
         number = 1 + max(int(kid.lstrip("m")) for kid in self.master_keys if kid[1:].isdigit())
         new_id = f"m{number}"
-        return Keyring(
+        return replace(
+            self,
             active=new_id,
             master_keys={**self.master_keys, new_id: secrets.token_bytes(KEY_BYTES)},
-            audit_key=self.audit_key,
-            index_key=self.index_key,
         )
 
-    def without_retired_keys(self) -> Keyring:
-        """Only the active master key: the last step of rotation, once nothing uses the others."""
-        return Keyring(
-            active=self.active,
-            master_keys={self.active: self.master_keys[self.active]},
-            audit_key=self.audit_key,
-            index_key=self.index_key,
-        )
+    def without_master_key(self, key_id: str) -> Keyring:
+        """The keyring less a retired master key: the last step of rotation, once a count
+        over every table of wrapped keys finds none left under it."""
+        if key_id == self.active:
+            raise KeyringError("the active master key cannot be dropped")
+        return replace(self, master_keys={k: v for k, v in self.master_keys.items() if k != key_id})
 
     def save(self, path: Path) -> None:
         """Write atomically with owner-only permissions."""
@@ -145,10 +150,7 @@ def load_keyring(inline: str | None, path: Path, *, create: bool = False) -> Key
     if path.exists():
         return Keyring.from_json(path.read_text(encoding="utf-8"))
     if not create:
-        raise KeyringError(
-            f"no keyring at {path}; run `routecare db upgrade` to create one, "
-            "or set ROUTECARE_KEYRING"
-        )
+        raise KeyringError(f"the keyring {path} is missing (and ROUTECARE_KEYRING is not set)")
     keyring = Keyring.generate()
     keyring.save(path)
     return keyring

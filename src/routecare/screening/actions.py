@@ -16,7 +16,8 @@ from routecare.auth.policy import Permission, may_see_screening, require
 from routecare.auth.principal import Principal
 from routecare.children.models import Child
 from routecare.clock import utcnow
-from routecare.crypto import ChildCipher, new_wrapped_data_key
+from routecare.crypto import ChildCipher
+from routecare.crypto.keystore import cipher_of, new_cipher, new_ciphers
 from routecare.deployment import Deployment
 from routecare.errors import Conflict, NotFound
 from routecare.references import new_reference
@@ -31,10 +32,11 @@ IMPORT_BATCH = 2000
 
 
 def _values(
-    deployment: Deployment,
     engine: Engine,
     result: Result,
     *,
+    uid: str,
+    cipher: ChildCipher,
     answers: dict[str, bool],
     age: int | None,
     age_basis: str,
@@ -45,17 +47,13 @@ def _values(
     source: str,
     instance_id: str | None = None,
 ) -> dict[str, object]:
-    """The columns of one new screening, its answers and location encrypted under its own key."""
-    uid = uuid.uuid4().hex
-    key_id, wrapped = new_wrapped_data_key(deployment.keyring, uid)
-    cipher = ChildCipher(deployment.keyring, uid, key_id, wrapped)
+    """The columns of one new screening, its answers and location encrypted under its own
+    data key (`cipher`, made for `uid` in the key store)."""
     encrypted_answers = cipher.encrypt("answers", json.dumps(answers, sort_keys=True))
     assert encrypted_answers is not None
     return dict(
         reference=new_reference("SCR"),
         uid=uid,
-        key_id=key_id,
-        wrapped_key=wrapped,
         organisation_id=organisation_id,
         screener_user_id=user_id,
         screened_at=utcnow(),
@@ -84,12 +82,15 @@ def record_screening(
     require(principal, Permission.SCREENING_RECORD)
     engine = engine_for(deployment.settings.data_dir, data.catalogue)
     result = engine.score(data.answers, data.age, data.age_basis, data.language)
+    uid = uuid.uuid4().hex
+    cipher = new_cipher(deployment.keyring, uid)
     with deployment.database.transaction() as session:
         screening = Screening(
             **_values(
-                deployment,
                 engine,
                 result,
+                uid=uid,
+                cipher=cipher,
                 answers=data.answers,
                 age=data.age,
                 age_basis=data.age_basis.value,
@@ -136,11 +137,13 @@ def import_submissions(
         with deployment.database.transaction() as session:
             new = [(s, r) for s, r in batch if s.instance_id not in existing]
             existing.update(s.instance_id for s, _ in new)
+            ciphers = new_ciphers(deployment.keyring, [uuid.uuid4().hex for _ in new])
             rows = [
                 _values(
-                    deployment,
                     engine,
                     r,
+                    uid=uid,
+                    cipher=cipher,
                     answers=s.answers,
                     age=s.age,
                     age_basis=s.age_basis.value,
@@ -151,7 +154,7 @@ def import_submissions(
                     source="odk",
                     instance_id=s.instance_id,
                 )
-                for s, r in new
+                for (s, r), (uid, cipher) in zip(new, ciphers.items(), strict=True)
             ]
             if rows:
                 # One executemany per batch, without ORM objects or RETURNING: both cost more
@@ -240,10 +243,7 @@ def record_no_case(
         screening = _owned_screening(session, principal, reference)
         if screening.child_id is not None:
             raise Conflict("a case was already opened after this screening")
-        assert screening.wrapped_key is not None
-        cipher = ChildCipher(
-            deployment.keyring, screening.uid, screening.key_id, screening.wrapped_key
-        )
+        cipher = cipher_of(deployment.keyring, screening.uid)
         screening.no_case_reason = cipher.encrypt("no_case_reason", reason)
         screening.decided_at = utcnow()
         audit.record(

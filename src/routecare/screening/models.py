@@ -1,5 +1,5 @@
 """Stored screenings. Answers, location and the reason for not opening a case are personal
-data: encrypted with the screening's own data key, like a child's identity."""
+data: encrypted with the screening's own data key (in the key store), like a child's identity."""
 
 from __future__ import annotations
 
@@ -18,8 +18,6 @@ class Screening(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     reference: Mapped[str] = mapped_column(String(20), unique=True)
     uid: Mapped[str] = mapped_column(String(32), unique=True)
-    key_id: Mapped[str] = mapped_column(String(16))
-    wrapped_key: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     organisation_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisations.id"), nullable=True, index=True
     )

@@ -12,7 +12,7 @@ from routecare import audit
 from routecare.auth.policy import Permission, may_see_screening, require
 from routecare.auth.principal import Principal
 from routecare.children.models import Child
-from routecare.crypto import ChildCipher
+from routecare.crypto.keystore import cipher_of
 from routecare.deployment import Deployment
 from routecare.errors import NotFound
 from routecare.screening.engine import AgeBasis
@@ -23,8 +23,7 @@ from routecare.screening.schemas import ScreeningOut
 
 def present(deployment: Deployment, screening: Screening, language: str = "en") -> ScreeningOut:
     """Decrypt and re-explain a stored screening (called inside the caller's transaction)."""
-    assert screening.wrapped_key is not None
-    cipher = ChildCipher(deployment.keyring, screening.uid, screening.key_id, screening.wrapped_key)
+    cipher = cipher_of(deployment.keyring, screening.uid)  # NotFound once erased
     answers: dict[str, bool] = json.loads(cipher.decrypt("answers", screening.answers) or "{}")
     basis = AgeBasis(screening.age_basis)
     engine = engine_for(deployment.settings.data_dir, screening.catalogue_version)
