@@ -9,6 +9,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 
 from routecare import api
+from routecare.api.responses import install_openapi
 from routecare.auth.http import DeploymentDep, enforce_route_policy
 from routecare.config import Settings
 from routecare.deployment import Deployment
@@ -67,4 +68,5 @@ def create_app(settings: Settings, deployment: Deployment | None = None) -> Fast
     app.include_router(linkage_pages.router)
     app.include_router(api.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    install_openapi(app)
     return app

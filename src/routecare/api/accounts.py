@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from routecare.api.responses import PROTECTED
 from routecare.auth import actions, queries
 from routecare.auth.http import CurrentPrincipal, DeploymentDep
 from routecare.auth.schemas import UserIn, UserOut
 
-router = APIRouter(tags=["accounts"], responses=PROTECTED)
+router = APIRouter(tags=["accounts"])
 
 
 @router.get("/me")

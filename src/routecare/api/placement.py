@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path
 
-from routecare.api.responses import ERROR_SCHEMA, PROTECTED, RECORD
+from routecare.api.responses import ERROR_SCHEMA, PROTECTED, RECORD, RECORD_IN_BODY
 from routecare.auth.http import CurrentPrincipal, DeploymentDep
 from routecare.placement import actions, queries
 from routecare.placement.schemas import PlacementRequestIn, PlacementRequestOut, ReservationOut
@@ -19,7 +19,7 @@ ALREADY_ENDED: dict[int | str, dict[str, Any]] = {
 }
 
 
-@router.post("/placement/requests", status_code=201, responses=PROTECTED)
+@router.post("/placement/requests", status_code=201, responses=RECORD_IN_BODY)
 def request_placement(
     deployment: DeploymentDep, principal: CurrentPrincipal, request: PlacementRequestIn
 ) -> PlacementRequestOut:

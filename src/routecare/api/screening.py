@@ -65,7 +65,11 @@ def read(
     return queries.read_screening(deployment, principal, reference)
 
 
-@router.post("/screenings/{reference}/no-case", status_code=204, responses=RECORD)
+@router.post(
+    "/screenings/{reference}/no-case",
+    status_code=204,
+    responses={**RECORD, 409: {"description": "A case was already opened after this screening"}},
+)
 def no_case(
     deployment: DeploymentDep, principal: CurrentPrincipal, reference: Reference, body: NoCaseIn
 ) -> None:
