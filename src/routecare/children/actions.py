@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from routecare import audit
@@ -21,7 +21,7 @@ from routecare.auth.policy import (
     require,
 )
 from routecare.auth.principal import Principal
-from routecare.cases.models import NameToken
+from routecare.children.erasure import scrub_child
 from routecare.children.models import Child, ChildShare
 from routecare.children.records import present, visible_child
 from routecare.children.schemas import ChildIn, ChildOut, ShareIn, ShareOut
@@ -29,7 +29,7 @@ from routecare.clock import utcnow
 from routecare.crypto import ChildCipher, new_wrapped_data_key
 from routecare.deployment import Deployment
 from routecare.errors import InvalidInput, NotFound
-from routecare.linkage.store import forget_linkage, store_encoding
+from routecare.linkage.store import store_encoding
 from routecare.references import new_reference
 
 
@@ -158,10 +158,10 @@ def end_share(
 
 
 def erase_child(deployment: Deployment, principal: Principal, reference: str) -> None:
-    """Erase a record by destroying its data key: every ciphertext about the child, in the
-    database and in any backup taken before, becomes unreadable at once."""
+    """Erase a record: destroy every data key about the child (every ciphertext, in the
+    database and in any backup taken before, becomes unreadable at once) and remove what could
+    identify the child without one (routecare.children.erasure)."""
     require(principal, Permission.CHILD_ERASE)
-    now = utcnow()
     with deployment.database.transaction() as session:
         child = session.execute(select(Child).where(Child.reference == reference)).scalar()
         if (
@@ -170,14 +170,7 @@ def erase_child(deployment: Deployment, principal: Principal, reference: str) ->
             or not may_manage_child(principal, child.owner_organisation_id)
         ):
             raise NotFound("no child record with that reference")
-        child.wrapped_key = None
-        for field in IDENTITY_FIELDS:
-            setattr(child, field, None)
-        # The case search's name tokens would still confirm a guessed name: they go too.
-        session.execute(delete(NameToken).where(NameToken.child_id == child.id))
-        # So do its linkage encoding and anything matched on it.
-        forget_linkage(session, child.id)
-        child.erased_at = now
+        scrub_child(session, child)
         audit.record(
             session,
             deployment.keyring.audit_key,
