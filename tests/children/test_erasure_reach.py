@@ -4,13 +4,18 @@ database and the deployment's keyring gets back nothing of what was recorded abo
 from __future__ import annotations
 
 import json
+import struct
 from pathlib import Path
+
+import pytest
 from sqlalchemy import select
+from sqlalchemy.engine import make_url
 
 from routecare.cases.models import NameToken
 from routecare.children.models import Child
 from routecare.linkage.models import ChildEncoding
 from routecare.screening.actions import link_case
+from routecare.screening.models import Screening
 from tests.conftest import World
 from tests.database_copy import Secret, database_copy, recovered
 from tests.screening.test_score_cli import strong_child_purpose
@@ -120,8 +125,14 @@ def _record_everything(world: World) -> tuple[str, dict[str, Secret]]:
             select(ChildEncoding.encoding).where(ChildEncoding.child_id == child_id)
         ).one()
         tokens = session.scalars(select(NameToken.token).where(NameToken.child_id == child_id))
+        keys = session.scalars(
+            select(Child.wrapped_key)
+            .where(Child.id == child_id)
+            .union_all(select(Screening.wrapped_key).where(Screening.child_id == child_id))
+        )
         secrets |= {"linkage encoding": encoding}
         secrets |= {f"name token {i}": token for i, token in enumerate(tokens)}
+        secrets |= {f"data key {i}": bytes(key) for i, key in enumerate(keys)}
     return reference, secrets
 
 
@@ -138,3 +149,25 @@ def test_a_database_copy_and_the_keyring_give_back_nothing_of_an_erased_child(
         assert recovered(after, keyring, secrets) == set()
     assert world.api("case_worker").get(f"/api/v1/cases/{reference}").status_code == 404
 
+
+def test_a_copy_of_the_sqlite_files_taken_right_after_erasure_holds_nothing_erased(
+    world: World,
+) -> None:
+    """Read as raw bytes, free pages and the write-ahead log included: neither the erased rows
+    nor the destroyed data keys linger in pages SQLite has not overwritten yet."""
+    if not world.deployment.database.is_sqlite:
+        pytest.skip("the raw files are SQLite's; a PostgreSQL copy is read in the test above")
+    reference, secrets = _record_everything(world)
+    erased = world.api("data_protection_officer").post(f"/api/v1/children/{reference}/erasure")
+    assert erased.status_code == 204
+    path = Path(str(make_url(world.deployment.settings.sqlalchemy_url).database))
+    raw = b"".join(file.read_bytes() for file in path.parent.glob(path.name + "*"))
+    assert reference.encode() in raw  # the files are read while the deployment runs
+    assert {name for name, secret in secrets.items() if _raw(secret) in raw} == set()
+
+
+def _raw(secret: Secret) -> bytes:
+    """How SQLite stores the value: UTF-8 text, bytes, or a big-endian IEEE 754 double."""
+    if isinstance(secret, float):
+        return struct.pack(">d", secret)
+    return secret.encode("utf-8") if isinstance(secret, str) else secret

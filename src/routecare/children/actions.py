@@ -180,6 +180,7 @@ def erase_child(deployment: Deployment, principal: Principal, reference: str) ->
             subject_type="child",
             subject_id=child.id,
         )
+    deployment.database.forget_old_pages()
 
 
 def _share_out(share: ChildShare) -> ShareOut:
