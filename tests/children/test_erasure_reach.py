@@ -132,7 +132,7 @@ def _record_everything(world: World) -> tuple[str, dict[str, Secret]]:
         )
         secrets |= {"linkage encoding": encoding}
         secrets |= {f"name token {i}": token for i, token in enumerate(tokens)}
-        secrets |= {f"data key {i}": bytes(key) for i, key in enumerate(keys)}
+        secrets |= {f"data key {i}": bytes(key or b"") for i, key in enumerate(keys)}
     return reference, secrets
 
 
