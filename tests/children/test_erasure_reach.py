@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 
 from routecare.cases.models import NameToken
+from routecare.children.erasure import scrub_child
 from routecare.children.models import Child
 from routecare.linkage.models import ChildEncoding
 from routecare.screening.actions import link_case
@@ -171,3 +173,20 @@ def _raw(secret: Secret) -> bytes:
     if isinstance(secret, float):
         return struct.pack(">d", secret)
     return secret.encode("utf-8") if isinstance(secret, str) else secret
+
+
+def test_replaying_an_erasure_on_a_restored_copy_removes_the_same(
+    world: World, tmp_path: Path
+) -> None:
+    """A backup taken before an erasure and restored later: `scrub_child` (no principal, run
+    again as often as wanted) removes from it what the erasure removed from the live database."""
+    reference, secrets = _record_everything(world)
+    keyring = world.deployment.keyring
+    with database_copy(world.deployment, tmp_path) as backup:
+        erased = world.api("data_protection_officer").post(f"/api/v1/children/{reference}/erasure")
+        assert erased.status_code == 204
+        for _ in range(2):
+            with Session(backup) as session, session.begin():
+                child = session.scalars(select(Child).where(Child.reference == reference)).one()
+                scrub_child(session, child)
+        assert recovered(backup, keyring, secrets) == set()
