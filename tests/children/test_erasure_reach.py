@@ -150,6 +150,13 @@ def test_a_database_copy_and_the_keyring_give_back_nothing_of_an_erased_child(
     with database_copy(world.deployment, tmp_path) as after:
         assert recovered(after, keyring, secrets) == set()
     assert world.api("case_worker").get(f"/api/v1/cases/{reference}").status_code == 404
+    with world.deployment.database.transaction() as session:
+        screening = session.scalars(
+            select(Screening.reference)
+            .join(Child, Child.id == Screening.child_id)
+            .where(Child.reference == reference)
+        ).one()
+    assert world.api("screener").get(f"/api/v1/screenings/{screening}").status_code == 404
 
 
 def test_a_copy_of_the_sqlite_files_taken_right_after_erasure_holds_nothing_erased(
