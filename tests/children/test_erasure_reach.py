@@ -8,18 +8,20 @@ import struct
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from routecare.cases.models import NameToken
 from routecare.children.erasure import scrub_child
 from routecare.children.models import Child
-from routecare.linkage.models import ChildEncoding
+from routecare.linkage.models import ChildEncoding, LinkageDecision, MatchNotice
 from routecare.screening.actions import link_case
 from routecare.screening.models import Screening
 from tests.conftest import World
 from tests.database_copy import Secret, database_copy, recovered
+from tests.linkage.registrations import NEIGHBOUR, add_neighbour, register_population
+from tests.linkage.registrations import open_case as open_linkage_case
 from tests.screening.test_score_cli import strong_child_purpose
 from tests.services.helpers import add_shelter_organisation, shelter
 
@@ -197,3 +199,37 @@ def test_replaying_an_erasure_on_a_restored_copy_removes_the_same(
                 child = session.scalars(select(Child).where(Child.reference == reference)).one()
                 scrub_child(session, child)
         assert recovered(backup, keyring, secrets) == set()
+
+
+def test_erasure_takes_the_childs_match_decisions_and_notices(world: World) -> None:
+    """A confirmed match across organisations left a decision and a notice on each side: the
+    erased child's go, the other child's notice stays for the coordinator."""
+    register_population(world, size=60)
+    neighbour = world.api(add_neighbour(world))
+    theirs = open_linkage_case(neighbour, "Abdoulaye", "Diallo", "Ibrahima")
+    api = world.api("case_worker")
+    ours = open_linkage_case(api, "Abdulai", "Jallow", "Ibrahima")
+    matches = api.get(f"/api/v1/cases/{ours}/possible-matches").json()
+    match = next(m for m in matches if m["organisation"] == NEIGHBOUR)
+    decided = api.post(
+        f"/api/v1/cases/{ours}/possible-matches/{match['id']}/decision", json={"same_child": True}
+    )
+    assert decided.json()["notices"] == 2
+    erased = world.api("data_protection_officer").post(f"/api/v1/children/{ours}/erasure")
+    assert erased.status_code == 204
+    notices = world.api("coordinator").get("/api/v1/linkage/notices").json()
+    assert [n["case_reference"] for n in notices] == [theirs]
+    with world.deployment.database.transaction() as session:
+        child_id = session.scalars(select(Child.id).where(Child.reference == ours)).one()
+        about_the_child = [
+            session.scalars(select(MatchNotice.id).where(MatchNotice.child_id == child_id)).all(),
+            session.scalars(
+                select(LinkageDecision.id).where(
+                    or_(
+                        LinkageDecision.child_id == child_id,
+                        LinkageDecision.other_child_id == child_id,
+                    )
+                )
+            ).all(),
+        ]
+    assert about_the_child == [[], []]
