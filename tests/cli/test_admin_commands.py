@@ -106,6 +106,16 @@ def test_demo_seeds_a_route_and_prints_the_logins(deployment: Deployment) -> Non
 
 def test_key_rotation_keeps_every_record_readable(deployment: Deployment) -> None:
     run_cli(deployment, "demo", "--no-serve", "--password", "demo password 1")
+    caseworker = _client(
+        deployment, run_cli(deployment, "users", "token", "caseworker").output.strip()
+    )
+    screening = caseworker.post(
+        "/api/v1/screenings", json={"age": 15, "answers": {}, "location": "Agadez bus station"}
+    ).json()["reference"]
+    request = caseworker.post(
+        "/api/v1/placement/requests",
+        json={"latitude": 16.97, "longitude": 7.99, "age": 15, "needs": ["medical_care"]},
+    ).json()["id"]
     before = deployment.keyring.active
     result = run_cli(deployment, "keys", "rotate")
     assert result.exit_code == 0, result.output
@@ -118,6 +128,10 @@ def test_key_rotation_keeps_every_record_readable(deployment: Deployment) -> Non
         for child in client.get("/api/v1/children").json():
             record = client.get(f"/api/v1/children/{child['reference']}").json()
             assert record["given_name"]
+        read = client.get(f"/api/v1/screenings/{screening}").json()
+        assert read["location"] == "Agadez bus station"
+        placement = client.get(f"/api/v1/placement/requests/{request}").json()
+        assert placement["needs"] == ["medical_care"]
         assert run_cli(rotated, "audit", "verify").exit_code == 0
     finally:
         rotated.close()

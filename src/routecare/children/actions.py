@@ -7,9 +7,8 @@ session, so plaintext never touches the database.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from routecare import audit
@@ -22,17 +21,16 @@ from routecare.auth.policy import (
     require,
 )
 from routecare.auth.principal import Principal
-from routecare.cases.models import NameToken
+from routecare.children.erasure import scrub_child
 from routecare.children.models import Child, ChildShare
 from routecare.children.records import present, visible_child
 from routecare.children.schemas import ChildIn, ChildOut, ShareIn, ShareOut
 from routecare.clock import utcnow
-from routecare.crypto.keystore import destroy_data_keys, new_cipher, store_of
+from routecare.crypto.keystore import new_cipher, store_of
 from routecare.deployment import Deployment
 from routecare.errors import InvalidInput, NotFound
-from routecare.linkage.store import forget_linkage, store_encoding
+from routecare.linkage.store import store_encoding
 from routecare.references import new_reference
-from routecare.screening.models import Screening
 
 
 def register_child(deployment: Deployment, principal: Principal, data: ChildIn) -> ChildOut:
@@ -157,10 +155,10 @@ def end_share(
 
 
 def erase_child(deployment: Deployment, principal: Principal, reference: str) -> None:
-    """Erase a record by destroying its data key: every ciphertext about the child, in the
-    database and in any backup taken before, becomes unreadable at once."""
+    """Erase a record: destroy every data key about the child (every ciphertext, in the
+    database and in any backup taken before, becomes unreadable at once) and remove what could
+    identify the child without one (routecare.children.erasure)."""
     require(principal, Permission.CHILD_ERASE)
-    now = utcnow()
     with deployment.database.transaction() as session:
         child = session.execute(select(Child).where(Child.reference == reference)).scalar()
         if (
@@ -169,7 +167,7 @@ def erase_child(deployment: Deployment, principal: Principal, reference: str) ->
             or not may_manage_child(principal, child.owner_organisation_id)
         ):
             raise NotFound("no child record with that reference")
-        scrub_erased_child(session, deployment, child, now)
+        scrub_child(session, deployment.keyring, child)
         audit.record(
             session,
             deployment.keyring.audit_key,
@@ -179,23 +177,7 @@ def erase_child(deployment: Deployment, principal: Principal, reference: str) ->
             subject_type="child",
             subject_id=child.id,
         )
-
-
-def scrub_erased_child(
-    session: Session, deployment: Deployment, child: Child, now: datetime
-) -> None:
-    """Erase one child inside the caller's transaction: its data keys (and its screenings')
-    are destroyed in the key store, where a tombstone stays, then what this database holds
-    in clear is cleared. Also replayed onto restored databases (`replay_erasures`)."""
-    screenings = select(Screening.uid).where(Screening.child_id == child.id)
-    destroy_data_keys(deployment.keyring, [child.uid, *session.execute(screenings).scalars()])
-    for field in IDENTITY_FIELDS:
-        setattr(child, field, None)
-    # The case search's name tokens would still confirm a guessed name: they go too.
-    session.execute(delete(NameToken).where(NameToken.child_id == child.id))
-    # So do its linkage encoding and anything matched on it.
-    forget_linkage(session, child.id)
-    child.erased_at = now
+    deployment.database.forget_old_pages()
 
 
 def replay_erasures(deployment: Deployment) -> int:
@@ -212,7 +194,7 @@ def replay_erasures(deployment: Deployment) -> int:
                 select(Child).where(Child.uid.in_(chunk), Child.erased_at.is_(None))
             ).scalars()
             for child in children:
-                scrub_erased_child(session, deployment, child, now)
+                scrub_child(session, deployment.keyring, child, now)
                 audit.record(
                     session,
                     deployment.keyring.audit_key,

@@ -31,6 +31,7 @@ from routecare.placement.schemas import (
     ReservationIn,
     ReservationOut,
 )
+from routecare.placement.sealing import drop_location, sealed_columns
 from routecare.placement.search import find_places
 from routecare.services.models import Service
 from routecare.services.schemas import ACCOMMODATION, ServiceKind
@@ -55,16 +56,11 @@ def request_placement(
             organisation_id=principal.organisation_id,
             requested_by_user_id=principal.user_id,
             country=principal.country,
-            latitude=data.latitude,
-            longitude=data.longitude,
-            age=data.age,
-            sex=data.sex.value,
-            needs=" ".join(sorted(n.value for n in data.needs)),
-            language=data.language,
             case_reference=data.case,
             status="open" if places else "escalated",
             created_at=now,
             escalated_at=None if places else now,
+            **sealed_columns(deployment.keyring, data),
         )
         session.add(request)
         session.flush()
@@ -77,7 +73,7 @@ def request_placement(
             request.id,
             {"places": len(places), "status": request.status},
         )
-        return present_request(request, now, places)
+        return present_request(deployment.keyring, request, now, places)
 
 
 def reserve_bed(
@@ -113,6 +109,7 @@ def reserve_bed(
         session.add(reservation)
         if request is not None:
             request.status, request.resolved_at = "reserved", now
+            drop_location(request)
         session.flush()
         session.refresh(service)
         _audit(

@@ -1,6 +1,7 @@
 """Placement requests and bed reservations.
 
-A request carries the child's profile (age, sex, needs, language) but no identity; a case
+A request carries the child's profile (age, sex, needs, language) and exact place but no
+identity, both encrypted under the request's own data key (routecare.placement.sealing); a case
 reference links it to a case when there is one.
 """
 
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Float, ForeignKey, Index, Integer, String
+from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from routecare.storage.base import Base, UTCDateTime
@@ -22,12 +23,9 @@ class PlacementRequest(Base):
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     requested_by_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     country: Mapped[str] = mapped_column(String(3))
-    latitude: Mapped[float] = mapped_column(Float)
-    longitude: Mapped[float] = mapped_column(Float)
-    age: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    sex: Mapped[str] = mapped_column(String(10))
-    needs: Mapped[str] = mapped_column(String(300))  # space-separated Need values
-    language: Mapped[str | None] = mapped_column(String(3), nullable=True)
+    uid: Mapped[str] = mapped_column(String(32), unique=True)  # binds ciphertexts to this request
+    profile: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)  # age, sex, needs…
+    location: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)  # None = resolved
     case_reference: Mapped[str | None] = mapped_column(String(30), nullable=True)
     status: Mapped[str] = mapped_column(String(20))  # open | escalated | reserved | cancelled
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -6,17 +6,16 @@ from sqlalchemy import or_, select
 
 from routecare.auth.policy import Permission, allows, require
 from routecare.auth.principal import Principal
-from routecare.children.schemas import Sex
 from routecare.clock import utcnow
 from routecare.deployment import Deployment
 from routecare.errors import NotFound
 from routecare.placement.capacity import expire_reservations
 from routecare.placement.models import BedReservation, PlacementRequest
 from routecare.placement.records import present_request, present_reservation
-from routecare.placement.schemas import PlacementRequestIn, PlacementRequestOut, ReservationOut
+from routecare.placement.schemas import PlacementRequestOut, ReservationOut
+from routecare.placement.sealing import opened_search
 from routecare.placement.search import find_places
 from routecare.services.models import Service
-from routecare.services.schemas import Need
 
 QUEUE_LIMIT = 200
 
@@ -39,10 +38,11 @@ def read_request(
             )
         ):
             raise NotFound("no placement request of yours with that id")
+        search = opened_search(deployment.keyring, request)
         places = []
-        if request.status in ("open", "escalated"):
-            places = find_places(session, request.country, _as_input(request))
-        return present_request(request, now, places)
+        if request.status in ("open", "escalated") and search is not None:
+            places = find_places(session, request.country, search)
+        return present_request(deployment.keyring, request, now, places)
 
 
 def coordinator_queue(deployment: Deployment, principal: Principal) -> list[PlacementRequestOut]:
@@ -59,7 +59,7 @@ def coordinator_queue(deployment: Deployment, principal: Principal) -> list[Plac
             .order_by(PlacementRequest.created_at, PlacementRequest.id)
             .limit(QUEUE_LIMIT)
         ).scalars()
-        return [present_request(request, now) for request in rows]
+        return [present_request(deployment.keyring, request, now) for request in rows]
 
 
 def organisation_reservations(deployment: Deployment, principal: Principal) -> list[ReservationOut]:
@@ -82,14 +82,3 @@ def organisation_reservations(deployment: Deployment, principal: Principal) -> l
             .limit(QUEUE_LIMIT)
         ).all()
         return [present_reservation(reservation, service) for reservation, service in rows]
-
-
-def _as_input(request: PlacementRequest) -> PlacementRequestIn:
-    return PlacementRequestIn(
-        latitude=request.latitude,
-        longitude=request.longitude,
-        age=request.age,
-        sex=Sex(request.sex),
-        needs=[Need(n) for n in request.needs.split()],
-        language=request.language,
-    )

@@ -5,24 +5,31 @@ from __future__ import annotations
 from datetime import datetime
 
 from routecare.children.schemas import Sex
+from routecare.crypto import Keyring
 from routecare.placement.models import BedReservation, PlacementRequest
 from routecare.placement.schemas import PlacementRequestOut, PlaceOut, ReservationOut
+from routecare.placement.sealing import opened_profile
 from routecare.services.models import Service
 from routecare.services.schemas import Need
 
 
 def present_request(
-    request: PlacementRequest, now: datetime, places: list[PlaceOut] | None = None
+    keyring: Keyring,
+    request: PlacementRequest,
+    now: datetime,
+    places: list[PlaceOut] | None = None,
 ) -> PlacementRequestOut:
+    """The request with its profile decrypted (unknown once the child's record was erased)."""
     until = request.resolved_at or now
+    profile = opened_profile(keyring, request)
     return PlacementRequestOut(
         id=request.id,
         status=request.status,
         country=request.country,
-        age=request.age,
-        sex=Sex(request.sex),
-        needs=[Need(n) for n in request.needs.split()],
-        language=request.language,
+        age=profile.get("age"),
+        sex=Sex(profile.get("sex", Sex.UNKNOWN)),
+        needs=[Need(n) for n in profile.get("needs", [])],
+        language=profile.get("language"),
         case=request.case_reference,
         created_at=request.created_at,
         escalated_at=request.escalated_at,

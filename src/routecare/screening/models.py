@@ -36,7 +36,7 @@ class Screening(Base):
     forms: Mapped[str] = mapped_column(String(300), default="")
     smuggling: Mapped[bool] = mapped_column(Boolean)
     interpreter_language: Mapped[str | None] = mapped_column(String(12), nullable=True)
-    answers: Mapped[bytes] = mapped_column(LargeBinary)
+    answers: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)  # None = erased
     location: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     child_id: Mapped[int | None] = mapped_column(ForeignKey("children.id"), nullable=True)
     no_case_reason: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)

@@ -57,7 +57,11 @@ def read_screening(
         screening = session.execute(
             select(Screening).where(Screening.reference == reference)
         ).scalar()
-        if screening is None or not may_see_screening(principal, screening.organisation_id):
+        if (
+            screening is None
+            or screening.answers is None  # the screened child's record was erased
+            or not may_see_screening(principal, screening.organisation_id)
+        ):
             raise NotFound("no screening with that reference")
         audit.record(
             session,

@@ -2,7 +2,8 @@
 
 SQLite runs in WAL mode with foreign keys on and synchronous FULL, and every transaction
 starts with BEGIN IMMEDIATE: almost every request writes an audit entry, and taking the write
-lock up front avoids the deadlock of two readers upgrading to writers at once.
+lock up front avoids the deadlock of two readers upgrading to writers at once. Deleted content
+is overwritten with zeros (secure_delete), so an erased row does not linger in a free page.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -54,6 +56,17 @@ class Database:
         """One unit of work: committed on success, rolled back whole on any error."""
         with self._sessions() as session, session.begin():
             yield session
+
+    def forget_old_pages(self) -> None:
+        """After an erasure: on SQLite, write the log into the database file and empty it, since
+        the log still holds the pages as they were before. (PostgreSQL keeps no such file copy.)"""
+        if not self.is_sqlite:
+            return
+        connection = self.engine.raw_connection()  # outside any transaction (BEGIN IMMEDIATE)
+        try:
+            connection.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        finally:
+            connection.close()
 
     def dispose(self) -> None:
         """Close every pooled connection (tests and CLI commands call this when done)."""
