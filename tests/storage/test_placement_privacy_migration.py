@@ -76,5 +76,5 @@ def test_requests_in_clear_lose_their_place_and_profile_on_upgrade(
         rows = [dict(row) for row in rows]
     assert [row["status"] for row in rows] == ["escalated", "escalated"]
     assert len({row["uid"] for row in rows}) == 2
-    assert all(row["wrapped_key"] is None and row["location"] is None for row in rows)
+    assert all(row["profile"] is None and row["location"] is None for row in rows)
     assert not {"latitude", "longitude", "age", "sex", "needs", "language"} & set(rows[0])
