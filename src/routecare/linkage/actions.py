@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from routecare import audit
 from routecare.auth.models import Organisation
-from routecare.auth.policy import Permission, require
+from routecare.auth.policy import Permission, may_review_match_notice, require
 from routecare.auth.principal import Principal
 from routecare.children.models import Child
 from routecare.clock import utcnow
@@ -96,9 +96,9 @@ def review_notice(deployment: Deployment, principal: Principal, notice_id: int) 
             select(MatchNotice, Child, Organisation)
             .join(Child, Child.id == MatchNotice.child_id)
             .join(Organisation, Organisation.id == Child.owner_organisation_id)
-            .where(MatchNotice.id == notice_id, MatchNotice.country == principal.country)
+            .where(MatchNotice.id == notice_id)
         ).first()
-        if row is None:
+        if row is None or not may_review_match_notice(principal, row[0].country):
             raise NotFound("no match notice with that id")
         notice = row[0]
         if notice.reviewed_at is None:

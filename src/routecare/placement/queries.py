@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import or_, select
 
-from routecare.auth.policy import Permission, allows, require
+from routecare.auth.policy import Permission, may_see_placement_request, require
 from routecare.auth.principal import Principal
 from routecare.children.schemas import Sex
 from routecare.clock import utcnow
@@ -31,12 +31,8 @@ def read_request(
     with deployment.database.transaction() as session:
         expire_reservations(session, now)
         request = session.get(PlacementRequest, request_id)
-        if request is None or not (
-            request.organisation_id == principal.organisation_id
-            or (
-                allows(principal, Permission.PLACEMENT_QUEUE)
-                and request.country == principal.country
-            )
+        if request is None or not may_see_placement_request(
+            principal, request.organisation_id, request.country
         ):
             raise NotFound("no placement request of yours with that id")
         places = []

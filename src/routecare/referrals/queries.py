@@ -8,7 +8,7 @@ from statistics import median
 from sqlalchemy import func, or_, select
 
 from routecare import audit
-from routecare.auth.policy import Permission, require
+from routecare.auth.policy import Permission, may_see_referral, require
 from routecare.auth.principal import Principal
 from routecare.children.models import Child, ChildShare
 from routecare.clock import utcnow
@@ -30,9 +30,8 @@ def read_referral(deployment: Deployment, principal: Principal, referral_id: int
     now = utcnow()
     with deployment.database.transaction() as session:
         referral = session.get(Referral, referral_id)
-        if referral is None or principal.organisation_id not in (
-            referral.sending_organisation_id,
-            referral.receiving_organisation_id,
+        if referral is None or not may_see_referral(
+            principal, referral.sending_organisation_id, referral.receiving_organisation_id
         ):
             raise NotFound("no referral of yours with that id")
         out = present_referral(session, deployment.keyring, principal, referral, now)

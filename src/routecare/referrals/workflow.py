@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from routecare.auth.policy import ReferralSide as Side
+
 
 class State(StrEnum):
     SENT = "sent"
@@ -17,11 +19,6 @@ class State(StrEnum):
     SERVICE_STARTED = "service_started"
     COMPLETED = "completed"
     WITHDRAWN = "withdrawn"
-
-
-class Side(StrEnum):
-    SENDER = "sender"
-    RECEIVER = "receiver"
 
 
 class Step(StrEnum):
