@@ -1,4 +1,5 @@
-"""Possible matches of one case, reduced to what its organisation may be told.
+"""Possible matches of one case, each marked with whether its organisation may see the other
+record (its own, or shared with it); the others go to the coordinators (`queries`).
 
 Shared by the read (`queries.possible_matches`) and the decision (`actions.decide`), so a
 decision can only be taken on a pair the case worker was actually shown.
@@ -37,13 +38,15 @@ class Suggestion:
     visible: bool  # may the case worker see the other record (own organisation, or shared)?
 
     def out(self) -> PossibleMatch:
+        """What the case worker is shown; only ever called for a visible suggestion."""
+        assert self.visible, "a record the case worker may not see is sent for review instead"
         return PossibleMatch(
             id=self.candidate.record_id,
             organisation=self.organisation.name,
             band=self.candidate.band,
             evidence=self.candidate.evidence,
-            case_reference=self.other.reference if self.visible else None,
-            score=self.candidate.score if self.visible else None,
+            case_reference=self.other.reference,
+            score=self.candidate.score,
         )
 
 
