@@ -98,7 +98,8 @@ def review_notice(
             raise NotFound("no match notice with that id")
         notice = row[0]
         if notice.reviewed_at is None or (same_child is not None and notice.same_child is None):
-            mirror = mirror_of(session, notice)
+            # A verdict is on the pair: the other side's notice gets it too.
+            mirror = mirror_of(session, notice) if same_child is not None else None
             for reviewed in (notice, mirror) if mirror else (notice,):
                 reviewed.reviewed_at = reviewed.reviewed_at or utcnow()
                 reviewed.reviewed_by_user_id = principal.user_id
