@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from routecare.auth.policy import ReferralSide as Side
+from routecare.auth.policy import ReferralSide
 
 
 class State(StrEnum):
@@ -19,6 +19,9 @@ class State(StrEnum):
     SERVICE_STARTED = "service_started"
     COMPLETED = "completed"
     WITHDRAWN = "withdrawn"
+
+
+Side = ReferralSide  # the policy decides which side a user's organisation is
 
 
 class Step(StrEnum):
