@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from routecare import audit
 from routecare.auth.models import Organisation
-from routecare.auth.policy import Permission, require
+from routecare.auth.policy import Permission, of_own_country, require
 from routecare.auth.principal import Principal
 from routecare.children.models import Child
 from routecare.clock import utcnow
@@ -58,7 +58,7 @@ def list_notices(
         select(MatchNotice, Child, Organisation)
         .join(Child, Child.id == MatchNotice.child_id)
         .join(Organisation, Organisation.id == Child.owner_organisation_id)
-        .where(MatchNotice.country == principal.country)
+        .where(of_own_country(principal, MatchNotice.country))
         .order_by(MatchNotice.created_at.desc(), MatchNotice.id.desc())
         .limit(NOTICES_SHOWN)
     )

@@ -14,7 +14,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from routecare.auth.models import Organisation
-from routecare.auth.policy import child_fields_visible, may_manage_child
+from routecare.auth.policy import child_fields_visible, may_manage_child, of_own_country
 from routecare.auth.principal import Principal
 from routecare.cases.records import visible_case
 from routecare.children.models import Child
@@ -84,7 +84,7 @@ def suggestions_for(
         .where(
             ChildEncoding.linkage_id.in_([c.record_id for c in found]),
             Child.erased_at.is_(None),
-            Organisation.country == principal.country,
+            of_own_country(principal, Organisation.country),
         )
     ).all()
     records = {linkage_id: (other, organisation) for linkage_id, other, organisation in rows}

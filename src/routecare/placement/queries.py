@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
-from routecare.auth.policy import Permission, may_see_placement_request, require
+from routecare.auth.policy import (
+    Permission,
+    may_see_placement_request,
+    of_own_country,
+    of_own_organisation,
+    require,
+)
 from routecare.auth.principal import Principal
 from routecare.children.schemas import Sex
 from routecare.clock import utcnow
@@ -49,7 +55,7 @@ def coordinator_queue(deployment: Deployment, principal: Principal) -> list[Plac
         rows = session.execute(
             select(PlacementRequest)
             .where(
-                PlacementRequest.country == principal.country,
+                of_own_country(principal, PlacementRequest.country),
                 PlacementRequest.status == "escalated",
             )
             .order_by(PlacementRequest.created_at, PlacementRequest.id)
@@ -69,9 +75,8 @@ def organisation_reservations(deployment: Deployment, principal: Principal) -> l
             .join(Service, Service.id == BedReservation.service_id)
             .where(
                 BedReservation.status == "held",
-                or_(
-                    BedReservation.organisation_id == principal.organisation_id,
-                    Service.organisation_id == principal.organisation_id,
+                of_own_organisation(
+                    principal, BedReservation.organisation_id, Service.organisation_id
                 ),
             )
             .order_by(BedReservation.expires_at)

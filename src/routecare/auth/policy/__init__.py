@@ -7,10 +7,12 @@ Two questions, answered here and nowhere else:
 2. May this user touch this record, and which part of it?  `records`: one function per record
    kind (child and case, screening, referral, service, placement request, bed reservation,
    match notice). Another organisation's record answers 404, as if it did not exist.
+   `lists`: the same rules as SQL conditions, for lists.
 
 Everything is importable from `routecare.auth.policy`.
 """
 
+from routecare.auth.policy.lists import of_own_country, of_own_organisation
 from routecare.auth.policy.records import (
     ALL_CHILD_FIELDS,
     CASE_FIELDS,
@@ -68,6 +70,8 @@ __all__ = [
     "may_see_placement_request",
     "may_see_referral",
     "may_see_screening",
+    "of_own_country",
+    "of_own_organisation",
     "referral_side",
     "require",
     "requirement_for",
