@@ -348,6 +348,9 @@ FORMS |= {
 }
 
 
+MISSING_ID = "999999"  # no record has it in these tests
+
+
 def id_routes(world: World) -> list[tuple[str, str, str]]:
     """(method, path, id parameter) of every route of the app naming a record by integer id."""
     found = []
@@ -408,8 +411,8 @@ def test_every_id_route_has_a_record_factory(world: World) -> None:
 
 def test_records_by_id_across_organisations(world: World, organisations: dict[str, str]) -> None:
     """A record of one organisation, named by its id, answers 404 to every other organisation
-    (as if it did not exist, also inside their own case), 403 to roles without the permission,
-    and is reached by the allowed roles of the organisations party to it."""
+    (word for word as a missing id does, also inside their own case), 403 to roles without the
+    permission, and is reached by the allowed roles of the organisations party to it."""
     clients: dict[str, TestClient] = {}
 
     def client(organisation: str, role: Role) -> TestClient:
@@ -443,6 +446,11 @@ def test_records_by_id_across_organisations(world: World, organisations: dict[st
                             failures.append(f"{who}: {status}, expected access")
                     elif status != 404:
                         failures.append(f"{who}: {status}, expected 404: {text[:120]}")
+                    elif path.startswith("/api/"):
+                        missing = Made(MISSING_ID, made.reference, made.parties)
+                        _, absent = _call_id(caller, method, path, missing, reference)
+                        if text != absent:
+                            failures.append(f"{who}: {text!r}, unlike a missing one: {absent!r}")
         for organisation in sorted(parties):
             for role in sorted(expected):
                 fresh = made if method == "GET" else FACTORIES[name](world)
