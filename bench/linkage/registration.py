@@ -113,7 +113,8 @@ def main() -> None:
             matches = client.get(f"/api/v1/cases/{reference}/possible-matches")
             timings.append(time.perf_counter() - began)
             assert created.status_code == 201 and matches.status_code == 200
-            found += bool(matches.json())
+            answer = matches.json()
+            found += bool(answer["matches"] or answer["sent_for_review"])
         timings.sort()
         print(
             f"registration + possible matches: p50 {statistics.median(timings) * 1000:.0f} ms, "

@@ -20,6 +20,15 @@ from routecare.auth.policy import ROUTES, Access
 from routecare.auth.roles import Role
 from routecare.children.actions import register_child
 from routecare.children.schemas import ChildIn
+from tests.auth.id_records import (
+    FACTORIES,
+    HOME,
+    ORGANISATIONS,
+    Made,
+    add_organisations,
+    own_case,
+    username,
+)
 from tests.conftest import World, https_client
 
 PUBLIC = "public"
@@ -312,3 +321,142 @@ def test_refusals_are_audited(world: World) -> None:
         ).scalar_one()
     assert entry.actor_user_id == world.user_ids["analyst"]
     assert entry.subject_id == "GET /api/v1/children"
+
+
+# Record-level matrix: every route naming a record by id, with a record of the home
+# organisation, called by every role of every organisation (tests/auth/id_records.py).
+
+RECEIVER_STEPS = {"accept", "decline", "start", "complete"}
+# The services directory is shared across organisations by design: any reader sees a service,
+# any placer may hold a bed in it.
+OPEN_TO_ALL = {
+    ("GET", "/services/{service_id}"),
+    ("GET", "/api/v1/services/{service_id}"),
+    ("POST", "/services/{service_id}/reservations"),
+    ("POST", "/api/v1/services/{service_id}/reservations"),
+}
+# Placement requests and match notices also go to the national coordinators of their country.
+NATIONAL = {"request_id", "notice_id"}
+BODIES |= {
+    ("PUT", "/api/v1/services/{service_id}/capacity"): {"beds_total": 50, "beds_free": 30},
+    ("POST", "/api/v1/services/{service_id}/reservations"): {},
+    ("POST", "/api/v1/referrals/{referral_id}/decline"): {"reason": "no_capacity"},
+}
+FORMS |= {
+    ("POST", "/services/{service_id}/capacity"): {"beds_total": "50", "beds_free": "30"},
+    ("POST", "/referrals/{referral_id}/decline"): {"reason": "no_capacity"},
+}
+
+
+MISSING_ID = "999999"  # no record has it in these tests
+
+
+def id_routes(world: World) -> list[tuple[str, str, str]]:
+    """(method, path, id parameter) of every route of the app naming a record by integer id."""
+    found = []
+    for route in world.app.routes:
+        if not isinstance(route, APIRoute):
+            continue
+        for parameter in route.dependant.path_params:
+            if parameter.field_info.annotation is int:
+                found += [(m, route.path, parameter.name) for m in sorted(route.methods)]
+    return found
+
+
+def acting(path: str, made: Made) -> set[str]:
+    """Organisations that may act on the record through this route."""
+    if "{referral_id}" in path:
+        step = path.rsplit("/", 1)[1]
+        if step in RECEIVER_STEPS:
+            return {"partner"}
+        if step == "withdraw":
+            return {HOME}
+    return set(made.parties)
+
+
+def sees_anyway(method: str, path: str, organisation: str, role: Role) -> bool:
+    if (method, path) in OPEN_TO_ALL:
+        return True
+    national = any(f"{{{name}}}" in path for name in NATIONAL)
+    return national and role is Role.COORDINATOR and ORGANISATIONS[organisation] == "NER"
+
+
+def _call_id(
+    client: TestClient, method: str, path: str, made: Made, reference: str | None
+) -> tuple[int, str]:
+    url = re.sub(r"\{[a-z_]+_id\}", made.id, path.replace("{reference}", reference or ""))
+    body = FORMS.get((method, path))
+    if body is not None:
+        response = client.request(method, url, data=body, follow_redirects=False)
+    else:
+        response = client.request(
+            method, url, json=BODIES.get((method, path)), follow_redirects=False
+        )
+    return response.status_code, response.text
+
+
+@pytest.fixture
+def organisations(world: World) -> dict[str, str]:
+    """Every role in four organisations; an own case in each organisation but home's."""
+    add_organisations(world)
+    return {org: own_case(world, org) for org in ORGANISATIONS if org != HOME}
+
+
+def test_every_id_route_has_a_record_factory(world: World) -> None:
+    routes = id_routes(world)
+    missing = {name for _, _, name in routes if name not in FACTORIES}
+    assert len(routes) > 30, routes
+    assert not missing, f"id routes without a record factory in tests/auth/id_records.py: {missing}"
+
+
+def test_records_by_id_across_organisations(world: World, organisations: dict[str, str]) -> None:
+    """A record of one organisation, named by its id, answers 404 to every other organisation
+    (word for word as a missing id does, also inside their own case), 403 to roles without the
+    permission, and is reached by the allowed roles of the organisations party to it."""
+    clients: dict[str, TestClient] = {}
+
+    def client(organisation: str, role: Role) -> TestClient:
+        name = username(organisation, role)
+        if name not in clients:
+            clients[name] = world.api(name)
+        return clients[name]
+
+    failures = []
+    for method, path, name in id_routes(world):
+        expected = EXPECTED[method, path]
+        assert isinstance(expected, set), (method, path)
+        made = FACTORIES[name](world)
+        parties = acting(path, made)
+        for organisation in ORGANISATIONS:
+            for role in Role:
+                if organisation in parties and role in expected:
+                    continue  # checked below, on a fresh record
+                references = [made.reference]
+                if made.reference is not None and organisation != HOME:
+                    references.append(organisations[organisation])  # their own case, our id
+                for reference in references:
+                    caller = client(organisation, role)
+                    status, text = _call_id(caller, method, path, made, reference)
+                    who = f"{username(organisation, role)} {method} {path} ({reference})"
+                    if role not in expected:
+                        if status != 403:
+                            failures.append(f"{who}: {status}, expected 403")
+                    elif sees_anyway(method, path, organisation, role):
+                        if status in (401, 403, 404) or status >= 500:
+                            failures.append(f"{who}: {status}, expected access")
+                    elif status != 404:
+                        failures.append(f"{who}: {status}, expected 404: {text[:120]}")
+                    elif path.startswith("/api/"):
+                        missing = Made(MISSING_ID, made.reference, made.parties)
+                        _, absent = _call_id(caller, method, path, missing, reference)
+                        if text != absent:
+                            failures.append(f"{who}: {text!r}, unlike a missing one: {absent!r}")
+        for organisation in sorted(parties):
+            for role in sorted(expected):
+                fresh = made if method == "GET" else FACTORIES[name](world)
+                caller = client(organisation, role)
+                status, text = _call_id(caller, method, path, fresh, fresh.reference)
+                if status in (401, 403, 404) or status >= 500:
+                    who = f"{username(organisation, role)} {method} {path}"
+                    failures.append(f"{who} on its own record: {status} {text[:120]}")
+    assert not failures, "\n".join(failures)

@@ -1,6 +1,7 @@
-"""Match notices: a confirmed match with another organisation's record reveals nothing to
-either case worker and creates notices for the country's coordinators (not for analysts);
-a coordinator marks them reviewed; another country's coordinator sees none of them."""
+"""Match notices: a confirmed match with another organisation's record (shared with the case
+worker's) reveals nothing more to either case worker and creates notices for the country's
+coordinators (not for analysts); a coordinator marks them reviewed; another country's
+coordinator sees none of them. (Records not shared: tests/linkage/test_match_review.py.)"""
 
 from __future__ import annotations
 
@@ -17,12 +18,22 @@ def test_a_confirmed_match_across_organisations_creates_notices_for_the_coordina
     register_population(world, size=100)
     neighbour = world.api(add_neighbour(world))
     theirs = open_case(neighbour, "Abdoulaye", "Diallo", "Ibrahima")
+    shared = neighbour.post(
+        f"/api/v1/children/{theirs}/shares",
+        json={
+            "organisation_id": world.organisation_ids["home"],
+            "fields": ["sex", "age"],
+            "purpose": "continuity_of_care",
+        },
+    )
+    assert shared.status_code == 201, shared.text
     api = world.api("case_worker")
     ours = open_case(api, "Abdulai", "Jallow", "Ibrahima")
-    matches = api.get(f"/api/v1/cases/{ours}/possible-matches").json()
-    match = next(m for m in matches if m["organisation"] == NEIGHBOUR)
-    assert match["case_reference"] is None and match["score"] is None
-    assert theirs not in str(matches)
+    found = api.get(f"/api/v1/cases/{ours}/possible-matches").json()
+    assert found["sent_for_review"] == 0
+    match = next(m for m in found["matches"] if m["organisation"] == NEIGHBOUR)
+    assert match["case_reference"] == theirs and match["score"] is not None
+    assert "Abdoulaye" not in str(found)
     decided = api.post(
         f"/api/v1/cases/{ours}/possible-matches/{match['id']}/decision",
         json={"same_child": True},

@@ -16,7 +16,7 @@ from tests.linkage.registrations import open_case, register_population
 def _matches(world: World, username: str, reference: str) -> list[dict[str, object]]:
     response = world.api(username).get(f"/api/v1/cases/{reference}/possible-matches")
     assert response.status_code == 200, response.text
-    return list(response.json())
+    return list(response.json()["matches"])
 
 
 def test_a_spelling_variant_is_suggested_and_a_sibling_is_not(world: World) -> None:

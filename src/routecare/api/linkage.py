@@ -11,7 +11,13 @@ from routecare.api.cases import Reference
 from routecare.api.responses import PROTECTED, RECORD
 from routecare.auth.http import CurrentPrincipal, DeploymentDep
 from routecare.linkage import actions, queries
-from routecare.linkage.schemas import DecisionIn, DecisionOut, MatchNoticeOut, PossibleMatch
+from routecare.linkage.schemas import (
+    DecisionIn,
+    DecisionOut,
+    MatchNoticeOut,
+    NoticeReviewIn,
+    PossibleMatches,
+)
 from routecare.storage.base import MAX_ID
 
 router = APIRouter(tags=["linkage"])
@@ -22,10 +28,11 @@ NoticeId = Annotated[int, Path(ge=1, le=MAX_ID)]
 @router.get("/cases/{reference}/possible-matches", responses=RECORD)
 def possible_matches(
     deployment: DeploymentDep, principal: CurrentPrincipal, reference: Reference
-) -> list[PossibleMatch]:
+) -> PossibleMatches:
     """Earlier registrations in your country that may be this child (same engine as
-    cross-border linkage), best first, with the evidence per field. Another organisation's
-    record shows only that organisation, the band and the evidence."""
+    cross-border linkage), best first, with the evidence per field. A match with another
+    organisation's record not shared with yours is not shown: it is sent to the national
+    coordinator for review, and only the number sent is given."""
     return queries.possible_matches(deployment, principal, reference)
 
 
@@ -58,7 +65,10 @@ def notices(
 
 @router.post("/linkage/notices/{notice_id}/review", responses=RECORD)
 def review(
-    deployment: DeploymentDep, principal: CurrentPrincipal, notice_id: NoticeId
+    deployment: DeploymentDep,
+    principal: CurrentPrincipal,
+    notice_id: NoticeId,
+    review: NoticeReviewIn | None = None,
 ) -> MatchNoticeOut:
-    """Mark a match notice reviewed."""
-    return actions.review_notice(deployment, principal, notice_id)
+    """Mark a match notice reviewed, with your verdict (`same_child`) if you give one."""
+    return actions.review_notice(deployment, principal, notice_id, review)

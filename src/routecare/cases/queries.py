@@ -13,6 +13,7 @@ from routecare.auth.policy import (
     Permission,
     child_fields_visible,
     may_manage_child,
+    of_own_organisation,
     require,
 )
 from routecare.auth.principal import Principal
@@ -44,14 +45,14 @@ def read_case(deployment: Deployment, principal: Principal, reference: str) -> C
 
 def _visible_cases(principal: Principal) -> Select[Case, Child]:
     shared = select(ChildShare.child_id).where(
-        ChildShare.organisation_id == principal.organisation_id, ChildShare.revoked_at.is_(None)
+        of_own_organisation(principal, ChildShare.organisation_id), ChildShare.revoked_at.is_(None)
     )
     return (
         select(Case, Child)
         .join(Child, Child.id == Case.child_id)
         .where(
             Child.erased_at.is_(None),
-            or_(Child.owner_organisation_id == principal.organisation_id, Child.id.in_(shared)),
+            or_(of_own_organisation(principal, Child.owner_organisation_id), Child.id.in_(shared)),
         )
     )
 
@@ -132,7 +133,7 @@ def _summary(
         age=child.age if "age" in fields else None,
         nationality=child.nationality if "nationality" in fields else None,
         display_name=display_name,
-        shared_with_us=child.owner_organisation_id != principal.organisation_id,
+        shared_with_us=not may_manage_child(principal, child.owner_organisation_id),
     )
 
 
@@ -146,7 +147,7 @@ def overdue_tasks(deployment: Deployment, principal: Principal) -> list[OverdueT
             .join(Case, Case.id == CaseTask.case_id)
             .join(Child, Child.id == Case.child_id)
             .where(
-                Child.owner_organisation_id == principal.organisation_id,
+                of_own_organisation(principal, Child.owner_organisation_id),
                 Child.erased_at.is_(None),
                 CaseTask.done_at.is_(None),
                 CaseTask.due_at < now,

@@ -5,7 +5,13 @@ from __future__ import annotations
 from sqlalchemy import or_, select
 
 from routecare import audit
-from routecare.auth.policy import Permission, child_fields_visible, require
+from routecare.auth.policy import (
+    Permission,
+    child_fields_visible,
+    may_manage_child,
+    of_own_organisation,
+    require,
+)
 from routecare.auth.principal import Principal
 from routecare.children.models import Child, ChildShare
 from routecare.children.records import grants_by_child, present, visible_child
@@ -42,7 +48,8 @@ def list_children(
     require(principal, Permission.CHILD_READ)
     now = utcnow()
     shared_ids = select(ChildShare.child_id).where(
-        ChildShare.organisation_id == principal.organisation_id, ChildShare.revoked_at.is_(None)
+        of_own_organisation(principal, ChildShare.organisation_id),
+        ChildShare.revoked_at.is_(None),
     )
     with deployment.database.transaction() as session:
         rows = (
@@ -51,7 +58,7 @@ def list_children(
                 .where(
                     Child.erased_at.is_(None),
                     or_(
-                        Child.owner_organisation_id == principal.organisation_id,
+                        of_own_organisation(principal, Child.owner_organisation_id),
                         Child.id.in_(shared_ids),
                     ),
                 )
@@ -77,7 +84,7 @@ def list_children(
                     sex=Sex(child.sex) if "sex" in fields else None,
                     age=child.age if "age" in fields else None,
                     nationality=child.nationality if "nationality" in fields else None,
-                    shared_with_us=child.owner_organisation_id != principal.organisation_id,
+                    shared_with_us=not may_manage_child(principal, child.owner_organisation_id),
                 )
             )
         audit.record(

@@ -1,23 +1,23 @@
-"""Writes of linkage in the product: a case worker's decision on a possible match, and a
-coordinator marking a match notice reviewed. One transaction each, with its audit entry."""
+"""Writes of linkage in the product: a case worker's decision on a possible match they may
+see, and a coordinator's review of a match notice (with a verdict, for possible matches the
+case worker was not shown). One transaction each, with its audit entry."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from routecare import audit
 from routecare.auth.models import Organisation
-from routecare.auth.policy import Permission, require
+from routecare.auth.policy import Permission, may_review_match_notice, require
 from routecare.auth.principal import Principal
 from routecare.children.models import Child
 from routecare.clock import utcnow
 from routecare.deployment import Deployment
 from routecare.errors import NotFound
-from routecare.linkage.candidates import Candidate
-from routecare.linkage.models import ChildEncoding, LinkageDecision, MatchNotice
-from routecare.linkage.notices import add_notice, notice_out
-from routecare.linkage.schemas import DecisionIn, DecisionOut, MatchNoticeOut
+from routecare.linkage.models import LinkageDecision, MatchNotice
+from routecare.linkage.notices import cross_notices, mirror_of, notice_out
+from routecare.linkage.schemas import DecisionIn, DecisionOut, MatchNoticeOut, NoticeReviewIn
 from routecare.linkage.suggestions import suggestions_for
 
 
@@ -28,13 +28,16 @@ def decide(
 
     Parameters: `reference` is the case, `match_id` the id of a possible match currently shown
     on it (else 404). A rejected pair is never suggested again; every decision moves the model.
-    A confirmed match with another organisation's record reveals nothing to either side: it
-    creates a match notice per case for the country's coordinators."""
+    A confirmed match with another organisation's record (one shared with yours) reveals
+    nothing more to either side: it creates a match notice per case for the country's
+    coordinators. Matches you were not shown answer 404 like unknown ones."""
     require(principal, Permission.MATCH_REVIEW)
     now = utcnow()
     with deployment.database.transaction() as session:
         child, suggestions = suggestions_for(session, deployment, principal, reference, now)
-        chosen = next((s for s in suggestions if s.candidate.record_id == match_id), None)
+        chosen = next(
+            (s for s in suggestions if s.visible and s.candidate.record_id == match_id), None
+        )
         if chosen is None:
             raise NotFound("no undecided possible match with that id on this case")
         decision = LinkageDecision(
@@ -48,7 +51,7 @@ def decide(
         session.flush()
         notices = []
         if data.same_child and chosen.other.owner_organisation_id != child.owner_organisation_id:
-            notices = _cross_notices(session, child, chosen.other, chosen.candidate)
+            notices = cross_notices(session, child, chosen.other, chosen.candidate)
         audit.record(
             session,
             deployment.keyring.audit_key,
@@ -71,39 +74,38 @@ def decide(
         )
 
 
-def _cross_notices(session: Session, child: Child, other: Child, candidate: Candidate) -> list[int]:
-    """One notice per side: each case names the other organisation and the other record's
-    opaque linkage id, for the coordinators to bring the two organisations together."""
-    ids = []
-    for mine, theirs in ((child, other), (other, child)):
-        partner = session.execute(
-            select(Organisation.name).where(Organisation.id == theirs.owner_organisation_id)
-        ).scalar_one()
-        their_id = session.execute(
-            select(ChildEncoding.linkage_id).where(ChildEncoding.child_id == theirs.id)
-        ).scalar_one()
-        notice = add_notice(session, mine, partner, their_id, candidate.score, candidate.band)
-        if notice is not None:
-            ids.append(notice.id)
-    return ids
+def review_notice(
+    deployment: Deployment,
+    principal: Principal,
+    notice_id: int,
+    review: NoticeReviewIn | None = None,
+) -> MatchNoticeOut:
+    """Mark a notice of the coordinator's country reviewed (again: no change); others 404.
 
-
-def review_notice(deployment: Deployment, principal: Principal, notice_id: int) -> MatchNoticeOut:
-    """Mark a notice of the coordinator's country reviewed (again: no change); others 404."""
+    Parameters: `review.same_child`, when given, is the coordinator's verdict. For a pair of
+    this deployment's records it is recorded on both sides' notices and as a decision on the
+    pair (so a pair judged different is never suggested again, and the model learns from it)."""
     require(principal, Permission.MATCH_NOTICES)
+    same_child = review.same_child if review else None
     with deployment.database.transaction() as session:
         row = session.execute(
             select(MatchNotice, Child, Organisation)
             .join(Child, Child.id == MatchNotice.child_id)
             .join(Organisation, Organisation.id == Child.owner_organisation_id)
-            .where(MatchNotice.id == notice_id, MatchNotice.country == principal.country)
+            .where(MatchNotice.id == notice_id)
         ).first()
-        if row is None:
+        if row is None or not may_review_match_notice(principal, row[0].country):
             raise NotFound("no match notice with that id")
         notice = row[0]
-        if notice.reviewed_at is None:
-            notice.reviewed_at = utcnow()
-            notice.reviewed_by_user_id = principal.user_id
+        if notice.reviewed_at is None or (same_child is not None and notice.same_child is None):
+            # A verdict is on the pair: the other side's notice gets it too.
+            mirror = mirror_of(session, notice) if same_child is not None else None
+            for reviewed in (notice, mirror) if mirror else (notice,):
+                reviewed.reviewed_at = reviewed.reviewed_at or utcnow()
+                reviewed.reviewed_by_user_id = principal.user_id
+                reviewed.same_child = same_child
+            if mirror is not None and same_child is not None:
+                _decide_pair(session, principal, notice.child_id, mirror.child_id, same_child)
             audit.record(
                 session,
                 deployment.keyring.audit_key,
@@ -112,5 +114,32 @@ def review_notice(deployment: Deployment, principal: Principal, notice_id: int) 
                 actor_organisation_id=principal.organisation_id,
                 subject_type="match_notice",
                 subject_id=notice.id,
+                detail={"same_child": same_child, "mirror": mirror.id if mirror else None},
             )
         return notice_out(*row)
+
+
+def _decide_pair(
+    session: Session, principal: Principal, child_id: int, other_child_id: int, same_child: bool
+) -> None:
+    """The coordinator's verdict as a decision on the pair, unless one was taken already."""
+    taken = session.execute(
+        select(LinkageDecision.id).where(
+            or_(
+                (LinkageDecision.child_id == child_id)
+                & (LinkageDecision.other_child_id == other_child_id),
+                (LinkageDecision.child_id == other_child_id)
+                & (LinkageDecision.other_child_id == child_id),
+            )
+        )
+    ).first()
+    if taken is None:
+        session.add(
+            LinkageDecision(
+                child_id=child_id,
+                other_child_id=other_child_id,
+                same_child=same_child,
+                decided_at=utcnow(),
+                decided_by_user_id=principal.user_id,
+            )
+        )

@@ -44,7 +44,9 @@ class LinkageDecision(Base):
 
 class MatchNotice(Base):
     """ "Your case may be a child the partner also registered": the partner and its opaque
-    record id, the score and band, never an identity. Seen by the country's coordinators."""
+    record id, the score and band, never an identity. Seen by the country's coordinators, who
+    also review the possible matches a case worker may not be shown (another organisation's
+    record, not shared with theirs) and record their verdict in `same_child`."""
 
     __tablename__ = "match_notices"
     __table_args__ = (UniqueConstraint("child_id", "partner", "partner_record_id"),)
@@ -59,3 +61,4 @@ class MatchNotice(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     reviewed_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    same_child: Mapped[bool | None] = mapped_column(Boolean, nullable=True)

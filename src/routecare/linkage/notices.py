@@ -1,7 +1,9 @@
 """Match notices: "this case may be a child a partner registered too", for coordinators.
 
-Created when a case worker confirms a match with another organisation's record, and when a
-partner deployment's encodings match ours (`routecare linkage notices-from`). A notice names
+Created when a possible match at registration involves another organisation's record not
+shared with the case worker's (the case worker is told only that one was sent for review),
+when a case worker confirms a match with another organisation's record they may see, and when
+a partner deployment's encodings match ours (`routecare linkage notices-from`). A notice names
 the partner and its opaque record id, never an identity; the coordinators take it from there.
 """
 
@@ -13,7 +15,8 @@ from sqlalchemy.orm import Session
 from routecare.auth.models import Organisation
 from routecare.children.models import Child
 from routecare.clock import utcnow
-from routecare.linkage.models import MatchNotice
+from routecare.linkage.candidates import Candidate
+from routecare.linkage.models import ChildEncoding, MatchNotice
 from routecare.linkage.schemas import MatchNoticeOut
 
 
@@ -47,6 +50,51 @@ def add_notice(
     return notice
 
 
+def cross_notices(session: Session, child: Child, other: Child, candidate: Candidate) -> list[int]:
+    """One notice per side of a pair of this deployment's records (none made twice): each case
+    names the other organisation and the other record's opaque linkage id, for the
+    coordinators to bring the two organisations together."""
+    ids = []
+    for mine, theirs in ((child, other), (other, child)):
+        partner = session.execute(
+            select(Organisation.name).where(Organisation.id == theirs.owner_organisation_id)
+        ).scalar_one()
+        notice = add_notice(
+            session, mine, partner, linkage_id_of(session, theirs), candidate.score, candidate.band
+        )
+        if notice is not None:
+            ids.append(notice.id)
+    return ids
+
+
+def linkage_id_of(session: Session, child: Child) -> str:
+    return session.execute(
+        select(ChildEncoding.linkage_id).where(ChildEncoding.child_id == child.id)
+    ).scalar_one()
+
+
+def mirror_of(session: Session, notice: MatchNotice) -> MatchNotice | None:
+    """The notice on the other side of a pair of this deployment's records, if there is one."""
+    other = session.execute(
+        select(Child)
+        .join(ChildEncoding, ChildEncoding.child_id == Child.id)
+        .join(Organisation, Organisation.id == Child.owner_organisation_id)
+        .where(
+            ChildEncoding.linkage_id == notice.partner_record_id,
+            Organisation.name == notice.partner,
+        )
+    ).scalar()
+    if other is None:
+        return None  # a partner deployment's record
+    mine = session.execute(select(Child).where(Child.id == notice.child_id)).scalar_one()
+    return session.execute(
+        select(MatchNotice).where(
+            MatchNotice.child_id == other.id,
+            MatchNotice.partner_record_id == linkage_id_of(session, mine),
+        )
+    ).scalar()
+
+
 def notice_out(notice: MatchNotice, child: Child, organisation: Organisation) -> MatchNoticeOut:
     return MatchNoticeOut(
         id=notice.id,
@@ -58,4 +106,5 @@ def notice_out(notice: MatchNotice, child: Child, organisation: Organisation) ->
         band=notice.band,
         created_at=notice.created_at,
         reviewed_at=notice.reviewed_at,
+        same_child=notice.same_child,
     )

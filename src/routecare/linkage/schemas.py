@@ -12,8 +12,8 @@ Band = Literal["probable", "possible"]
 
 
 class PossibleMatch(BaseModel):
-    """An earlier registration that may be the same child. Another organisation's record
-    shows only that organisation, the band and the evidence."""
+    """An earlier registration that may be the same child, one the reader may see (their
+    organisation's, or shared with it)."""
 
     id: str = Field(description="Opaque id of the other registration; decide on it")
     organisation: str
@@ -22,8 +22,19 @@ class PossibleMatch(BaseModel):
         description="Per field: agrees, similar, partly agrees, within two years, "
         "neighbouring, disagrees or missing"
     )
-    case_reference: str | None = Field(None, description="Only when you may see that record")
-    score: float | None = Field(None, description="Only when you may see that record")
+    case_reference: str
+    score: float
+
+
+class PossibleMatches(BaseModel):
+    """What a case worker is told: the matches they may see, and how many others were sent to
+    the national coordinator for review (records of another organisation not shared with
+    theirs: neither that organisation, nor the record, nor the evidence is shown)."""
+
+    matches: list[PossibleMatch]
+    sent_for_review: int = Field(
+        description="Possible matches with records you may not see, sent to the coordinator"
+    )
 
 
 class DecisionIn(BaseModel):
@@ -51,3 +62,14 @@ class MatchNoticeOut(BaseModel):
     band: Band
     created_at: datetime
     reviewed_at: datetime | None
+    same_child: bool | None = Field(None, description="The coordinator's verdict, once given")
+
+
+class NoticeReviewIn(BaseModel):
+    """A coordinator's review of a match notice: the verdict, or none (only marked reviewed)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    same_child: bool | None = Field(
+        None, description="true: the same child; false: not (the pair is never suggested again)"
+    )

@@ -1,4 +1,5 @@
-"""Possible matches of one case, reduced to what its organisation may be told.
+"""Possible matches of one case, each marked with whether its organisation may see the other
+record (its own, or shared with it); the others go to the coordinators (`queries`).
 
 Shared by the read (`queries.possible_matches`) and the decision (`actions.decide`), so a
 decision can only be taken on a pair the case worker was actually shown.
@@ -13,7 +14,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from routecare.auth.models import Organisation
-from routecare.auth.policy import child_fields_visible, may_manage_child
+from routecare.auth.policy import child_fields_visible, may_manage_child, of_own_country
 from routecare.auth.principal import Principal
 from routecare.cases.records import visible_case
 from routecare.children.models import Child
@@ -37,13 +38,15 @@ class Suggestion:
     visible: bool  # may the case worker see the other record (own organisation, or shared)?
 
     def out(self) -> PossibleMatch:
+        """What the case worker is shown; only ever called for a visible suggestion."""
+        assert self.visible, "a record the case worker may not see is sent for review instead"
         return PossibleMatch(
             id=self.candidate.record_id,
             organisation=self.organisation.name,
             band=self.candidate.band,
             evidence=self.candidate.evidence,
-            case_reference=self.other.reference if self.visible else None,
-            score=self.candidate.score if self.visible else None,
+            case_reference=self.other.reference,
+            score=self.candidate.score,
         )
 
 
@@ -81,7 +84,7 @@ def suggestions_for(
         .where(
             ChildEncoding.linkage_id.in_([c.record_id for c in found]),
             Child.erased_at.is_(None),
-            Organisation.country == principal.country,
+            of_own_country(principal, Organisation.country),
         )
     ).all()
     records = {linkage_id: (other, organisation) for linkage_id, other, organisation in rows}

@@ -11,7 +11,12 @@ from datetime import timedelta
 from sqlalchemy.orm import Session
 
 from routecare import audit
-from routecare.auth.policy import Permission, allows, require
+from routecare.auth.policy import (
+    Permission,
+    may_end_reservation,
+    may_see_placement_request,
+    require,
+)
 from routecare.auth.principal import Principal
 from routecare.cases.records import visible_case
 from routecare.clock import utcnow
@@ -140,8 +145,9 @@ def end_hold(
         if (
             reservation is None
             or service is None
-            or principal.organisation_id
-            not in (reservation.organisation_id, service.organisation_id)
+            or not may_end_reservation(
+                principal, reservation.organisation_id, service.organisation_id
+            )
         ):
             raise NotFound("no reservation of yours with that id")
         if not end_reservation(session, reservation.id, outcome, now):
@@ -168,11 +174,9 @@ def _own_open_request(
     if request_id is None:
         return None
     request = session.get(PlacementRequest, request_id)
-    visible = request is not None and (
-        request.organisation_id == principal.organisation_id
-        or (allows(principal, Permission.PLACEMENT_QUEUE) and request.country == principal.country)
-    )
-    if request is None or not visible:
+    if request is None or not may_see_placement_request(
+        principal, request.organisation_id, request.country
+    ):
         raise NotFound("no placement request of yours with that id")
     if request.status not in ("open", "escalated"):
         raise Conflict(f"the placement request is already {request.status}")

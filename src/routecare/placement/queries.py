@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
-from routecare.auth.policy import Permission, allows, require
+from routecare.auth.policy import (
+    Permission,
+    may_see_placement_request,
+    of_own_country,
+    of_own_organisation,
+    require,
+)
 from routecare.auth.principal import Principal
 from routecare.clock import utcnow
 from routecare.deployment import Deployment
@@ -30,12 +36,8 @@ def read_request(
     with deployment.database.transaction() as session:
         expire_reservations(session, now)
         request = session.get(PlacementRequest, request_id)
-        if request is None or not (
-            request.organisation_id == principal.organisation_id
-            or (
-                allows(principal, Permission.PLACEMENT_QUEUE)
-                and request.country == principal.country
-            )
+        if request is None or not may_see_placement_request(
+            principal, request.organisation_id, request.country
         ):
             raise NotFound("no placement request of yours with that id")
         search = opened_search(deployment.keyring, request)
@@ -53,7 +55,7 @@ def coordinator_queue(deployment: Deployment, principal: Principal) -> list[Plac
         rows = session.execute(
             select(PlacementRequest)
             .where(
-                PlacementRequest.country == principal.country,
+                of_own_country(principal, PlacementRequest.country),
                 PlacementRequest.status == "escalated",
             )
             .order_by(PlacementRequest.created_at, PlacementRequest.id)
@@ -73,9 +75,8 @@ def organisation_reservations(deployment: Deployment, principal: Principal) -> l
             .join(Service, Service.id == BedReservation.service_id)
             .where(
                 BedReservation.status == "held",
-                or_(
-                    BedReservation.organisation_id == principal.organisation_id,
-                    Service.organisation_id == principal.organisation_id,
+                of_own_organisation(
+                    principal, BedReservation.organisation_id, Service.organisation_id
                 ),
             )
             .order_by(BedReservation.expires_at)

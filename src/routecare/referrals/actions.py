@@ -11,7 +11,7 @@ from datetime import timedelta
 from sqlalchemy.orm import Session
 
 from routecare import audit
-from routecare.auth.policy import Permission, require
+from routecare.auth.policy import Permission, may_move_referral, may_refer_to_service, require
 from routecare.auth.principal import Principal
 from routecare.cases.records import managed_case
 from routecare.children.models import ChildShare
@@ -39,7 +39,7 @@ def send_referral(deployment: Deployment, principal: Principal, data: ReferralIn
         service = session.get(Service, data.service_id)
         if service is None or not service.is_active:
             raise NotFound("no service with that id")
-        if service.organisation_id == principal.organisation_id:
+        if not may_refer_to_service(principal, service.organisation_id):
             raise InvalidInput("referral.own_service: refer to another organisation's service")
         consent = covering_consent(session, case, data.purpose, service.organisation_id, now)
         check_eligibility(service, case, child)
@@ -109,14 +109,9 @@ def take_step(
     now = utcnow()
     with deployment.database.transaction() as session:
         referral = session.get(Referral, referral_id, with_for_update=True)
-        acting_org = (
-            referral.sending_organisation_id
-            if referral and side is Side.SENDER
-            else referral.receiving_organisation_id
-            if referral
-            else None
-        )
-        if referral is None or acting_org != principal.organisation_id:
+        if referral is None or not may_move_referral(
+            principal, referral.sending_organisation_id, referral.receiving_organisation_id, side
+        ):
             raise NotFound("no referral of yours with that id")
         if State(referral.state) not in allowed_from:
             raise Conflict(f"a {referral.state} referral cannot be {target.value}")

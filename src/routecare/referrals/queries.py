@@ -5,10 +5,16 @@ from __future__ import annotations
 from datetime import timedelta
 from statistics import median
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
 from routecare import audit
-from routecare.auth.policy import Permission, require
+from routecare.auth.policy import (
+    Permission,
+    may_see_referral,
+    of_own_country,
+    of_own_organisation,
+    require,
+)
 from routecare.auth.principal import Principal
 from routecare.children.models import Child, ChildShare
 from routecare.clock import utcnow
@@ -30,9 +36,8 @@ def read_referral(deployment: Deployment, principal: Principal, referral_id: int
     now = utcnow()
     with deployment.database.transaction() as session:
         referral = session.get(Referral, referral_id)
-        if referral is None or principal.organisation_id not in (
-            referral.sending_organisation_id,
-            referral.receiving_organisation_id,
+        if referral is None or not may_see_referral(
+            principal, referral.sending_organisation_id, referral.receiving_organisation_id
         ):
             raise NotFound("no referral of yours with that id")
         out = present_referral(session, deployment.keyring, principal, referral, now)
@@ -59,9 +64,10 @@ def list_referrals(
     """Referrals the organisation sent or received, newest first, without child fields."""
     require(principal, Permission.REFERRAL_READ)
     now = utcnow()
-    org = principal.organisation_id
     query = select(Referral).where(
-        or_(Referral.sending_organisation_id == org, Referral.receiving_organisation_id == org)
+        of_own_organisation(
+            principal, Referral.sending_organisation_id, Referral.receiving_organisation_id
+        )
     )
     if state is not None:
         query = query.where(Referral.state == state.value)
@@ -98,7 +104,7 @@ def referral_flows(deployment: Deployment, principal: Principal) -> ReferralFlow
     country over the last 90 days. Aggregates only; no case is named."""
     require(principal, Permission.REFERRAL_FLOWS)
     now = utcnow()
-    recent = (Referral.country == principal.country, Referral.sent_at >= now - FLOW_WINDOW)
+    recent = (of_own_country(principal, Referral.country), Referral.sent_at >= now - FLOW_WINDOW)
     with deployment.database.transaction() as session:
         by_state = dict(
             session.execute(

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from routecare.auth.policy import child_fields_visible
+from routecare.auth.policy import ReferralSide, child_fields_visible, referral_side
 from routecare.auth.principal import Principal
 from routecare.children.models import Child, ChildShare
 from routecare.children.records import grants_of, present
@@ -52,7 +52,10 @@ def present_referral(
         ended_at=referral.ended_at,
         fields=share.fields.split(),
     )
-    is_sender = principal.organisation_id == referral.sending_organisation_id
+    side = referral_side(
+        principal, referral.sending_organisation_id, referral.receiving_organisation_id
+    )
+    is_sender = side is ReferralSide.SENDER
     if not is_sender and State(referral.state) in ENDED:
         return out
     child = session.get(Child, share.child_id)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from routecare.auth.policy import ReferralSide
+
 
 class State(StrEnum):
     SENT = "sent"
@@ -19,9 +21,7 @@ class State(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
-class Side(StrEnum):
-    SENDER = "sender"
-    RECEIVER = "receiver"
+Side = ReferralSide  # the policy decides which side a user's organisation is
 
 
 class Step(StrEnum):

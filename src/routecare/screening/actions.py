@@ -12,7 +12,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from routecare import audit
-from routecare.auth.policy import Permission, may_see_screening, require
+from routecare.auth.policy import Permission, may_manage_child, may_see_screening, require
 from routecare.auth.principal import Principal
 from routecare.children.models import Child
 from routecare.clock import utcnow
@@ -216,7 +216,7 @@ def link_case(
     with deployment.database.transaction() as session:
         screening = _owned_screening(session, principal, reference)
         child = session.execute(select(Child).where(Child.reference == child_reference)).scalar()
-        if child is None or child.owner_organisation_id != principal.organisation_id:
+        if child is None or not may_manage_child(principal, child.owner_organisation_id):
             raise NotFound("no child record with that reference")
         if screening.child_id not in (None, child.id):
             raise Conflict("this screening already opened another case")

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import object_session
 
 from routecare import audit
-from routecare.auth.policy import Permission, may_see_screening, require
+from routecare.auth.policy import Permission, may_see_screening, of_own_organisation, require
 from routecare.auth.principal import Principal
 from routecare.children.models import Child
 from routecare.crypto.keystore import cipher_of
@@ -82,7 +82,7 @@ def awaiting_decision(deployment: Deployment, principal: Principal, limit: int =
         rows = session.execute(
             select(Screening.reference)
             .where(
-                Screening.organisation_id == principal.organisation_id,
+                of_own_organisation(principal, Screening.organisation_id),
                 Screening.decided_at.is_(None),
                 Screening.outcome != "no_indicators",
             )

@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from routecare import audit
 from routecare.auth.models import Organisation
-from routecare.auth.policy import Permission, require
+from routecare.auth.policy import Permission, may_manage_service, require
 from routecare.auth.principal import Principal
 from routecare.clock import utcnow
 from routecare.deployment import Deployment
@@ -62,7 +62,7 @@ def update_capacity(
         service = session.get(Service, service_id, with_for_update=True)
         if (
             service is None
-            or service.organisation_id != principal.organisation_id
+            or not may_manage_service(principal, service.organisation_id)
             or service.beds_total is None
         ):
             raise NotFound("no accommodation service of yours with that id")

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from routecare.auth.http import CurrentPrincipal, DeploymentDep
-from routecare.auth.policy import Permission, allows
+from routecare.auth.policy import Permission, allows, may_manage_child
 from routecare.auth.principal import Principal
 from routecare.cases import actions, queries
 from routecare.cases.schemas import CaseIn, CaseOut, CasePatch, CaseSearch, StageChange
@@ -145,7 +145,7 @@ def case_page(
         "case": case,
         "choices": CHOICES,
         "form_key": new_form_key(),
-        "owner": case.owner_organisation_id == principal.organisation_id,
+        "owner": may_manage_child(principal, case.owner_organisation_id),
         "may_write": allows(principal, Permission.CASE_WRITE),
         "may_approve": allows(principal, Permission.CASE_APPROVE),
         "referrals": referral_queries.list_referrals(deployment, principal, case=reference)

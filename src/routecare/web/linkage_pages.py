@@ -1,5 +1,5 @@
 """Pages for linkage in the product: the case worker's confirm/reject on a possible match
-(the panel itself is on the case page), and the coordinators' match notices."""
+(the panel itself is on the case page), and the coordinators' match notices and verdicts."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from starlette.concurrency import run_in_threadpool
 
 from routecare.auth.http import CurrentPrincipal, DeploymentDep
 from routecare.linkage import actions, queries
-from routecare.linkage.schemas import DecisionIn
+from routecare.linkage.schemas import DecisionIn, NoticeReviewIn
 from routecare.web.case_pages import form_values, validated
 from routecare.web.templating import pages_of
 
@@ -39,6 +39,10 @@ def notices(request: Request, deployment: DeploymentDep, principal: CurrentPrinc
 
 
 @router.post("/linkage/notices/{notice_id}/review")
-def review(notice_id: int, deployment: DeploymentDep, principal: CurrentPrincipal) -> Response:
-    actions.review_notice(deployment, principal, notice_id)
+async def review(
+    request: Request, notice_id: int, deployment: DeploymentDep, principal: CurrentPrincipal
+) -> Response:
+    """ "Same child", "not the same child", or only "reviewed", then back to the notices."""
+    verdict = validated(NoticeReviewIn, await form_values(request))
+    await run_in_threadpool(actions.review_notice, deployment, principal, notice_id, verdict)
     return RedirectResponse("/linkage/notices", status_code=303)

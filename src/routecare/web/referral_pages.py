@@ -9,8 +9,10 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from routecare.auth.http import CurrentPrincipal, DeploymentDep
+from routecare.auth.policy import referral_side
+from routecare.auth.principal import Principal
 from routecare.referrals import actions, queries
-from routecare.referrals.schemas import DEFAULT_FIELDS, DeclineIn, ReferralIn
+from routecare.referrals.schemas import DEFAULT_FIELDS, DeclineIn, ReferralIn, ReferralOut
 from routecare.referrals.workflow import STEPS, DeclineReason, Side, Step
 from routecare.web.service_pages import parse_form
 from routecare.web.templating import pages_of
@@ -23,14 +25,18 @@ def referral_list(
     request: Request, deployment: DeploymentDep, principal: CurrentPrincipal
 ) -> Response:
     found = queries.list_referrals(deployment, principal)
-    mine = principal.organisation_id
+
+    def on(side: Side) -> list[ReferralOut]:
+        return [r for r in found if _side(principal, r) is side]
+
     return pages_of(request).render(
-        request,
-        "referrals/list.html",
-        {
-            "incoming": [r for r in found if r.receiving_organisation_id == mine],
-            "outgoing": [r for r in found if r.sending_organisation_id == mine],
-        },
+        request, "referrals/list.html", {"incoming": on(Side.RECEIVER), "outgoing": on(Side.SENDER)}
+    )
+
+
+def _side(principal: Principal, referral: ReferralOut) -> Side | None:
+    return referral_side(
+        principal, referral.sending_organisation_id, referral.receiving_organisation_id
     )
 
 
@@ -73,11 +79,7 @@ def referral_page(
     request: Request, referral_id: int, deployment: DeploymentDep, principal: CurrentPrincipal
 ) -> Response:
     referral = queries.read_referral(deployment, principal, referral_id)
-    side = (
-        Side.SENDER
-        if referral.sending_organisation_id == principal.organisation_id
-        else Side.RECEIVER
-    )
+    side = _side(principal, referral)
     steps = [
         step
         for step, (taker, allowed_from, _target) in STEPS.items()

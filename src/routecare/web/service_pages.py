@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, ValidationError
 
 from routecare.auth.http import CurrentPrincipal, DeploymentDep
-from routecare.auth.policy import Permission, allows
+from routecare.auth.policy import Permission, allows, may_manage_service, may_refer_to_service
 from routecare.errors import InvalidInput
 from routecare.placement import actions as placement_actions
 from routecare.placement.schemas import ReservationIn
@@ -58,12 +58,10 @@ def service_page(
         "service": service,
         "map": service_map([service]),
         "may_update": service.beds_total is not None
-        and service.organisation_id == principal.organisation_id
-        and allows(principal, Permission.SERVICE_CAPACITY_UPDATE),
+        and may_manage_service(principal, service.organisation_id),
         "may_reserve": service.beds_total is not None
         and allows(principal, Permission.PLACEMENT_REQUEST),
-        "may_refer": service.organisation_id != principal.organisation_id
-        and allows(principal, Permission.REFERRAL_SEND),
+        "may_refer": may_refer_to_service(principal, service.organisation_id),
         "reserved": request.query_params.get("reserved"),
     }
     return pages_of(request).render(request, "services/service.html", context)

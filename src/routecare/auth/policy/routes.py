@@ -1,21 +1,11 @@
-"""The access policy: the only module that decides who may do what to which record.
-
-Two questions, answered here and nowhere else:
-
-1. May this role call this route at all?  ``ROUTES`` maps every route of the app to the
-   permission it needs (or ``PUBLIC`` / ``SIGNED_IN``); a route missing from the table is
-   refused, and the access-matrix test fails on it.
-2. Which part of this child's record may this user see?  ``child_fields_visible`` gives the
-   owner organisation's staff the whole record as their role allows, an organisation the record
-   was shared or referred to only the fields shared, for as long as the share lasts, and
-   everyone else nothing (the record then answers 404, as if it did not exist).
+"""May this role call this route at all?  ``ROUTES`` maps every route of the app to the
+permission it needs (or ``PUBLIC`` / ``SIGNED_IN``); a route missing from the table is refused,
+and the access-matrix test fails on it. Which record a permitted user may touch is
+`routecare.auth.policy.records`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime
 from enum import StrEnum
 
 from routecare.auth.principal import Principal
@@ -227,36 +217,6 @@ ROUTES: dict[tuple[str, str], Requirement] = {
     ("POST", "/api/v1/referrals/{referral_id}/withdraw"): Permission.REFERRAL_SEND,
 }
 
-# Fields of a child's record. Identity fields are encrypted at rest; the rest are the minimum
-# needed to route and count without identifying.
-IDENTITY_FIELDS = frozenset(
-    {"given_name", "family_name", "other_names", "birth_date", "contact", "narrative"}
-)
-PROFILE_FIELDS = frozenset({"sex", "age", "nationality", "unaccompanied"})
-# A case's fields, shareable like the record's; notes, documents and consents stay with the owner.
-CASE_FIELDS = frozenset(
-    {"risk_level", "separated", "victim_status", "victim_decision_org", "exploitation_forms"}
-    | {"family_tracing_status", "guardian_name", "guardian_appointed_at", "durable_solution"}
-    | {"assessment_summary", "best_interests_assessment", "care_plan", "services_summary"}
-    | {"follow_up_summary", "best_interests_determination", "closure_reason"}
-)
-ALL_CHILD_FIELDS = IDENTITY_FIELDS | PROFILE_FIELDS | CASE_FIELDS
-# What a screener at first contact needs; the narrative is for case workers onwards.
-SCREENER_FIELDS = ALL_CHILD_FIELDS - {"narrative"}
-
-
-@dataclass(frozen=True)
-class ShareGrant:
-    """An active or ended grant of part of a child's record to another organisation."""
-
-    organisation_id: int
-    fields: frozenset[str]
-    ends_at: datetime | None
-    revoked_at: datetime | None
-
-    def is_active(self, now: datetime) -> bool:
-        return self.revoked_at is None and (self.ends_at is None or self.ends_at > now)
-
 
 def requirement_for(method: str, path: str) -> Requirement | None:
     """What a route needs, or None when the route is unknown to the policy (then refuse)."""
@@ -271,34 +231,3 @@ def require(principal: Principal, permission: Permission) -> None:
     """Refuse with 403 unless the role carries the permission."""
     if not allows(principal, permission):
         raise Forbidden(f"the {principal.role.value} role may not {permission.value}")
-
-
-def child_fields_visible(
-    principal: Principal,
-    owner_organisation_id: int,
-    grants: Iterable[ShareGrant],
-    now: datetime,
-) -> frozenset[str]:
-    """The fields of one child's record this user may see; empty means the record is hidden."""
-    if not allows(principal, Permission.CHILD_READ):
-        return frozenset()
-    role_fields = SCREENER_FIELDS if principal.role is Role.SCREENER else ALL_CHILD_FIELDS
-    if principal.organisation_id == owner_organisation_id:
-        return role_fields
-    shared: set[str] = set()
-    for grant in grants:
-        if grant.organisation_id == principal.organisation_id and grant.is_active(now):
-            shared |= grant.fields
-    return frozenset(shared) & role_fields
-
-
-def may_manage_child(principal: Principal, owner_organisation_id: int) -> bool:
-    """Sharing and erasure are decisions of the owning organisation only."""
-    return principal.organisation_id == owner_organisation_id
-
-
-def may_see_screening(principal: Principal, organisation_id: int | None) -> bool:
-    """A screening is its organisation's record: other organisations never see it."""
-    return allows(principal, Permission.SCREENING_READ) and (
-        organisation_id is not None and organisation_id == principal.organisation_id
-    )
