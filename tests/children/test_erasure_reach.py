@@ -201,9 +201,18 @@ def test_erasure_takes_the_childs_match_decisions_and_notices(world: World) -> N
     register_population(world, size=60)
     neighbour = world.api(add_neighbour(world))
     theirs = open_linkage_case(neighbour, "Abdoulaye", "Diallo", "Ibrahima")
+    shared = neighbour.post(
+        f"/api/v1/children/{theirs}/shares",
+        json={
+            "organisation_id": world.organisation_ids["home"],
+            "fields": ["sex", "age"],
+            "purpose": "continuity_of_care",
+        },
+    )
+    assert shared.status_code == 201, shared.text
     api = world.api("case_worker")
     ours = open_linkage_case(api, "Abdulai", "Jallow", "Ibrahima")
-    matches = api.get(f"/api/v1/cases/{ours}/possible-matches").json()
+    matches = api.get(f"/api/v1/cases/{ours}/possible-matches").json()["matches"]
     match = next(m for m in matches if m["organisation"] == NEIGHBOUR)
     decided = api.post(
         f"/api/v1/cases/{ours}/possible-matches/{match['id']}/decision", json={"same_child": True}
