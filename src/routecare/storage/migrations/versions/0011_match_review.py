@@ -2,7 +2,7 @@
 (same child or not) on a match notice.
 
 Revision ID: 0011_match_review
-Revises: 0006_linkage
+Revises: 0008_placement_privacy
 Create Date: 2026-12-06
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0011_match_review"
-down_revision: str | Sequence[str] | None = "0006_linkage"
+down_revision: str | Sequence[str] | None = "0008_placement_privacy"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
