@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from routecare.audit.witness import WITNESS, AuditWitness
 from routecare.config import Settings
 from routecare.crypto.keyring import Keyring, load_keyring
 from routecare.linkage.index import LinkageIndex
@@ -24,10 +25,18 @@ class Deployment:
 
     @classmethod
     def open(cls, settings: Settings, *, create_keyring: bool = False) -> Deployment:
-        """Connect to the database and load the keyring (creating it for a new deployment)."""
+        """Connect to the database and load the keyring (creating it for a new deployment); every
+        session carries the audit witness, so each committed audit entry reaches it."""
         settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         keyring = load_keyring(settings.keyring, settings.keyring_path, create=create_keyring)
-        return cls(settings=settings, database=Database(settings.sqlalchemy_url), keyring=keyring)
+        witness = AuditWitness(settings.audit_witness_path, keyring.audit_key)
+        database = Database(settings.sqlalchemy_url, session_info={WITNESS: witness})
+        return cls(settings=settings, database=database, keyring=keyring)
+
+    @property
+    def audit_witness(self) -> AuditWitness:
+        """The append-only file that `audit verify` checks the chain against."""
+        return AuditWitness(self.settings.audit_witness_path, self.keyring.audit_key)
 
     def close(self) -> None:
         self.database.dispose()

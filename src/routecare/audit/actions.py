@@ -7,12 +7,16 @@ Appending locks the chain's head row until commit, which serialises every reques
 an entry. So `record` only queues the entry on the session, and the queue joins the chain just
 before the commit, after the action's own writes are flushed: the lock is then held for one
 read of the head, the inserts and the commit, never while the action computes or renders.
+
+Once the transaction has committed, the entries' MACs go to the witness file (`witness.py`);
+the file is opened before the commit, so a witness that cannot be written stops the commit.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import event, select
@@ -20,16 +24,27 @@ from sqlalchemy.orm import Session
 
 from routecare.audit.chain import GENESIS_MAC, entry_mac
 from routecare.audit.models import AuditEntry, AuditHead
+from routecare.audit.witness import WITNESS, AuditWitness
 from routecare.clock import utcnow
 
 HEAD_ROW_ID = 1
 PENDING = "routecare.audit.pending"  # key in Session.info
+COMMITTING = "routecare.audit.committing"  # key in Session.info
 
 
 @dataclass(frozen=True)
 class _Pending:
     audit_key: bytes
     fields: dict[str, Any]
+
+
+@dataclass
+class _Committing:
+    """Entries joined to the chain, waiting for their transaction to commit to be witnessed."""
+
+    witness: AuditWitness
+    descriptor: int
+    entries: list[tuple[int, bytes]] = field(default_factory=list)
 
 
 def record(
@@ -49,6 +64,7 @@ def record(
     if PENDING not in session.info:
         session.info[PENDING] = []
         event.listen(session, "before_commit", _append_pending)
+        event.listen(session, "after_commit", _witness_committed)
         event.listen(session, "after_rollback", _forget_pending)
     fields: dict[str, Any] = {
         "actor_user_id": actor_user_id,
@@ -66,7 +82,12 @@ def _append_pending(session: Session) -> None:
     queued: list[_Pending] = session.info.get(PENDING, [])
     if not queued:
         return
+    witness: AuditWitness | None = session.info.get(WITNESS)
+    if witness is None:
+        raise RuntimeError("audit entries need a witness: open the database with Deployment.open")
     session.flush()  # the action's own writes first, outside the chain lock
+    committing = _Committing(witness, witness.open())
+    session.info[COMMITTING] = committing
     head = session.execute(
         select(AuditHead).where(AuditHead.id == HEAD_ROW_ID).with_for_update()
     ).scalar_one_or_none()
@@ -84,8 +105,22 @@ def _append_pending(session: Session) -> None:
         session.add(AuditEntry(id=fields.pop("entry_id"), mac=mac, **fields))
         head.last_entry_id += 1
         head.last_mac = mac
+        committing.entries.append((head.last_entry_id, mac))
     queued.clear()
+
+
+def _witness_committed(session: Session) -> None:
+    committing: _Committing | None = session.info.pop(COMMITTING, None)
+    if committing is None:
+        return
+    try:
+        committing.witness.append(committing.descriptor, committing.entries)
+    finally:
+        os.close(committing.descriptor)
 
 
 def _forget_pending(session: Session) -> None:
     session.info.get(PENDING, []).clear()
+    committing: _Committing | None = session.info.pop(COMMITTING, None)
+    if committing is not None:
+        os.close(committing.descriptor)  # nothing committed, nothing witnessed

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from routecare import audit
 from routecare.audit.models import AuditEntry
-from routecare.audit.verify import ChainProblem, verify_chain
+from routecare.audit.verify import Verification, verify_chain
 from routecare.auth.policy import Permission, require
 from routecare.auth.principal import Principal
 from routecare.deployment import Deployment
@@ -50,7 +50,35 @@ def recent_entries(
         return entries
 
 
-def verify(deployment: Deployment) -> tuple[int, list[ChainProblem]]:
-    """Walk the whole chain (CLI: `routecare audit verify`)."""
+def verify(deployment: Deployment) -> Verification:
+    """Walk the whole chain and compare it with the witness (CLI: `routecare audit verify`)."""
     with deployment.database.transaction() as session:
-        return verify_chain(session, deployment.keyring.audit_key)
+        return verify_chain(session, deployment.keyring.audit_key, deployment.audit_witness)
+
+
+def repair_witness(deployment: Deployment) -> int:
+    """Witness the entries the witness lacks, only when that is the chain's sole problem
+    (CLI: `routecare audit verify --repair-witness`); returns how many entries were added.
+
+    Unwitnessed entries carry valid chain MACs, which only the audit key's holder can make,
+    so they were written by the application: a crash between commit and witness write, or a
+    deployment that predates the witness. Anything else wrong leaves the witness untouched.
+    """
+    verification = verify(deployment)
+    if not verification.unwitnessed or any(
+        problem.kind != "unwitnessed" for problem in verification.problems
+    ):
+        return 0
+    deployment.audit_witness.append_now(verification.unwitnessed)
+    with deployment.database.transaction() as session:
+        audit.record(
+            session,
+            deployment.keyring.audit_key,
+            action="audit.witness.repair",
+            detail={
+                "count": len(verification.unwitnessed),
+                "first": verification.unwitnessed[0][0],
+                "last": verification.unwitnessed[-1][0],
+            },
+        )
+    return len(verification.unwitnessed)

@@ -36,7 +36,8 @@ def _configure_sqlite(engine: Engine) -> None:
 class Database:
     """The deployment's database: an engine and a factory of one-transaction sessions."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, session_info: dict[str, Any] | None = None) -> None:
+        """`session_info` is copied into every session's `info` (the audit witness rides there)."""
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
         if self.is_sqlite:
@@ -47,7 +48,7 @@ class Database:
             _configure_sqlite(self.engine)
         else:
             self.engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
-        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False, info=session_info or {})
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
