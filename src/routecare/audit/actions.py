@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,7 +24,7 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from routecare.audit.chain import GENESIS_MAC, entry_mac
-from routecare.audit.models import AuditEntry, AuditHead
+from routecare.audit.models import AuditEntry, AuditHead, AuditSubject
 from routecare.audit.witness import WITNESS, AuditWitness
 from routecare.clock import utcnow
 
@@ -36,6 +37,7 @@ COMMITTING = "routecare.audit.committing"  # key in Session.info
 class _Pending:
     audit_key: bytes
     fields: dict[str, Any]
+    children: tuple[int, ...]
 
 
 @dataclass
@@ -58,9 +60,14 @@ def record(
     subject_type: str | None = None,
     subject_id: str | int | None = None,
     detail: dict[str, Any] | None = None,
+    children: Iterable[int] = (),
 ) -> None:
     """Append one entry when the transaction commits (nothing if it rolls back).
-    `detail` must hold ids and codes only: it is stored in clear."""
+    `detail` must hold ids and codes only: it is stored in clear.
+
+    `children`: the ids of every child the action touched or showed (a case's child, the rows
+    of a list or search page), so `GET /api/v1/audit?child=` finds the entry; a `child`
+    subject is included without being named here."""
     if PENDING not in session.info:
         session.info[PENDING] = []
         event.listen(session, "before_commit", _append_pending)
@@ -75,7 +82,10 @@ def record(
         "outcome": outcome,
         "detail": json.dumps(detail or {}, sort_keys=True, separators=(",", ":")),
     }
-    session.info[PENDING].append(_Pending(audit_key, fields))
+    touched = set(children)
+    if subject_type == "child" and subject_id is not None:
+        touched.add(int(subject_id))
+    session.info[PENDING].append(_Pending(audit_key, fields, tuple(sorted(touched))))
 
 
 def _append_pending(session: Session) -> None:
@@ -101,8 +111,10 @@ def _append_pending(session: Session) -> None:
             "at": utcnow(),
             "previous_mac": head.last_mac,
         }
-        mac = entry_mac(pending.audit_key, **fields)
-        session.add(AuditEntry(id=fields.pop("entry_id"), mac=mac, **fields))
+        mac = entry_mac(pending.audit_key, children=pending.children, **fields)
+        entry_id = fields.pop("entry_id")
+        session.add(AuditEntry(id=entry_id, mac=mac, **fields))
+        session.add_all(AuditSubject(child_id=c, entry_id=entry_id) for c in pending.children)
         head.last_entry_id += 1
         head.last_mac = mac
         committing.entries.append((head.last_entry_id, mac))

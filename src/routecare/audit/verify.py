@@ -3,14 +3,15 @@ or truncated entries."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import groupby
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from routecare.audit.chain import GENESIS_MAC, entry_mac
-from routecare.audit.models import AuditEntry, AuditHead
+from routecare.audit.models import AuditEntry, AuditHead, AuditSubject
 from routecare.audit.witness import AuditWitness
 
 
@@ -54,8 +55,16 @@ def verify_chain(session: Session, audit_key: bytes, witness: AuditWitness) -> V
     expected_id = 1
     previous_mac = GENESIS_MAC
     count = 0
+    subjects = _children_by_entry(session)
+    next_subjects = next(subjects, None)
     for entry in session.execute(select(AuditEntry).order_by(AuditEntry.id)).scalars():
         count += 1
+        while next_subjects is not None and next_subjects[0] < entry.id:
+            next_subjects = next(subjects, None)  # rows of a deleted entry
+        children: list[int] = []
+        if next_subjects is not None and next_subjects[0] == entry.id:
+            children = next_subjects[1]
+            next_subjects = next(subjects, None)
         if entry.id != expected_id:
             missing = (
                 f"{expected_id}" if entry.id == expected_id + 1 else f"{expected_id}–{entry.id - 1}"
@@ -83,6 +92,7 @@ def verify_chain(session: Session, audit_key: bytes, witness: AuditWitness) -> V
             outcome=entry.outcome,
             detail=entry.detail,
             previous_mac=entry.previous_mac,
+            children=children,
         )
         if recomputed != entry.mac:
             problems.append(ChainProblem(entry.id, "edited", f"entry {entry.id} was altered"))
@@ -132,6 +142,17 @@ def verify_chain(session: Session, audit_key: bytes, witness: AuditWitness) -> V
         )
     verification.count = count
     return verification
+
+
+def _children_by_entry(session: Session) -> Iterator[tuple[int, list[int]]]:
+    """(entry id, ascending child ids) for every entry that touched children, in chain order."""
+    rows = session.execute(
+        select(AuditSubject.entry_id, AuditSubject.child_id).order_by(
+            AuditSubject.entry_id, AuditSubject.child_id
+        )
+    )
+    for entry_id, group in groupby(rows, key=lambda row: row[0]):
+        yield entry_id, [child_id for _, child_id in group]
 
 
 def _runs(seqs: Iterable[int]) -> list[tuple[int, int]]:

@@ -38,6 +38,7 @@ def possible_matches(
             subject_type="child",
             subject_id=child.id,
             detail={"shown": [s.other.id for s in suggestions]},
+            children=[s.other.id for s in suggestions],
         )
         return [s.out() for s in suggestions]
 

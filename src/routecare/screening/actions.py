@@ -228,6 +228,7 @@ def link_case(
             subject_type="screening",
             subject_id=screening.id,
             detail={"child_id": child.id},
+            children=[child.id],
         )
 
 
