@@ -14,6 +14,8 @@ from routecare.children.models import Child
 from tests.cases.helpers import create_case
 from tests.cli_runner import run_cli
 from tests.conftest import World
+from tests.referrals.conftest import Referable, open_case, send
+from tests.services.helpers import add_shelter_organisation, shelter
 
 
 def _trail(world: World, reference: str, **params: Any) -> list[dict[str, Any]]:
@@ -151,3 +153,30 @@ def test_hiding_or_planting_a_read_in_the_index_breaks_the_chain(world: World, t
     result = run_cli(world.deployment, "audit", "verify")
     assert result.exit_code == 1
     assert f"edited: entry {search_id} was altered" in result.output
+
+
+def test_referral_reads_and_lists_are_in_the_trail_while_they_name_the_case(world: World) -> None:
+    add_shelter_organisation(world)
+    referable = Referable(world, open_case(world), shelter(world))
+    sent = world.api("case_worker").post("/api/v1/referrals", json=send(referable))
+    assert sent.status_code == 201, sent.text
+    referral_id = sent.json()["id"]
+    shelter_api = world.api("shelter_worker")
+    assert shelter_api.get("/api/v1/referrals").json()[0]["case"] == referable.case
+    assert shelter_api.get(f"/api/v1/referrals/{referral_id}").status_code == 200
+    shelter_user = world.user_ids["shelter_worker"]
+    seen_by_shelter = [
+        e["action"] for e in _trail(world, referable.case) if e["actor_user_id"] == shelter_user
+    ]
+    assert seen_by_shelter == ["referral.read", "referral.list"]
+    for step in ("accept", "start", "complete"):
+        assert shelter_api.post(f"/api/v1/referrals/{referral_id}/{step}").status_code == 200
+    # Once ended, the shelter's list no longer names the case: nor does its entry the child.
+    assert shelter_api.get("/api/v1/referrals").json()[0]["case"] is None
+    latest = _trail(world, referable.case)
+    assert [e["action"] for e in latest if e["actor_user_id"] == shelter_user][:4] == [
+        "referral.complete",
+        "referral.start",
+        "referral.accept",
+        "referral.read",
+    ]
