@@ -1,8 +1,15 @@
 """Re-walking the chain, and comparing it with the witness, to find edited, deleted, reordered
-or truncated entries."""
+or truncated entries.
+
+Verify may run while the server commits: it reads the head first, the witness next, the
+entries after both, so whatever the head or the witness names was committed before the
+entries were read (a later commit is an entry past the head, or one not witnessed yet, which
+is read again before being reported).
+"""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import groupby
@@ -10,9 +17,15 @@ from itertools import groupby
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from routecare.audit.actions import HEAD_ROW_ID
 from routecare.audit.chain import GENESIS_MAC, entry_mac
 from routecare.audit.models import AuditEntry, AuditHead, AuditSubject
 from routecare.audit.witness import AuditWitness
+
+# Entries commit before they are witnessed: one not witnessed yet is looked for again this
+# many times, this far apart, before it is reported.
+WITNESS_RECHECKS = 3
+WITNESS_RECHECK_SECONDS = 0.2
 
 
 @dataclass(frozen=True)
@@ -32,7 +45,8 @@ class Verification:
 
 
 def verify_chain(session: Session, audit_key: bytes, witness: AuditWitness) -> Verification:
-    """Check every entry against its predecessor, the head and the witness.
+    """Check every entry against its predecessor and its MAC (the children it names included),
+    then the chain against the head and the witness.
 
     The witness is the authority on what was committed: a seq it holds that the database lacks
     was deleted (or cut from the tail), a MAC that differs was replaced. An entry the database
@@ -40,25 +54,42 @@ def verify_chain(session: Session, audit_key: bytes, witness: AuditWitness) -> V
     application wrote it, but only a crash between commit and witness write explains it, and
     `audit verify --repair-witness` adds it once the operator has checked the rest is intact.
     """
+    head = session.get(AuditHead, HEAD_ROW_ID)
     witnessed = witness.read()
-    verification = Verification(
-        problems=[
-            ChainProblem(0, "witness", f"line {number} of the witness is not authentic")
-            for number in witnessed.forged_lines
-        ]
-        + [
-            ChainProblem(seq, "witness", f"entry {seq} was witnessed with two different MACs")
-            for seq in witnessed.conflicting
-        ]
-    )
+    verification = Verification()
     problems = verification.problems
+    problems += [
+        ChainProblem(0, "witness", f"line {number} of the witness is not authentic")
+        for number in witnessed.forged_lines
+    ]
+    problems += [
+        ChainProblem(seq, "witness", f"entry {seq} was witnessed with two different MACs")
+        for seq in witnessed.conflicting
+    ]
+    macs = _walk(session, audit_key, problems)
+    verification.count = len(macs)
+    last = max(macs, default=0)
+    if head is not None and macs.get(head.last_entry_id) != head.last_mac:
+        problems.append(
+            ChainProblem(
+                head.last_entry_id,
+                "truncated",
+                f"the chain should reach entry {head.last_entry_id} but ends at {last}",
+            )
+        )
+    _compare_with_witness(macs, witnessed.macs, witness, verification)
+    return verification
+
+
+def _walk(session: Session, audit_key: bytes, problems: list[ChainProblem]) -> dict[int, bytes]:
+    """Check each entry against its predecessor and recompute its MAC; returns seq → MAC."""
+    entries = session.execute(select(AuditEntry).order_by(AuditEntry.id)).scalars().all()
+    subjects = _children_by_entry(session)  # read after the entries: none of theirs is missed
+    next_subjects = next(subjects, None)
+    macs: dict[int, bytes] = {}
     expected_id = 1
     previous_mac = GENESIS_MAC
-    count = 0
-    subjects = _children_by_entry(session)
-    next_subjects = next(subjects, None)
-    for entry in session.execute(select(AuditEntry).order_by(AuditEntry.id)).scalars():
-        count += 1
+    for entry in entries:
         while next_subjects is not None and next_subjects[0] < entry.id:
             next_subjects = next(subjects, None)  # rows of a deleted entry
         children: list[int] = []
@@ -66,9 +97,7 @@ def verify_chain(session: Session, audit_key: bytes, witness: AuditWitness) -> V
             children = next_subjects[1]
             next_subjects = next(subjects, None)
         if entry.id != expected_id:
-            missing = (
-                f"{expected_id}" if entry.id == expected_id + 1 else f"{expected_id}–{entry.id - 1}"
-            )
+            missing = _span(expected_id, entry.id - 1)
             problems.append(
                 ChainProblem(
                     entry.id, "deleted", f"entries {missing} are missing before entry {entry.id}"
@@ -96,34 +125,46 @@ def verify_chain(session: Session, audit_key: bytes, witness: AuditWitness) -> V
         )
         if recomputed != entry.mac:
             problems.append(ChainProblem(entry.id, "edited", f"entry {entry.id} was altered"))
-        witnessed_mac = witnessed.macs.pop(entry.id, None)
-        if witnessed_mac is None:
-            verification.unwitnessed.append((entry.id, entry.mac))
-        elif witnessed_mac != entry.mac:
-            problems.append(
-                ChainProblem(
-                    entry.id, "edited", f"entry {entry.id} is not the entry witnessed at commit"
-                )
-            )
+        macs[entry.id] = entry.mac
         previous_mac = entry.mac
         expected_id = entry.id + 1
-    head = session.get(AuditHead, 1)
-    if head is not None and (
-        head.last_entry_id != expected_id - 1 or head.last_mac != previous_mac
-    ):
-        problems.append(
-            ChainProblem(
-                head.last_entry_id,
-                "truncated",
-                f"the chain should end at entry {head.last_entry_id} but ends at {expected_id - 1}",
+    return macs
+
+
+def _compare_with_witness(
+    macs: dict[int, bytes],
+    witnessed: dict[int, bytes],
+    witness: AuditWitness,
+    verification: Verification,
+) -> None:
+    """Every witnessed entry must be in the database unchanged; say which ones are not, and
+    which entries of the database the witness lacks."""
+    problems = verification.problems
+    unwitnessed: dict[int, bytes] = {}
+    for seq, mac in macs.items():
+        if seq not in witnessed:
+            unwitnessed[seq] = mac
+        elif witnessed[seq] != mac:
+            problems.append(
+                ChainProblem(seq, "edited", f"entry {seq} is not the entry witnessed at commit")
             )
-        )
-    last = expected_id - 1
-    for first, final in _runs(seq for seq in witnessed.macs if seq <= last):
+    for _ in range(WITNESS_RECHECKS):
+        if not unwitnessed:
+            break
+        time.sleep(WITNESS_RECHECK_SECONDS)
+        later = witness.read().macs
+        for seq in [seq for seq in unwitnessed if seq in later]:
+            if later[seq] != unwitnessed.pop(seq):
+                problems.append(
+                    ChainProblem(seq, "edited", f"entry {seq} is not the entry witnessed at commit")
+                )
+    last = max(macs, default=0)
+    missing = [seq for seq in witnessed if seq not in macs]
+    for first, final in _runs(seq for seq in missing if seq <= last):
         problems.append(
             ChainProblem(first, "deleted", f"witnessed entries {_span(first, final)} are missing")
         )
-    for first, final in _runs(seq for seq in witnessed.macs if seq > last):
+    for first, final in _runs(seq for seq in missing if seq > last):
         problems.append(
             ChainProblem(
                 first,
@@ -131,7 +172,7 @@ def verify_chain(session: Session, audit_key: bytes, witness: AuditWitness) -> V
                 f"witnessed entries {_span(first, final)} are missing after entry {last}",
             )
         )
-    for first, final in _runs(seq for seq, _ in verification.unwitnessed):
+    for first, final in _runs(unwitnessed):
         problems.append(
             ChainProblem(
                 first,
@@ -140,8 +181,7 @@ def verify_chain(session: Session, audit_key: bytes, witness: AuditWitness) -> V
                 "and witness write?): check, then `routecare audit verify --repair-witness`",
             )
         )
-    verification.count = count
-    return verification
+    verification.unwitnessed = sorted(unwitnessed.items())
 
 
 def _children_by_entry(session: Session) -> Iterator[tuple[int, list[int]]]:
