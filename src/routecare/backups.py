@@ -3,13 +3,18 @@
 A backup holds no key (data keys are in the key store, master keys in the keyring), so it opens
 only beside the deployment's current keys, and those no longer hold the key of anyone erased
 since. A restore checks that the backup is this deployment's (its key check value), replaces
-the database, migrates it, then replays the key store's erasure tombstones onto it.
+the database, migrates it, tells the audit witness where the restored chain ends (the entries
+after it went with the restore), then replays the key store's erasure tombstones onto it.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from sqlalchemy import func, select
+
+from routecare.audit.models import AuditEntry
+from routecare.audit.witness import AuditWitness
 from routecare.children.actions import replay_erasures
 from routecare.config import Settings
 from routecare.crypto import KeyringError
@@ -36,13 +41,17 @@ def restore(settings: Settings, source: Path) -> int:
         if recorded is None:
             raise InvalidInput(f"{source} holds no key check value: not a routecare backup")
         try:
-            store_of(verified_keys(settings, *recorded)).close()
+            keyring = verified_keys(settings, *recorded)
+            store_of(keyring).close()
         except KeyringError as error:
             raise InvalidInput(
                 f"{source} is not a backup of this deployment, or its keys are not here: {error}"
             ) from error
         restore_database(database, source)
         upgrade(database)
+        with database.transaction() as session:
+            last_entry = session.execute(select(func.max(AuditEntry.id))).scalar() or 0
+        AuditWitness(settings.audit_witness_path, keyring.audit_key).record_restore(last_entry)
     finally:
         database.dispose()
     deployment = Deployment.open(settings)

@@ -43,6 +43,12 @@ class Settings(BaseSettings):
     key_rotation_batch_size: int = Field(
         500, ge=1, description="Data keys re-wrapped per transaction by `routecare keys rotate`."
     )
+    audit_witness_file: Path | None = Field(
+        None,
+        description="Append-only file that receives every committed audit entry's MAC, so "
+        "`routecare audit verify` detects entries deleted or rewritten in the database; default "
+        "DATA_DIR/audit-witness.log. Keep it where database administrators cannot write.",
+    )
     session_idle_minutes: int = Field(30, description="A web session ends after this idle time.")
     session_absolute_hours: int = Field(12, description="A web session ends this long after login.")
     login_max_failures: int = Field(5, description="Failed logins allowed per window per account.")
@@ -66,6 +72,11 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'routecare.sqlite3').resolve()}"
+
+    @property
+    def audit_witness_path(self) -> Path:
+        """Where the audit witness file lives."""
+        return self.audit_witness_file or self.data_dir / "audit-witness.log"
 
     @property
     def keyring_path(self) -> Path:

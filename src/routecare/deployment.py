@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from routecare.audit.witness import WITNESS, AuditWitness
 from routecare.config import Settings
 from routecare.crypto.key_check import open_keys
 from routecare.crypto.keyring import Keyring
@@ -30,7 +31,8 @@ class Deployment:
     def open(cls, settings: Settings, *, create_keyring: bool = False) -> Deployment:
         """Connect to the database and open the keys that read it, or refuse (KeyringError)
         when they are missing, different or damaged. `create_keyring`: an empty database gets
-        the keys of a new deployment (keyring, key store, key check value)."""
+        the keys of a new deployment (keyring, key store, key check value). Every session then
+        carries the audit witness, so each committed audit entry reaches it."""
         settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         database = Database(settings.sqlalchemy_url)
         try:
@@ -38,7 +40,14 @@ class Deployment:
         except BaseException:
             database.dispose()
             raise
+        witness = AuditWitness(settings.audit_witness_path, keyring.audit_key)
+        database.carry_in_sessions(WITNESS, witness)
         return cls(settings=settings, database=database, keyring=keyring)
+
+    @property
+    def audit_witness(self) -> AuditWitness:
+        """The append-only file that `audit verify` checks the chain against."""
+        return AuditWitness(self.settings.audit_witness_path, self.keyring.audit_key)
 
     def close(self) -> None:
         self.database.dispose()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from collections.abc import Sequence
 from datetime import datetime
 
 GENESIS_MAC = bytes(32)
@@ -23,21 +24,28 @@ def entry_mac(
     outcome: str,
     detail: str,
     previous_mac: bytes,
+    children: Sequence[int] = (),
 ) -> bytes:
-    """HMAC-SHA256 over the entry's canonical form and the previous entry's MAC."""
+    """HMAC-SHA256 over the entry's canonical form and the previous entry's MAC.
+
+    `children` (ascending ids) joins the canonical form only when there are some, so entries
+    written before children were recorded keep their MACs."""
+    fields: list[object] = [
+        entry_id,
+        at.isoformat(timespec="microseconds"),
+        actor_user_id,
+        actor_organisation_id,
+        action,
+        subject_type,
+        subject_id,
+        outcome,
+        detail,
+        previous_mac.hex(),
+    ]
+    if children:
+        fields.append(list(children))
     canonical = json.dumps(
-        [
-            entry_id,
-            at.isoformat(timespec="microseconds"),
-            actor_user_id,
-            actor_organisation_id,
-            action,
-            subject_type,
-            subject_id,
-            outcome,
-            detail,
-            previous_mac.hex(),
-        ],
+        fields,
         separators=(",", ":"),
         ensure_ascii=True,
     ).encode("ascii")

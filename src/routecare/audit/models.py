@@ -35,3 +35,19 @@ class AuditHead(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     last_entry_id: Mapped[int] = mapped_column(Integer)
     last_mac: Mapped[bytes] = mapped_column(LargeBinary(32))
+
+
+class AuditSubject(Base):
+    """One child an entry touched: written, read, or shown on a page of a list or search.
+
+    An index of the entries, so "who saw this child" is one lookup on (child_id, entry_id),
+    never a scan of the details. The child ids of an entry are also under its chain MAC, so a
+    row deleted or added here shows in `audit verify`. No foreign keys: the trail outlives the
+    records it mentions, and a database attacker's deletion must leave verifiable gaps, not
+    cascade.
+    """
+
+    __tablename__ = "audit_subjects"
+
+    child_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    entry_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)

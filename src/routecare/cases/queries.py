@@ -80,12 +80,14 @@ def search_cases(
         found = session.execute(query).all()
         grants = grants_by_child(session, [child.id for _, child in found])
         rows = []
+        shown = []
         for case, child in found:
             fields = child_fields_visible(
                 principal, child.owner_organisation_id, grants[child.id], now
             )
             if fields:
                 rows.append(_summary(deployment, principal, case, child, fields))
+                shown.append(child.id)
         audit.record(
             session,
             deployment.keyring.audit_key,
@@ -93,6 +95,7 @@ def search_cases(
             actor_user_id=principal.user_id,
             actor_organisation_id=principal.organisation_id,
             detail={"count": len(rows), "offset": criteria.offset},
+            children=shown,
         )
         return rows
 
@@ -143,7 +146,7 @@ def overdue_tasks(deployment: Deployment, principal: Principal) -> list[OverdueT
     now = utcnow()
     with deployment.database.transaction() as session:
         rows = session.execute(
-            select(CaseTask, Case.reference)
+            select(CaseTask, Case.reference, Case.child_id)
             .join(Case, Case.id == CaseTask.case_id)
             .join(Child, Child.id == Case.child_id)
             .where(
@@ -162,10 +165,11 @@ def overdue_tasks(deployment: Deployment, principal: Principal) -> list[OverdueT
             actor_user_id=principal.user_id,
             actor_organisation_id=principal.organisation_id,
             detail={"count": len(rows)},
+            children=[child_id for _, _, child_id in rows],
         )
         return [
             OverdueTask(reference=reference, task_id=task.id, kind=task.kind, due_at=task.due_at)
-            for task, reference in rows
+            for task, reference, _ in rows
         ]
 
 

@@ -129,4 +129,5 @@ def audit_case(
         subject_type="case",
         subject_id=case.id,
         detail=detail,
+        children=[case.child_id],
     )

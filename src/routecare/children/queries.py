@@ -71,12 +71,14 @@ def list_children(
         )
         grants = grants_by_child(session, [child.id for child in rows])
         summaries = []
+        shown = []
         for child in rows:
             fields = child_fields_visible(
                 principal, child.owner_organisation_id, grants[child.id], now
             )
             if not fields:
                 continue
+            shown.append(child.id)
             summaries.append(
                 ChildSummary(
                     reference=child.reference,
@@ -94,5 +96,6 @@ def list_children(
             actor_user_id=principal.user_id,
             actor_organisation_id=principal.organisation_id,
             detail={"count": len(summaries), "offset": offset},
+            children=shown,
         )
         return summaries

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from routecare.audit.queries import verify
+from routecare.audit.queries import repair_witness, verify
 from routecare.auth import actions
 from routecare.auth.roles import OrganisationKind, Role
 from routecare.auth.schemas import UserIn
@@ -111,16 +111,33 @@ def disable(username: str, data_dir: DataDir = None) -> None:
 
 
 @audit_app.command("verify")
-def audit_verify(data_dir: DataDir = None) -> None:
-    """Check the audit chain; exit 1 and list every edited, deleted or reordered entry."""
+def audit_verify(
+    repair: Annotated[
+        bool,
+        typer.Option(
+            "--repair-witness",
+            help="Add the entries the witness lacks, when that is the only problem (after a "
+            "crash between commit and witness write, or on a deployment older than the witness).",
+        ),
+    ] = False,
+    data_dir: DataDir = None,
+) -> None:
+    """Check the audit chain against the witness; exit 1 and list every edited, deleted,
+    reordered, truncated or unwitnessed entry."""
     with open_deployment(data_dir) as deployment:
-        count, problems = verify(deployment)
+        if repair and (added := repair_witness(deployment)):
+            typer.echo(f"witness repaired: {added} entries added")
+        verification = verify(deployment)
+    problems = verification.problems
     if problems:
         for problem in problems:
             typer.secho(f"{problem.kind}: {problem.message}", err=True, fg=typer.colors.RED)
-        typer.secho(f"audit trail BROKEN: {len(problems)} problem(s) in {count} entries", err=True)
+        typer.secho(
+            f"audit trail BROKEN: {len(problems)} problem(s) in {verification.count} entries",
+            err=True,
+        )
         raise typer.Exit(1)
-    typer.echo(f"audit trail intact: {count} entries verified")
+    typer.echo(f"audit trail intact: {verification.count} entries verified")
 
 
 @keys_app.command("rotate")

@@ -65,6 +65,7 @@ def decide(
                 "same_child": data.same_child,
                 "notices": notices,
             },
+            children=[chosen.other.id],
         )
         return DecisionOut(
             id=decision.id,

@@ -44,6 +44,7 @@ def possible_matches(
             subject_type="child",
             subject_id=child.id,
             detail={"shown": [s.other.id for s in shown], "new_notices": sent},
+            children=[s.other.id for s in shown],
         )
         return PossibleMatches(matches=[s.out() for s in shown], sent_for_review=len(hidden))
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from routecare import audit
@@ -19,6 +20,7 @@ from routecare.auth.policy import (
 )
 from routecare.auth.principal import Principal
 from routecare.cases.records import visible_case
+from routecare.children.models import Child
 from routecare.clock import utcnow
 from routecare.deployment import Deployment
 from routecare.errors import Conflict, InvalidInput, NotFound
@@ -77,6 +79,7 @@ def request_placement(
             "placement_request",
             request.id,
             {"places": len(places), "status": request.status},
+            request.case_reference,
         )
         return present_request(deployment.keyring, request, now, places)
 
@@ -125,6 +128,7 @@ def reserve_bed(
             "bed_reservation",
             reservation.id,
             {"service_id": service_id},
+            reservation.case_reference,
         )
         return present_reservation(reservation, service)
 
@@ -164,6 +168,7 @@ def end_hold(
             "bed_reservation",
             reservation.id,
             {"service_id": service.id},
+            reservation.case_reference,
         )
         return present_reservation(reservation, service)
 
@@ -191,7 +196,14 @@ def _audit(
     subject_type: str,
     subject_id: int,
     detail: dict[str, object],
+    case_reference: str | None,
 ) -> None:
+    """The entry names the child of the case the placement is for, when it gives one."""
+    child_id = None
+    if case_reference is not None:
+        child_id = session.execute(
+            select(Child.id).where(Child.reference == case_reference)
+        ).scalar()
     audit.record(
         session,
         deployment.keyring.audit_key,
@@ -201,4 +213,5 @@ def _audit(
         subject_type=subject_type,
         subject_id=subject_id,
         detail=detail,
+        children=[] if child_id is None else [child_id],
     )

@@ -20,7 +20,7 @@ from routecare.deployment import Deployment
 from routecare.errors import Conflict, InvalidInput, NotFound
 from routecare.referrals.checks import check_consent_stands, check_eligibility, covering_consent
 from routecare.referrals.models import Referral
-from routecare.referrals.records import present_referral
+from routecare.referrals.records import present_referral, referral_child_id
 from routecare.referrals.schemas import DeclineIn, ReferralIn, ReferralOut
 from routecare.referrals.workflow import ENDED, NEEDS_LIVE_CONSENT, STEPS, Side, State, Step
 from routecare.services.models import Service
@@ -159,4 +159,5 @@ def _audit(
         subject_type="referral",
         subject_id=referral.id,
         detail={"case_id": referral.case_id, "service_id": referral.service_id, **detail},
+        children=[referral_child_id(session, referral)],
     )

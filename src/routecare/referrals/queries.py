@@ -21,7 +21,7 @@ from routecare.clock import utcnow
 from routecare.deployment import Deployment
 from routecare.errors import NotFound
 from routecare.referrals.models import Referral
-from routecare.referrals.records import present_referral
+from routecare.referrals.records import present_referral, referral_child_id
 from routecare.referrals.schemas import ReferralFlows, ReferralOut, StateCount
 from routecare.referrals.workflow import State
 from routecare.services.models import Service
@@ -50,6 +50,7 @@ def read_referral(deployment: Deployment, principal: Principal, referral_id: int
             subject_type="referral",
             subject_id=referral.id,
             detail={"case_id": referral.case_id, "child_fields": out.fields if out.child else []},
+            children=[referral_child_id(session, referral)],
         )
         return out
 
@@ -81,13 +82,14 @@ def list_referrals(
         rows = session.execute(
             query.order_by(Referral.sent_at.desc(), Referral.id.desc()).limit(LIST_LIMIT)
         ).scalars()
-        found = [
-            present_referral(session, deployment.keyring, principal, r, now, with_child=False)
+        presented = [
+            (r, present_referral(session, deployment.keyring, principal, r, now, with_child=False))
             for r in rows
         ]
         if case is not None:
             # An ended referral no longer names its case to the receiver: drop it here too.
-            found = [r for r in found if r.case == case]
+            presented = [(r, out) for r, out in presented if out.case == case]
+        found = [out for _, out in presented]
         audit.record(
             session,
             deployment.keyring.audit_key,
@@ -95,6 +97,8 @@ def list_referrals(
             actor_user_id=principal.user_id,
             actor_organisation_id=principal.organisation_id,
             detail={"count": len(found)},
+            # The children whose case the page names; an ended referral no longer names it.
+            children=[referral_child_id(session, r) for r, out in presented if out.case],
         )
         return found
 

@@ -20,6 +20,13 @@ from routecare.services.models import Service
 from routecare.services.schemas import ServiceKind
 
 
+def referral_child_id(session: Session, referral: Referral) -> int:
+    """The child a referral is about (through the share it was sent with)."""
+    share = session.get(ChildShare, referral.share_id)
+    assert share is not None
+    return share.child_id
+
+
 def present_referral(
     session: Session,
     keyring: Keyring,

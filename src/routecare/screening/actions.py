@@ -231,6 +231,7 @@ def link_case(
             subject_type="screening",
             subject_id=screening.id,
             detail={"child_id": child.id},
+            children=[child.id],
         )
 
 

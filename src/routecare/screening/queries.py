@@ -71,6 +71,7 @@ def read_screening(
             actor_organisation_id=principal.organisation_id,
             subject_type="screening",
             subject_id=screening.id,
+            children=[] if screening.child_id is None else [screening.child_id],
         )
         return present(deployment, screening, language)
 

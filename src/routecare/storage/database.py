@@ -38,7 +38,8 @@ def _configure_sqlite(engine: Engine) -> None:
 class Database:
     """The deployment's database: an engine and a factory of one-transaction sessions."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, session_info: dict[str, Any] | None = None) -> None:
+        """`session_info` is copied into every session's `info` (the audit witness rides there)."""
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
         if self.is_sqlite:
@@ -49,7 +50,12 @@ class Database:
             _configure_sqlite(self.engine)
         else:
             self.engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
-        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False, info=session_info or {})
+
+    def carry_in_sessions(self, key: str, value: Any) -> None:
+        """From now on every session's `info` holds `value` under `key`: the audit witness,
+        known only once the keys that open this database have been checked against it."""
+        self._sessions.configure(info={**self._sessions.kw.get("info", {}), key: value})
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:

@@ -5,9 +5,9 @@ Two questions, answered here and nowhere else:
 1. May this role call this route at all?  `routes`: the route table (default deny) and the
    permissions of each role.
 2. May this user touch this record, and which part of it?  `records`: one function per record
-   kind (child and case, screening, referral, service, placement request, bed reservation,
-   match notice). Another organisation's record answers 404, as if it did not exist.
-   `lists`: the same rules as SQL conditions, for lists.
+   kind (child and case, a child's audit trail, screening, referral, service, placement
+   request, bed reservation, match notice). Another organisation's record answers 404, as if
+   it did not exist. `lists`: the same rules as SQL conditions, for lists.
 
 Everything is importable from `routecare.auth.policy`.
 """
@@ -26,6 +26,7 @@ from routecare.auth.policy.records import (
     may_manage_child,
     may_manage_service,
     may_move_referral,
+    may_read_child_trail,
     may_refer_to_service,
     may_review_match_notice,
     may_see_placement_request,
@@ -65,6 +66,7 @@ __all__ = [
     "may_manage_child",
     "may_manage_service",
     "may_move_referral",
+    "may_read_child_trail",
     "may_refer_to_service",
     "may_review_match_notice",
     "may_see_placement_request",

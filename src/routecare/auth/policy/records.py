@@ -87,6 +87,14 @@ def may_manage_child(principal: Principal, owner_organisation_id: int) -> bool:
 # Screenings.
 
 
+def may_read_child_trail(principal: Principal, owner_organisation_id: int) -> bool:
+    """Who touched a child's record is for the owning organisation's data-protection officer,
+    who answers for it (erased records included: the trail outlives the identity)."""
+    return allows(principal, Permission.AUDIT_READ) and (
+        principal.organisation_id == owner_organisation_id
+    )
+
+
 def may_see_screening(principal: Principal, organisation_id: int | None) -> bool:
     """A screening is its organisation's record: other organisations never see it."""
     return allows(principal, Permission.SCREENING_READ) and (
