@@ -11,7 +11,8 @@ so a line added by someone without the key is told apart from a witnessed entry.
 writes ``restore SEQ LINE-MAC``: the restored database ends at SEQ, so the entries witnessed
 after it went with the restore and the numbers after it are the restored chain's from then on.
 Several server processes may append at once: each commit's lines go in one `write` on a file
-opened with O_APPEND, under an exclusive `flock`, and are flushed to disk before the lock is released.
+opened with O_APPEND, under an exclusive `flock`, and are flushed to disk before the lock is
+released.
 """
 
 from __future__ import annotations
