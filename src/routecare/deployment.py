@@ -6,6 +6,7 @@ deployments side by side on fresh databases.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 
 from routecare.config import Settings
@@ -21,6 +22,11 @@ class Deployment:
     keyring: Keyring
     # Stored linkage encodings and their model, kept in memory between requests.
     linkage_index: LinkageIndex = field(default_factory=LinkageIndex, repr=False)
+    # Password checks running at once (auth.passwords.check_password): each needs 64 MiB.
+    password_checks: threading.BoundedSemaphore = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.password_checks = threading.BoundedSemaphore(self.settings.password_check_concurrency)
 
     @classmethod
     def open(cls, settings: Settings, *, create_keyring: bool = False) -> Deployment:
