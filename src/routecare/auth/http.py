@@ -77,13 +77,12 @@ async def enforce_route_policy(request: Request) -> None:
     # A database read: off the event loop, or every other request waits for it.
     authenticated = await run_in_threadpool(_authenticate, request, deployment)
     request.state.pending = authenticated.pending if authenticated else None
-    if authenticated is not None and authenticated.pending is not None:
+    pending = authenticated.pending if authenticated else None
+    if pending is not None:
         if requirement is Access.PUBLIC:
             authenticated = None  # public pages see no one until the second factor is given
         elif requirement is not Access.SECOND_FACTOR:
-            raise SecondFactorNeeded(
-                "enter your one-time code first", NEXT_STEP_PAGE[authenticated.pending]
-            )
+            raise SecondFactorNeeded("enter your one-time code first", NEXT_STEP_PAGE[pending])
     if authenticated is not None:
         request.state.principal = authenticated.principal
         request.state.csrf_token = authenticated.csrf_token

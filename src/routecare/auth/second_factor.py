@@ -16,7 +16,7 @@ from typing import TypeVar
 
 import pyotp
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
 from routecare import audit
@@ -118,7 +118,8 @@ def _accept_totp(deployment: Deployment, session: Session, factor: SecondFactor,
                 )
                 .values(last_step=step)
             )
-            return bool(taken.rowcount)
+            assert isinstance(taken, CursorResult)
+            return taken.rowcount == 1
     return False
 
 
@@ -134,7 +135,8 @@ def _accept_recovery_code(
         )
         .values(used_at=utcnow())
     )
-    return bool(spent.rowcount)
+    assert isinstance(spent, CursorResult)
+    return spent.rowcount == 1
 
 
 def confirm_enrolment(

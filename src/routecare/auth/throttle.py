@@ -97,7 +97,7 @@ def begin_attempt(deployment: Deployment, account_key: bytes, address: str) -> A
 
 def backoff_seconds(excess: int, cap_minutes: int) -> int:
     """2, 4, 8 … seconds for each failure past the account limit, never above the cap."""
-    return min(2 ** min(excess, 20), cap_minutes * 60)
+    return min(1 << min(excess, 20), cap_minutes * 60)
 
 
 def forgive(deployment: Deployment, attempt: Attempt) -> None:
