@@ -78,7 +78,9 @@ def _enrolment_page(
         enrolment = second_factor.begin_enrolment(deployment, principal)
     except Conflict:
         return pages_of(request).render(request, "account/two_factor.html", {"enrolled": True})
-    qr_code = segno.make(enrolment.uri, error="m").svg_inline(scale=4, light="#fff", title="QR code")
+    qr_code = segno.make(enrolment.uri, error="m").svg_inline(
+        scale=4, light="#fff", title="QR code"
+    )
     context = {"enrolled": False, "secret": enrolment.secret, "qr_code": qr_code, "error": error}
     return pages_of(request).render(
         request, "account/two_factor.html", context, status_code=status_code
