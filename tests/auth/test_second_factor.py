@@ -16,6 +16,7 @@ from sqlalchemy import select
 from routecare.auth.models import RecoveryCode, SecondFactor
 from routecare.clock import utcnow
 from routecare.config import Settings
+from tests.cli_runner import run_cli
 from tests.conftest import PASSWORD, World, csrf_from, https_client
 
 
@@ -164,3 +165,17 @@ def test_roles_outside_the_list_sign_in_with_the_password_and_may_enrol(guarded:
     later = https_client(guarded.app)
     assert password_step(later, "case_worker") == "/login/code"
     assert submit(later, "/login/code", next_step_code(app)) == 303
+
+
+def test_a_reset_forgets_the_app_and_ends_the_sessions(guarded: World) -> None:
+    owner = https_client(guarded.app)
+    password_step(owner, "administrator")
+    enrol(owner)
+    result = run_cli(guarded.deployment, "users", "reset-second-factor", "administrator")
+    assert result.exit_code == 0, result.output
+    assert owner.get("/api/v1/users").status_code == 401
+    again = https_client(guarded.app)
+    assert password_step(again, "administrator") == "/account/two-factor"
+    enrol(again)
+    missing = run_cli(guarded.deployment, "users", "reset-second-factor", "nobody")
+    assert missing.exit_code == 1 and "no user named" in missing.output

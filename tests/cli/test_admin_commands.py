@@ -23,6 +23,7 @@ COMMANDS = [
     ["users", "token"],
     ["users", "tokens"],
     ["users", "revoke-token"],
+    ["users", "reset-second-factor"],
     ["users", "disable"],
     ["audit", "verify"],
     ["keys", "rotate"],

@@ -16,7 +16,7 @@ from typing import TypeVar
 
 import pyotp
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import CursorResult, delete, select, update
 from sqlalchemy.orm import Session
 
 from routecare import audit
@@ -26,7 +26,7 @@ from routecare.auth.models import RecoveryCode, SecondFactor, User, WebSession
 from routecare.auth.principal import Principal
 from routecare.clock import utcnow
 from routecare.deployment import Deployment
-from routecare.errors import Conflict, InvalidInput, NotAuthenticated
+from routecare.errors import Conflict, InvalidInput, NotAuthenticated, NotFound
 
 ISSUER = "routecare"
 RECOVERY_CODES = 10
@@ -99,6 +99,29 @@ def begin_enrolment(deployment: Deployment, principal: Principal) -> Enrolment:
             secret = _decrypt(deployment, user.id, factor.secret_ciphertext)
         uri = pyotp.TOTP(secret).provisioning_uri(name=user.username, issuer_name=ISSUER)
         return Enrolment(secret=secret, uri=uri)
+
+
+def reset(deployment: Deployment, username: str) -> None:
+    """Forget a user's app and recovery codes (CLI, for a lost phone): they enrol again at their
+    next sign-in if their role requires it; their open sessions end."""
+    with deployment.database.transaction() as session:
+        user = session.execute(select(User).where(User.username == username)).scalar()
+        if user is None:
+            raise NotFound(f"no user named {username!r}")
+        session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+        session.execute(delete(SecondFactor).where(SecondFactor.user_id == user.id))
+        session.execute(
+            update(WebSession)
+            .where(WebSession.user_id == user.id, WebSession.ended_at.is_(None))
+            .values(ended_at=utcnow())
+        )
+        audit.record(
+            session,
+            deployment.keyring.audit_key,
+            action="second_factor.reset",
+            subject_type="user",
+            subject_id=user.id,
+        )
 
 
 def _accept_totp(deployment: Deployment, session: Session, factor: SecondFactor, code: str) -> bool:

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from routecare.audit.queries import verify
-from routecare.auth import actions, queries
+from routecare.auth import actions, queries, second_factor
 from routecare.auth.roles import OrganisationKind, Role
 from routecare.auth.schemas import UserIn
 from routecare.children.key_rotation import rotate_master_key
@@ -114,6 +114,14 @@ def revoke_token(
     with open_deployment(data_dir) as deployment:
         actions.revoke_api_token(deployment, token_id)
         typer.echo(f"token {token_id} revoked")
+
+
+@users_app.command("reset-second-factor")
+def reset_second_factor(username: str, data_dir: DataDir = None) -> None:
+    """Forget USERNAME's one-time-code app and recovery codes (lost phone); sessions end."""
+    with open_deployment(data_dir) as deployment:
+        second_factor.reset(deployment, username)
+        typer.echo(f"{username} enrols a one-time-code app again at the next sign-in")
 
 
 @users_app.command("disable")
