@@ -33,6 +33,7 @@ from routecare.deployment import Deployment
 from routecare.errors import TooManyAttempts
 
 GLOBAL_PAUSE_SECONDS = 60
+PURGE_BATCH = 1000  # at most this many old rows deleted per attempt
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,16 @@ def begin_attempt(deployment: Deployment, account_key: bytes, address: str) -> A
     window_start = now - timedelta(minutes=settings.login_window_minutes)
     source = source_key(deployment.keyring.index_key, address)
     with deployment.database.transaction() as session:
-        session.execute(delete(LoginFailure).where(LoginFailure.at <= window_start))
+        # Rows another attempt is purging are skipped, not waited for: parallel purges never
+        # lock each other (PostgreSQL; SQLite runs one writer at a time anyway).
+        stale = (
+            select(LoginFailure.id)
+            .where(LoginFailure.at <= window_start)
+            .order_by(LoginFailure.id)
+            .limit(PURGE_BATCH)
+            .with_for_update(skip_locked=True)
+        )
+        session.execute(delete(LoginFailure).where(LoginFailure.id.in_(stale.scalar_subquery())))
         row = LoginFailure(account_key=account_key, source_key=source, at=now)
         session.add(row)
         session.flush()
