@@ -125,10 +125,33 @@ def test_wrong_codes_are_throttled_like_wrong_passwords(guarded: World) -> None:
     password_step(guesser, "administrator")
     right = next_step_code(app)
     wrong = f"{(int(right) + 1) % 1_000_000:06d}"
-    for _ in range(guarded.deployment.settings.login_max_failures):
+    # The password attempt counts until a right code follows it, then each wrong code.
+    for _ in range(guarded.deployment.settings.login_max_failures - 1):
         assert submit(guesser, "/login/code", wrong) == 401
     assert submit(guesser, "/login/code", right) == 429
     assert guesser.get("/api/v1/me").status_code == 401
+
+
+def test_signing_in_again_does_not_reset_the_code_throttle(guarded: World) -> None:
+    owner = https_client(guarded.app)
+    password_step(owner, "administrator")
+    app, _codes = enrol(owner)
+    thief = https_client(guarded.app)
+    password_step(thief, "administrator")
+    wrong = f"{(int(next_step_code(app)) + 1) % 1_000_000:06d}"
+    for _ in range(guarded.deployment.settings.login_max_failures - 1):
+        assert submit(thief, "/login/code", wrong) == 401
+    page = thief.get("/login")
+    again = thief.post(
+        "/login",
+        data={
+            "username": "administrator",
+            "password": PASSWORD,
+            "csrf_token": csrf_from(page.text),
+        },
+        follow_redirects=False,
+    )
+    assert again.status_code == 429
 
 
 def test_a_recovery_code_works_once(guarded: World) -> None:
