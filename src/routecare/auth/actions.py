@@ -176,8 +176,8 @@ def log_in(deployment: Deployment, username: str, password: str, address: str) -
             )
     if failed:
         raise NotAuthenticated("wrong username or password")
-    if signed_in.pending is None:
-        # With a second step owed, the attempt stays counted until the code is right: a thief
+    if signed_in.pending != "code":
+        # With a code owed, the attempt stays counted until the code is right: a thief
         # holding the password cannot reset the code throttle by signing in again.
         throttle.forgive(deployment, attempt)
     return signed_in
