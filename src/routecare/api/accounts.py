@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Path
 
 from routecare.api.responses import PROTECTED, RECORD
 from routecare.auth import actions, queries
 from routecare.auth.http import CurrentPrincipal, DeploymentDep
 from routecare.auth.schemas import ApiTokenOut, UserIn, UserOut
+from routecare.storage.base import MAX_ID
 
 router = APIRouter(tags=["accounts"], responses=PROTECTED)
 
@@ -25,7 +28,11 @@ def my_tokens(deployment: DeploymentDep, principal: CurrentPrincipal) -> list[Ap
 
 
 @router.delete("/me/tokens/{token_id}", status_code=204, responses=RECORD)
-def revoke_my_token(deployment: DeploymentDep, principal: CurrentPrincipal, token_id: int) -> None:
+def revoke_my_token(
+    deployment: DeploymentDep,
+    principal: CurrentPrincipal,
+    token_id: Annotated[int, Path(ge=1, le=MAX_ID)],
+) -> None:
     """Revoke one of the caller's tokens; it is refused from the next request on."""
     actions.revoke_api_token(deployment, token_id, by=principal)
 

@@ -24,6 +24,7 @@ from routecare.auth.second_factor import second_step
 from routecare.clock import utcnow
 from routecare.deployment import Deployment
 from routecare.errors import Conflict, InvalidInput, NotAuthenticated, NotFound
+from routecare.storage.base import MAX_ID
 
 MAX_TOKEN_DAYS = 3650
 
@@ -239,6 +240,8 @@ def issue_api_token(
 def revoke_api_token(deployment: Deployment, token_id: int, *, by: Principal | None = None) -> None:
     """Revoke one token at once; `by` is None for the CLI (any token), else the token's owner
     (another user's token answers 404, as a missing one does)."""
+    if not 1 <= token_id <= MAX_ID:
+        raise NotFound(f"no API token {token_id}")
     with deployment.database.transaction() as session:
         api_token = session.get(ApiToken, token_id)
         if api_token is None or (by is not None and by.user_id != api_token.user_id):
