@@ -94,7 +94,9 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 def settings(database_url: str, tmp_path: Path) -> Settings:
     data_dir = tmp_path / "data"
     Keyring.generate().save(data_dir / "keyring.json")
-    return Settings(data_dir=data_dir, database_url=database_url)
+    # Fixture users sign in with their password alone; tests of the second factor switch the
+    # requirement back on (tests/auth/test_second_factor.py).
+    return Settings(data_dir=data_dir, database_url=database_url, two_factor_required=False)
 
 
 @pytest.fixture

@@ -24,6 +24,7 @@ from routecare.web import (
     referral_pages,
     screening_pages,
     service_pages,
+    two_factor_pages,
 )
 from routecare.web.errors import install_error_handlers
 from routecare.web.security import SecurityMiddleware
@@ -58,6 +59,7 @@ def create_app(settings: Settings, deployment: Deployment | None = None) -> Fast
         return {"status": "ok"}
 
     app.include_router(account_pages.router)
+    app.include_router(two_factor_pages.router)
     app.include_router(home_pages.router)
     app.include_router(case_pages.router)
     app.include_router(case_record_pages.router)

@@ -11,6 +11,8 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from routecare.auth.roles import Role
+
 
 class Settings(BaseSettings):
     """Deployment settings; every field documents itself for `routecare --help` readers."""
@@ -51,8 +53,55 @@ class Settings(BaseSettings):
     )
     session_idle_minutes: int = Field(30, description="A web session ends after this idle time.")
     session_absolute_hours: int = Field(12, description="A web session ends this long after login.")
-    login_max_failures: int = Field(5, description="Failed logins allowed per window per account.")
-    login_window_minutes: int = Field(15, description="Window over which failed logins count.")
+    login_max_failures: int = Field(
+        5,
+        ge=1,
+        description="Failed logins (passwords or second-factor codes) allowed per window for one "
+        "account from one source address; beyond it that address is refused for the window.",
+    )
+    login_window_minutes: int = Field(
+        15, ge=1, description="Window over which failed logins count; older ones are purged."
+    )
+    login_source_max_failures: int = Field(
+        50,
+        ge=1,
+        description="Failed logins allowed per window from one source address over all accounts "
+        "(password spraying); beyond it the address is refused for the window.",
+    )
+    login_account_max_failures: int = Field(
+        20,
+        ge=1,
+        description="Failed logins per window on one account from all addresses after which "
+        "addresses that have failed on it wait an exponential backoff (see login_backoff_cap_"
+        "minutes); an address with no failure on the account is not slowed by this limit.",
+    )
+    login_global_max_failures: int = Field(
+        1000,
+        ge=1,
+        description="Failed logins per window over the whole deployment after which every login "
+        "is refused for a minute (a circuit breaker against floods).",
+    )
+    login_backoff_cap_minutes: int = Field(
+        15, ge=1, description="Longest backoff one account's failures can impose."
+    )
+    password_check_concurrency: int = Field(
+        4,
+        ge=1,
+        description="Password hashes verified at once (each Argon2id check takes 64 MiB): a flood "
+        "of logins waits instead of exhausting memory.",
+    )
+    token_days: int = Field(
+        90, ge=1, description="Days an API token stays valid unless issued with --expires-in."
+    )
+    two_factor_required: bool = Field(
+        True,
+        description="Require a time-based one-time code (TOTP) at sign-in for the roles in "
+        "two_factor_roles; off only for demonstrations.",
+    )
+    two_factor_roles: list[Role] = Field(
+        [Role.ADMINISTRATOR, Role.DATA_PROTECTION_OFFICER, Role.COORDINATOR],
+        description="Roles that must enrol a one-time-code app before anything else (JSON list).",
+    )
     max_body_bytes: int = Field(
         6 * 1_048_576,
         description="Requests with larger bodies are refused with 413 (room for a 5 MiB "

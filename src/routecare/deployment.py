@@ -6,6 +6,7 @@ deployments side by side on fresh databases.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 
 from routecare.audit.witness import WITNESS, AuditWitness
@@ -23,9 +24,12 @@ class Deployment:
     keyring: Keyring
     # Stored linkage encodings and their model, kept in memory between requests.
     linkage_index: LinkageIndex = field(init=False, repr=False)
+    # Password checks running at once (auth.passwords.check_password): each needs 64 MiB.
+    password_checks: threading.BoundedSemaphore = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.linkage_index = LinkageIndex(self.keyring)
+        self.password_checks = threading.BoundedSemaphore(self.settings.password_check_concurrency)
 
     @classmethod
     def open(cls, settings: Settings, *, create_keyring: bool = False) -> Deployment:

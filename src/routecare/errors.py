@@ -42,6 +42,15 @@ class NotAuthenticated(RoutecareError):
     status_code = 401
 
 
+class SecondFactorNeeded(NotAuthenticated):
+    """The password was right but the session still owes its one-time code or enrolment;
+    pages send the browser to `next_page`, the API answers 401."""
+
+    def __init__(self, message: str, next_page: str) -> None:
+        super().__init__(message)
+        self.next_page = next_page
+
+
 class PreconditionFailed(RoutecareError):
     """The record changed since the client read it (stale If-Match): re-read and merge."""
 

@@ -67,6 +67,12 @@ EXPECTED: dict[tuple[str, str], str | set[Role]] = {
     ("POST", "/login"): PUBLIC,
     ("GET", "/language/{code}"): PUBLIC,
     ("POST", "/logout"): SIGNED_IN,
+    ("GET", "/login/code"): SIGNED_IN,
+    ("POST", "/login/code"): SIGNED_IN,
+    ("GET", "/account/two-factor"): SIGNED_IN,
+    ("POST", "/account/two-factor"): SIGNED_IN,
+    ("GET", "/api/v1/me/tokens"): SIGNED_IN,
+    ("DELETE", "/api/v1/me/tokens/{token_id}"): SIGNED_IN,
     ("GET", "/"): SIGNED_IN,
     ("GET", "/children/{reference}"): CHILD_READERS,
     ("GET", "/api/v1/me"): SIGNED_IN,
@@ -291,6 +297,8 @@ def test_roles_against_every_route(world: World, references: dict[str, str]) -> 
             failures.append(f"anonymous {method} {path}: {status}, expected 401/303")
         if method == "POST" and path == "/logout":
             continue  # a bearer 'logout' has no session to end; covered in test_sessions
+        if method == "DELETE" and path == "/api/v1/me/tokens/{token_id}":
+            continue  # token 1 is the screener client's own: covered in test_tokens
         for role, client in clients.items():
             status = _call(client, method, path, references["own"])
             allowed = expected in (PUBLIC, SIGNED_IN) or role in expected  # type: ignore[operator]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+import uvicorn
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
@@ -10,6 +12,7 @@ from routecare.app import create_app
 from routecare.cli import app as cli_app
 from routecare.deployment import Deployment
 from tests.cli_runner import run_cli
+from tests.conftest import csrf_from
 
 COMMANDS = [
     ["demo"],
@@ -20,6 +23,9 @@ COMMANDS = [
     ["db", "restore"],
     ["users", "create-admin"],
     ["users", "token"],
+    ["users", "tokens"],
+    ["users", "revoke-token"],
+    ["users", "reset-second-factor"],
     ["users", "disable"],
     ["audit", "verify"],
     ["keys", "rotate"],
@@ -135,3 +141,30 @@ def test_key_rotation_keeps_every_record_readable(deployment: Deployment) -> Non
         assert run_cli(rotated, "audit", "verify").exit_code == 0
     finally:
         rotated.close()
+
+
+def test_the_demos_printed_logins_work_without_a_code(
+    deployment: Deployment, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new deployment requires a second factor for administrators; the demo turns it off."""
+    served: list[FastAPI] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **_options: served.append(app))
+    result = run_cli(deployment, "demo", "--password", "demo password 1")
+    assert result.exit_code == 0, result.output
+    [app] = served
+    assert app.state.deployment.settings.two_factor_required is False
+    for username in ("admin", "dpo", "coordinator"):
+        client = TestClient(app, base_url="https://testserver")
+        page = client.get("/login")
+        signed_in = client.post(
+            "/login",
+            data={
+                "username": username,
+                "password": "demo password 1",
+                "csrf_token": csrf_from(page.text),
+            },
+            follow_redirects=False,
+        )
+        assert signed_in.headers["location"] == "/", username
+        assert client.get("/api/v1/me").status_code == 200
+    app.state.deployment.close()

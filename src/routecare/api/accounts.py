@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Path
 
 from routecare.auth import actions, queries
 from routecare.auth.http import CurrentPrincipal, DeploymentDep
-from routecare.auth.schemas import UserIn, UserOut
+from routecare.auth.schemas import ApiTokenOut, UserIn, UserOut
+from routecare.storage.base import MAX_ID
 
 router = APIRouter(tags=["accounts"])
 
@@ -15,6 +18,22 @@ router = APIRouter(tags=["accounts"])
 def me(deployment: DeploymentDep, principal: CurrentPrincipal) -> UserOut:
     """The signed-in user and their organisation."""
     return queries.me(deployment, principal)
+
+
+@router.get("/me/tokens")
+def my_tokens(deployment: DeploymentDep, principal: CurrentPrincipal) -> list[ApiTokenOut]:
+    """The caller's API tokens (never their values): expiry, last use, revoked or not."""
+    return queries.own_api_tokens(deployment, principal)
+
+
+@router.delete("/me/tokens/{token_id}", status_code=204)
+def revoke_my_token(
+    deployment: DeploymentDep,
+    principal: CurrentPrincipal,
+    token_id: Annotated[int, Path(ge=1, le=MAX_ID)],
+) -> None:
+    """Revoke one of the caller's tokens; it is refused from the next request on."""
+    actions.revoke_api_token(deployment, token_id, by=principal)
 
 
 @router.get("/users")

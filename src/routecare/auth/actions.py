@@ -5,22 +5,28 @@ Each action is one transaction that carries its own audit entry.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from routecare import audit
+from routecare.auth import throttle
 from routecare.auth.credentials import account_key, new_secret, secret_hash
-from routecare.auth.models import ApiToken, LoginFailure, Organisation, User, WebSession
-from routecare.auth.passwords import hash_password, verify_password
+from routecare.auth.models import ApiToken, Organisation, User, WebSession
+from routecare.auth.passwords import check_password, hash_password
 from routecare.auth.policy import Permission, require
 from routecare.auth.principal import Principal
 from routecare.auth.roles import OrganisationKind, Role
 from routecare.auth.schemas import UserIn
+from routecare.auth.second_factor import second_step
 from routecare.clock import utcnow
 from routecare.deployment import Deployment
-from routecare.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, TooManyAttempts
+from routecare.errors import Conflict, InvalidInput, NotAuthenticated, NotFound
+from routecare.storage.base import MAX_ID
+
+MAX_TOKEN_DAYS = 3650
 
 
 def create_organisation(
@@ -110,35 +116,32 @@ def set_user_active(deployment: Deployment, username: str, *, active: bool) -> N
         )
 
 
-def _check_not_locked(deployment: Deployment, key: bytes) -> None:
-    settings = deployment.settings
-    window_start = utcnow() - timedelta(minutes=settings.login_window_minutes)
-    with deployment.database.transaction() as session:
-        failures = session.execute(
-            select(func.count()).where(
-                LoginFailure.account_key == key, LoginFailure.at > window_start
-            )
-        ).scalar_one()
-    if failures >= settings.login_max_failures:
-        raise TooManyAttempts(
-            "too many failed logins; try again later",
-            retry_after_seconds=settings.login_window_minutes * 60,
-        )
+@dataclass(frozen=True)
+class SignedIn:
+    """A new web session: its cookie, its CSRF token, and the step still owed, if any."""
+
+    cookie: str
+    csrf_token: str
+    pending: str | None  # "code": enter a one-time code; "enrol": enrol one first
 
 
-def log_in(deployment: Deployment, username: str, password: str) -> tuple[str, str]:
-    """Check a password and open a web session: returns (cookie value, CSRF token).
+def log_in(deployment: Deployment, username: str, password: str, address: str) -> SignedIn:
+    """Check a password from client `address` and open a web session.
 
-    Refuses with 429 after too many recent failures for the account, whatever the password, so
-    a locked account cannot be brute-forced through the lock.
+    The attempt is counted before the password is checked (`throttle.begin_attempt`), so past
+    a limit the answer is 429 whatever the password. Argon2 runs outside any transaction and at
+    most `password_check_concurrency` at a time. An account with a second factor (or a role that
+    must have one) gets a session that reaches only the code or enrolment page.
     """
     key = account_key(deployment.keyring.index_key, username)
-    _check_not_locked(deployment, key)
+    attempt = throttle.begin_attempt(deployment, key, address)
     with deployment.database.transaction() as session:
         user = session.execute(select(User).where(User.username == username.strip())).scalar()
-        password_ok = verify_password(user.password_hash if user else None, password)
+        stored_hash = user.password_hash if user else None
+    password_ok = check_password(deployment, stored_hash, password)
+    with deployment.database.transaction() as session:
+        user = session.get(User, user.id) if user is not None else None
         if user is None or not password_ok or not user.is_active:
-            session.add(LoginFailure(account_key=key, at=utcnow()))
             audit.record(
                 session,
                 deployment.keyring.audit_key,
@@ -150,23 +153,23 @@ def log_in(deployment: Deployment, username: str, password: str) -> tuple[str, s
             failed = True
         else:
             failed = False
-            session.execute(delete(LoginFailure).where(LoginFailure.account_key == key))
-            cookie = new_secret()
-            csrf_token = new_secret()
+            signed_in = SignedIn(new_secret(), new_secret(), second_step(deployment, session, user))
             now = utcnow()
             session.add(
                 WebSession(
-                    id_hash=secret_hash(cookie),
+                    id_hash=secret_hash(signed_in.cookie),
                     user_id=user.id,
-                    csrf_token=csrf_token,
+                    csrf_token=signed_in.csrf_token,
                     created_at=now,
                     last_seen_at=now,
+                    pending=signed_in.pending,
                 )
             )
             audit.record(
                 session,
                 deployment.keyring.audit_key,
                 action="login",
+                outcome="password" if signed_in.pending else "ok",
                 actor_user_id=user.id,
                 actor_organisation_id=user.organisation_id,
                 subject_type="user",
@@ -174,7 +177,11 @@ def log_in(deployment: Deployment, username: str, password: str) -> tuple[str, s
             )
     if failed:
         raise NotAuthenticated("wrong username or password")
-    return cookie, csrf_token
+    if signed_in.pending != "code":
+        # With a code owed, the attempt stays counted until the code is right: a thief
+        # holding the password cannot reset the code throttle by signing in again.
+        throttle.forgive(deployment, attempt)
+    return signed_in
 
 
 def log_out(deployment: Deployment, cookie: str, principal: Principal) -> None:
@@ -192,8 +199,17 @@ def log_out(deployment: Deployment, cookie: str, principal: Principal) -> None:
         )
 
 
-def issue_api_token(deployment: Deployment, username: str) -> str:
-    """A new bearer token for a user's scripts (CLI only); shown once, stored hashed."""
+def issue_api_token(
+    deployment: Deployment, username: str, *, expires_in_days: int | None = None
+) -> str:
+    """A new bearer token for a user's scripts (CLI only); shown once, stored hashed.
+
+    It expires after `expires_in_days` (default: the `token_days` setting). An administrator
+    issues it on the server, so for scripts the token itself stands in for the second factor.
+    """
+    days = deployment.settings.token_days if expires_in_days is None else expires_in_days
+    if not 1 <= days <= MAX_TOKEN_DAYS:
+        raise InvalidInput(f"a token lasts from 1 to {MAX_TOKEN_DAYS} days")
     token = new_secret("rc_")
     with deployment.database.transaction() as session:
         user = session.execute(select(User).where(User.username == username)).scalar()
@@ -201,7 +217,13 @@ def issue_api_token(deployment: Deployment, username: str) -> str:
             raise NotFound(f"no user named {username!r}")
         if not user.is_active:
             raise InvalidInput(f"user {username!r} is disabled")
-        api_token = ApiToken(token_hash=secret_hash(token), user_id=user.id)
+        now = utcnow()
+        api_token = ApiToken(
+            token_hash=secret_hash(token),
+            user_id=user.id,
+            created_at=now,
+            expires_at=now + timedelta(days=days),
+        )
         session.add(api_token)
         session.flush()
         audit.record(
@@ -210,9 +232,32 @@ def issue_api_token(deployment: Deployment, username: str) -> str:
             action="api_token.issue",
             subject_type="user",
             subject_id=user.id,
-            detail={"token_id": api_token.id},
+            detail={"token_id": api_token.id, "days": days},
         )
     return token
+
+
+def revoke_api_token(deployment: Deployment, token_id: int, *, by: Principal | None = None) -> None:
+    """Revoke one token at once; `by` is None for the CLI (any token), else the token's owner
+    (another user's token answers 404, as a missing one does)."""
+    if not 1 <= token_id <= MAX_ID:
+        raise NotFound(f"no API token {token_id}")
+    with deployment.database.transaction() as session:
+        api_token = session.get(ApiToken, token_id)
+        if api_token is None or (by is not None and by.user_id != api_token.user_id):
+            raise NotFound(f"no API token {token_id}")
+        if api_token.revoked_at is None:
+            api_token.revoked_at = utcnow()
+        audit.record(
+            session,
+            deployment.keyring.audit_key,
+            action="api_token.revoke",
+            actor_user_id=by.user_id if by else None,
+            actor_organisation_id=by.organisation_id if by else None,
+            subject_type="user",
+            subject_id=api_token.user_id,
+            detail={"token_id": token_id},
+        )
 
 
 def ensure_role_exists(role: str) -> Role:

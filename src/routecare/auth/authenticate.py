@@ -13,23 +13,36 @@ from routecare.auth.principal import Principal
 from routecare.clock import utcnow
 from routecare.deployment import Deployment
 
+# A token's last use is written at most this often: not a write on every request.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
 
 @dataclass(frozen=True)
 class Authenticated:
     principal: Principal
     csrf_token: str | None  # set for cookie sessions, which must prove intent on writes
+    pending: str | None = None  # a session still owing its second factor ("code" / "enrol")
 
 
 def by_api_token(deployment: Deployment, token: str) -> Authenticated | None:
+    """The token's user, if the token is neither revoked nor expired and the user is active."""
+    now = utcnow()
     with deployment.database.transaction() as session:
-        row = session.execute(
-            select(User)
-            .join(ApiToken, ApiToken.user_id == User.id)
-            .where(ApiToken.token_hash == secret_hash(token), ApiToken.revoked_at.is_(None))
-        ).scalar()
-        if row is None or not row.is_active:
+        found = session.execute(
+            select(ApiToken, User)
+            .join(User, ApiToken.user_id == User.id)
+            .where(
+                ApiToken.token_hash == secret_hash(token),
+                ApiToken.revoked_at.is_(None),
+                ApiToken.expires_at > now,
+            )
+        ).first()
+        if found is None or not found.User.is_active:
             return None
-        return Authenticated(Principal.of(row), csrf_token=None)
+        api_token = found.ApiToken
+        if api_token.last_used_at is None or now - api_token.last_used_at > LAST_USED_RESOLUTION:
+            api_token.last_used_at = now
+        return Authenticated(Principal.of(found.User), csrf_token=None)
 
 
 def by_session_cookie(deployment: Deployment, cookie: str) -> Authenticated | None:
@@ -51,4 +64,6 @@ def by_session_cookie(deployment: Deployment, cookie: str) -> Authenticated | No
             web_session.ended_at = now
             return None
         web_session.last_seen_at = now
-        return Authenticated(Principal.of(user), csrf_token=web_session.csrf_token)
+        return Authenticated(
+            Principal.of(user), csrf_token=web_session.csrf_token, pending=web_session.pending
+        )

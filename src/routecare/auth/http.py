@@ -17,12 +17,13 @@ from routecare.auth.authenticate import Authenticated, by_api_token, by_session_
 from routecare.auth.policy import Access, Permission, allows, requirement_for
 from routecare.auth.principal import Principal
 from routecare.deployment import Deployment
-from routecare.errors import Forbidden, NotAuthenticated
+from routecare.errors import Forbidden, NotAuthenticated, SecondFactorNeeded
 
 SESSION_COOKIE = "routecare_session"
 CSRF_HEADER = "x-csrf-token"
 CSRF_FORM_FIELD = "csrf_token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+NEXT_STEP_PAGE = {"code": "/login/code", "enrol": "/account/two-factor"}
 
 
 def deployment_of(request: Request) -> Deployment:
@@ -75,6 +76,13 @@ async def enforce_route_policy(request: Request) -> None:
         raise Forbidden("this route is not in the access policy")
     # A database read: off the event loop, or every other request waits for it.
     authenticated = await run_in_threadpool(_authenticate, request, deployment)
+    request.state.pending = authenticated.pending if authenticated else None
+    pending = authenticated.pending if authenticated else None
+    if pending is not None:
+        if requirement is Access.PUBLIC:
+            authenticated = None  # public pages see no one until the second factor is given
+        elif requirement is not Access.SECOND_FACTOR:
+            raise SecondFactorNeeded("enter your one-time code first", NEXT_STEP_PAGE[pending])
     if authenticated is not None:
         request.state.principal = authenticated.principal
         request.state.csrf_token = authenticated.csrf_token
@@ -100,6 +108,17 @@ def current_principal(request: Request) -> Principal:
 def optional_principal(request: Request) -> Principal | None:
     principal: Principal | None = getattr(request.state, "principal", None)
     return principal
+
+
+def pending_step(request: Request) -> str | None:
+    """What the caller's session still owes after its password: "code", "enrol" or None."""
+    pending: str | None = getattr(request.state, "pending", None)
+    return pending
+
+
+def client_address(request: Request) -> str:
+    """The peer address the ASGI server reports (the proxy's, unless it forwards the client's)."""
+    return request.client.host if request.client else "unknown"
 
 
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]

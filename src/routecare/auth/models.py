@@ -56,6 +56,9 @@ class WebSession(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Set while the password is checked but the second factor is not: "code" (enter a code)
+    # or "enrol" (a role that must enrol first). Such a session reaches only those pages.
+    pending: Mapped[str | None] = mapped_column(String(10), nullable=True)
 
 
 class ApiToken(Base):
@@ -67,14 +70,46 @@ class ApiToken(Base):
     token_hash: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class LoginFailure(Base):
-    """One failed login, keyed by a keyed hash of the username so no name is stored."""
+    """One login attempt counted as failed until it succeeds (then it is deleted).
+
+    Keyed by keyed hashes of the username and of the source address, so no name or address
+    is stored. One row per attempt, inserted before the check: counting is an INSERT, never a
+    read-modify-write, so parallel attempts are all counted.
+    """
 
     __tablename__ = "login_failures"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     account_key: Mapped[bytes] = mapped_column(LargeBinary(32), index=True)
+    source_key: Mapped[bytes] = mapped_column(LargeBinary(32), index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class SecondFactor(Base):
+    """A user's TOTP secret, encrypted with a key derived from the keyring (never in clear)."""
+
+    __tablename__ = "second_factors"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    secret_ciphertext: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # The newest 30-second time step accepted: a code of that step or older is a replay.
+    last_step: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class RecoveryCode(Base):
+    """A single-use recovery code, stored as a keyed hash; used_at set when spent."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    code_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

@@ -5,6 +5,9 @@ from __future__ import annotations
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from routecare.deployment import Deployment
+from routecare.errors import TooManyAttempts
+
 _hasher = PasswordHasher()
 MIN_PASSWORD_LENGTH = 12
 
@@ -24,3 +27,21 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
+
+
+# How long a login waits for a free hashing slot before answering "busy".
+CHECK_WAIT_SECONDS = 10
+
+
+def check_password(deployment: Deployment, password_hash: str | None, password: str) -> bool:
+    """`verify_password`, at most `password_check_concurrency` at once per deployment.
+
+    Each Argon2id check holds 64 MiB; a flood of logins queues here (then gets 429) instead of
+    exhausting the server's memory.
+    """
+    if not deployment.password_checks.acquire(timeout=CHECK_WAIT_SECONDS):
+        raise TooManyAttempts("the server is busy checking passwords; try again", 5)
+    try:
+        return verify_password(password_hash, password)
+    finally:
+        deployment.password_checks.release()

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from routecare.auth.models import Organisation, User
+from routecare.auth.models import ApiToken, Organisation, User
 from routecare.auth.policy import Permission, require
 from routecare.auth.principal import Principal
-from routecare.auth.schemas import OrganisationOut, UserOut
+from routecare.auth.schemas import ApiTokenOut, OrganisationOut, UserOut
 from routecare.deployment import Deployment
+from routecare.errors import NotFound
 
 
 def _user_out(user: User) -> UserOut:
@@ -50,3 +52,33 @@ def organisations(deployment: Deployment) -> list[OrganisationOut]:
             OrganisationOut(id=o.id, name=o.name, country=o.country, kind=o.kind)
             for o in rows.scalars()
         ]
+
+
+def api_tokens(deployment: Deployment, username: str) -> list[ApiTokenOut]:
+    """Every token of a user, newest first, revoked and expired ones included (CLI)."""
+    with deployment.database.transaction() as session:
+        user_id = session.execute(select(User.id).where(User.username == username)).scalar()
+        if user_id is None:
+            raise NotFound(f"no user named {username!r}")
+        return _tokens_of(session, user_id)
+
+
+def own_api_tokens(deployment: Deployment, principal: Principal) -> list[ApiTokenOut]:
+    with deployment.database.transaction() as session:
+        return _tokens_of(session, principal.user_id)
+
+
+def _tokens_of(session: Session, user_id: int) -> list[ApiTokenOut]:
+    rows = session.execute(
+        select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.id.desc())
+    ).scalars()
+    return [
+        ApiTokenOut(
+            id=t.id,
+            created_at=t.created_at,
+            expires_at=t.expires_at,
+            last_used_at=t.last_used_at,
+            revoked=t.revoked_at is not None,
+        )
+        for t in rows
+    ]

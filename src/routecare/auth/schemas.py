@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from routecare.auth.roles import OrganisationKind, Role
@@ -28,3 +30,13 @@ class UserIn(BaseModel):
     username: str = Field(min_length=3, max_length=80, pattern=r"^[a-z0-9._-]+$")
     password: str = Field(min_length=12, max_length=200)
     role: Role
+
+
+class ApiTokenOut(BaseModel):
+    """A token as listed: never its value (only a hash of it is stored)."""
+
+    id: int
+    created_at: datetime
+    expires_at: datetime
+    last_used_at: datetime | None
+    revoked: bool

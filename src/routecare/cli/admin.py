@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
@@ -9,7 +10,7 @@ from typing import Annotated
 import typer
 
 from routecare.audit.queries import repair_witness, verify
-from routecare.auth import actions
+from routecare.auth import actions, queries, second_factor
 from routecare.auth.roles import OrganisationKind, Role
 from routecare.auth.schemas import UserIn
 from routecare.backups import back_up, restore
@@ -95,11 +96,56 @@ def create_admin(
 @users_app.command("token")
 def token(
     username: Annotated[str, typer.Argument(help="Whose scripts will use the token.")],
+    expires_in: Annotated[
+        int | None,
+        typer.Option(
+            "--expires-in", help="Days until the token expires (default ROUTECARE_TOKEN_DAYS)."
+        ),
+    ] = None,
     data_dir: DataDir = None,
 ) -> None:
     """Print a new API bearer token for USERNAME (shown once, stored hashed)."""
     with open_deployment(data_dir) as deployment:
-        typer.echo(actions.issue_api_token(deployment, username))
+        typer.echo(actions.issue_api_token(deployment, username, expires_in_days=expires_in))
+
+
+@users_app.command("tokens")
+def tokens(
+    username: Annotated[str, typer.Argument(help="Whose tokens to list.")],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="A JSON list instead of a table.")
+    ] = False,
+    data_dir: DataDir = None,
+) -> None:
+    """List USERNAME's API tokens: id, creation, expiry, last use, revoked (never the value)."""
+    with open_deployment(data_dir) as deployment:
+        found = queries.api_tokens(deployment, username)
+    if as_json:
+        typer.echo(json.dumps([t.model_dump(mode="json") for t in found], indent=2))
+        return
+    for t in found:
+        state = "revoked" if t.revoked else f"expires {t.expires_at:%Y-%m-%d %H:%M}"
+        used = f"{t.last_used_at:%Y-%m-%d %H:%M}" if t.last_used_at else "never"
+        typer.echo(f"{t.id:>6}  created {t.created_at:%Y-%m-%d %H:%M}  {state}  last used {used}")
+
+
+@users_app.command("revoke-token")
+def revoke_token(
+    token_id: Annotated[int, typer.Argument(help="Token id, from `routecare users tokens`.")],
+    data_dir: DataDir = None,
+) -> None:
+    """Revoke one API token: it is refused from the next request on."""
+    with open_deployment(data_dir) as deployment:
+        actions.revoke_api_token(deployment, token_id)
+        typer.echo(f"token {token_id} revoked")
+
+
+@users_app.command("reset-second-factor")
+def reset_second_factor(username: str, data_dir: DataDir = None) -> None:
+    """Forget USERNAME's one-time-code app and recovery codes (lost phone); sessions end."""
+    with open_deployment(data_dir) as deployment:
+        second_factor.reset(deployment, username)
+        typer.echo(f"{username} enrols a one-time-code app again at the next sign-in")
 
 
 @users_app.command("disable")

@@ -11,6 +11,7 @@ import uvicorn
 from routecare.app import create_app
 from routecare.cli.deployment import open_deployment, open_or_exit, settings_for
 from routecare.cli.options import DataDir
+from routecare.config import Settings
 from routecare.demo.seed import demo_logins, generate_password, is_seeded, seed_demo
 
 Port = Annotated[int, typer.Option("--port", help="Port on 127.0.0.1.")]
@@ -19,7 +20,10 @@ Port = Annotated[int, typer.Option("--port", help="Port on 127.0.0.1.")]
 def serve(port: Port = 8000, data_dir: DataDir = None) -> None:
     """Serve the web app and API on 127.0.0.1 (put a TLS proxy in front in production).
     Refuses to start (exit 1) unless the keyring and key store are the ones of the database."""
-    settings = settings_for(data_dir)
+    run_server(settings_for(data_dir), port)
+
+
+def run_server(settings: Settings, port: int) -> None:
     deployment = open_or_exit(settings)
     app = create_app(settings, deployment)
     # Possible matches at registration need the index of stored encodings; build it now.
@@ -61,4 +65,6 @@ def demo(
         typer.echo(f"  {login.username:<18} {login.role:<24} {login.country}  {login.organisation}")
     if not no_serve:
         typer.echo(f"\nOpen http://127.0.0.1:{port}/login")
-        serve(port=port, data_dir=data_dir)
+        # The printed logins must work as printed: no one-time code on the demo.
+        demo_settings = settings_for(data_dir).model_copy(update={"two_factor_required": False})
+        run_server(demo_settings, port)

@@ -110,6 +110,14 @@ class Keyring:
             algorithm=hashes.SHA256(), length=KEY_BYTES, salt=None, info=b"routecare/linkage"
         ).derive(self.index_key)
 
+    @property
+    def second_factor_key(self) -> bytes:
+        """Encrypts users' TOTP secrets (routecare.auth.second_factor), derived like the
+        linkage key for its own purpose: a database copy alone yields no secret."""
+        return HKDF(
+            algorithm=hashes.SHA256(), length=KEY_BYTES, salt=None, info=b"routecare/second-factor"
+        ).derive(self.index_key)
+
     def master_key(self, key_id: str) -> bytes:
         try:
             return self.master_keys[key_id]

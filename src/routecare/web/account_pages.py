@@ -11,7 +11,13 @@ from fastapi.responses import RedirectResponse, Response
 
 from routecare.auth import actions
 from routecare.auth.credentials import new_secret
-from routecare.auth.http import SESSION_COOKIE, CurrentPrincipal, DeploymentDep
+from routecare.auth.http import (
+    NEXT_STEP_PAGE,
+    SESSION_COOKIE,
+    CurrentPrincipal,
+    DeploymentDep,
+    client_address,
+)
 from routecare.errors import NotAuthenticated, TooManyAttempts
 from routecare.web.i18n import LANGUAGE_COOKIE, LANGUAGES
 from routecare.web.templating import pages_of
@@ -54,18 +60,19 @@ def login(
     if not expected or not hmac.compare_digest(expected, csrf_token):
         return _login_page(request, error="expired_form", status_code=403)
     try:
-        cookie, _csrf = actions.log_in(deployment, username, password)
+        signed_in = actions.log_in(deployment, username, password, client_address(request))
     except TooManyAttempts as error:
         response = _login_page(request, error="locked", status_code=429)
         response.headers["Retry-After"] = str(error.retry_after_seconds)
         return response
     except NotAuthenticated:
         return _login_page(request, error="wrong_password", status_code=401)
-    response = RedirectResponse("/", status_code=303)
+    next_page = NEXT_STEP_PAGE[signed_in.pending] if signed_in.pending else "/"
+    response = RedirectResponse(next_page, status_code=303)
     # A new random session id at every login: a cookie planted before login is never promoted.
     response.set_cookie(
         SESSION_COOKIE,
-        cookie,
+        signed_in.cookie,
         httponly=True,
         samesite="strict",
         secure=deployment.settings.secure_cookies,

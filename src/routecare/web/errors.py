@@ -16,7 +16,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from routecare import audit
 from routecare.auth.http import deployment_of, route_template
-from routecare.errors import Forbidden, NotAuthenticated, NotFound, RoutecareError, TooManyAttempts
+from routecare.errors import (
+    Forbidden,
+    NotAuthenticated,
+    NotFound,
+    RoutecareError,
+    SecondFactorNeeded,
+    TooManyAttempts,
+)
 from routecare.web.templating import Pages
 
 
@@ -62,6 +69,8 @@ def install_error_handlers(app: FastAPI, pages: Pages) -> None:
             headers = {"Retry-After": str(error.retry_after_seconds)}
         if isinstance(error, NotAuthenticated) and _wants_json(request):
             headers = {"WWW-Authenticate": "Bearer"}
+        if isinstance(error, SecondFactorNeeded) and not _wants_json(request):
+            return RedirectResponse(error.next_page, status_code=303)
         return respond(request, error.status_code, str(error), headers)
 
     @app.exception_handler(RequestValidationError)

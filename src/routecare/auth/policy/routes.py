@@ -44,6 +44,9 @@ class Permission(StrEnum):
 class Access(StrEnum):
     PUBLIC = "public"  # no login needed (login page, health check, static files)
     SIGNED_IN = "signed_in"  # any active user (home page, own profile, logout)
+    # Also reachable by a session whose password was right but which still owes its second
+    # factor (the code and enrolment pages, logout); every other route refuses such a session.
+    SECOND_FACTOR = "second_factor"
 
 
 # Frontline work: scoring, storing and reading the organisation's own screenings.
@@ -106,7 +109,13 @@ ROUTES: dict[tuple[str, str], Requirement] = {
     ("GET", "/login"): Access.PUBLIC,
     ("POST", "/login"): Access.PUBLIC,
     ("GET", "/language/{code}"): Access.PUBLIC,
-    ("POST", "/logout"): Access.SIGNED_IN,
+    ("POST", "/logout"): Access.SECOND_FACTOR,
+    ("GET", "/login/code"): Access.SECOND_FACTOR,
+    ("POST", "/login/code"): Access.SECOND_FACTOR,
+    ("GET", "/account/two-factor"): Access.SECOND_FACTOR,
+    ("POST", "/account/two-factor"): Access.SECOND_FACTOR,
+    ("GET", "/api/v1/me/tokens"): Access.SIGNED_IN,
+    ("DELETE", "/api/v1/me/tokens/{token_id}"): Access.SIGNED_IN,
     ("GET", "/"): Access.SIGNED_IN,
     ("GET", "/children/{reference}"): Permission.CHILD_READ,
     ("GET", "/api/v1/me"): Access.SIGNED_IN,

@@ -2,7 +2,7 @@
 (same child or not) on a match notice.
 
 Revision ID: 0011_match_review
-Revises: 0009_audit
+Revises: 0010_accounts
 Create Date: 2026-12-06
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0011_match_review"
-down_revision: str | Sequence[str] | None = "0009_audit"
+down_revision: str | Sequence[str] | None = "0010_accounts"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
