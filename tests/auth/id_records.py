@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from routecare.auth import actions as account_actions
+from routecare.auth import queries as account_queries
 from routecare.auth.roles import OrganisationKind, Role
 from routecare.auth.schemas import UserIn
 from routecare.cases.actions import create_case
@@ -191,6 +192,18 @@ def make_notice(world: World) -> Made:
         return Made(str(notice.id), None)
 
 
+TOKEN_OWNER = "case_worker"
+
+
+def make_token(world: World) -> Made:
+    """An API token of the home case worker: a record of one user, not of an organisation, so
+    no organisation is party to it (its owner alone revokes it:
+    test_access_matrix.test_an_api_token_by_id_is_its_owners_alone)."""
+    account_actions.issue_api_token(world.deployment, TOKEN_OWNER)
+    newest = account_queries.api_tokens(world.deployment, TOKEN_OWNER)[0]
+    return Made(str(newest.id), None, frozenset())
+
+
 FACTORIES: dict[str, Callable[[World], Made]] = {
     "service_id": make_service,
     "reservation_id": make_reservation,
@@ -201,4 +214,5 @@ FACTORIES: dict[str, Callable[[World], Made]] = {
     "document_id": make_document,
     "share_id": make_share,
     "notice_id": make_notice,
+    "token_id": make_token,
 }

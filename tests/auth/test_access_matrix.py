@@ -24,8 +24,10 @@ from tests.auth.id_records import (
     FACTORIES,
     HOME,
     ORGANISATIONS,
+    TOKEN_OWNER,
     Made,
     add_organisations,
+    make_token,
     own_case,
     username,
 )
@@ -357,6 +359,7 @@ FORMS |= {
 
 
 MISSING_ID = "999999"  # no record has it in these tests
+USERS_OWN = {"token_id"}  # records of one user rather than of an organisation
 
 
 def id_routes(world: World) -> list[tuple[str, str, str]]:
@@ -431,6 +434,8 @@ def test_records_by_id_across_organisations(world: World, organisations: dict[st
 
     failures = []
     for method, path, name in id_routes(world):
+        if name in USERS_OWN:
+            continue  # one user's record: test_an_api_token_by_id_is_its_owners_alone
         expected = EXPECTED[method, path]
         assert isinstance(expected, set), (method, path)
         made = FACTORIES[name](world)
@@ -468,3 +473,29 @@ def test_records_by_id_across_organisations(world: World, organisations: dict[st
                     who = f"{username(organisation, role)} {method} {path}"
                     failures.append(f"{who} on its own record: {status} {text[:120]}")
     assert not failures, "\n".join(failures)
+
+
+def test_an_api_token_by_id_is_its_owners_alone(
+    world: World, organisations: dict[str, str]
+) -> None:
+    """Every other user, of every role and organisation (the owner's own included), gets the
+    same 404 for the owner's token as for a missing one (but for the id it echoes), and the token still works; the owner
+    revokes it."""
+    path = "/api/v1/me/tokens/{token_id}"
+    made = make_token(world)
+    failures = []
+    for organisation in ORGANISATIONS:
+        for role in Role:
+            name = username(organisation, role)
+            if name == TOKEN_OWNER:
+                continue
+            caller = world.api(name)
+            status, text = _call_id(caller, "DELETE", path, made, None)
+            _, absent = _call_id(caller, "DELETE", path, Made(MISSING_ID, None), None)
+            if status != 404 or text.replace(made.id, MISSING_ID) != absent:  # the id echoed
+                failures.append(f"{name}: {status} {text[:120]}, unlike a missing one: {absent}")
+    assert not failures, "\n".join(failures)
+    tokens = world.api(TOKEN_OWNER).get("/api/v1/me/tokens").json()
+    assert not next(t for t in tokens if str(t["id"]) == made.id)["revoked"]
+    status, _ = _call_id(world.api(TOKEN_OWNER), "DELETE", path, made, None)
+    assert status == 204
