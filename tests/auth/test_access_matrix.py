@@ -479,8 +479,8 @@ def test_an_api_token_by_id_is_its_owners_alone(
     world: World, organisations: dict[str, str]
 ) -> None:
     """Every other user, of every role and organisation (the owner's own included), gets the
-    same 404 for the owner's token as for a missing one (but for the id it echoes), and the token still works; the owner
-    revokes it."""
+    same 404 for the owner's token as for a missing one (but for the id it echoes), and the
+    token still works; the owner revokes it."""
     path = "/api/v1/me/tokens/{token_id}"
     made = make_token(world)
     failures = []
