@@ -70,7 +70,10 @@ def matched_by(observed: np.ndarray, expected: np.ndarray) -> np.ndarray:
             else np.eye(size)[np.random.default_rng(start).permutation(size)]
         )
         found = quadratic_assignment(
-            left, right, method="faq", options={"maximize": True, "P0": guess}
+            left,
+            right,
+            method="faq",
+            options={"maximize": True, "P0": guess, "rng": np.random.default_rng(start)},
         )
         order, cost = _swaps(observed, right, found.col_ind)
         if cost < best_cost:
