@@ -1,6 +1,7 @@
 # The two commands of the README's quick start. Each installs what it needs first:
 # uv (from PyPI) and the project's locked dependencies; `test` also the `spark` extra (so the
 # Spark engine's tests run) and the system packages (PostgreSQL server, Chromium, Java) from Debian.
+# Tests run on every core (pytest-xdist); each worker starts its own PostgreSQL.
 UV := scripts/uv
 
 .PHONY: demo test
@@ -10,4 +11,4 @@ demo:
 
 test:
 	bash scripts/install-system-packages
-	$(UV) run --frozen --extra spark pytest $(ARGS)
+	$(UV) run --frozen --extra spark pytest -n auto $(ARGS)
