@@ -9,6 +9,7 @@ from routecare.audit.models import AuditEntry
 from routecare.children.actions import register_child
 from routecare.children.queries import read_child
 from routecare.children.schemas import ChildIn
+from tests.audit.faults import refuse_audit_entries
 from tests.cli_runner import run_cli
 from tests.conftest import World
 
@@ -88,27 +89,7 @@ def test_a_failing_audit_write_leaves_no_record_behind(world: World) -> None:
         headers=dict(client.headers),
     )
     database = world.deployment.database
-    with database.transaction() as session:
-        if database.is_sqlite:
-            session.execute(
-                text(
-                    "CREATE TRIGGER fail_audit BEFORE INSERT ON audit_entries "
-                    "BEGIN SELECT RAISE(ABORT, 'disk full'); END"
-                )
-            )
-        else:
-            session.execute(
-                text(
-                    "CREATE FUNCTION fail_audit() RETURNS trigger AS $$ BEGIN "
-                    "RAISE EXCEPTION 'disk full'; END $$ LANGUAGE plpgsql"
-                )
-            )
-            session.execute(
-                text(
-                    "CREATE TRIGGER fail_audit BEFORE INSERT ON audit_entries "
-                    "FOR EACH ROW EXECUTE FUNCTION fail_audit()"
-                )
-            )
+    refuse_audit_entries(database)
     response = client.post("/api/v1/children", json={"given_name": "Halfsaved"})
     assert response.status_code == 500
     assert "Halfsaved" not in response.text

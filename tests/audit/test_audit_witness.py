@@ -10,13 +10,14 @@ from __future__ import annotations
 import threading
 
 import pytest
-from sqlalchemy import delete, func, select, text, update
+from sqlalchemy import delete, func, select, update
 
 from routecare import audit
 from routecare.audit.models import AuditEntry, AuditHead
 from routecare.children.actions import register_child
 from routecare.children.queries import read_child
 from routecare.children.schemas import ChildIn
+from tests.audit.faults import refuse_audit_entries
 from tests.cli_runner import run_cli
 from tests.conftest import World
 
@@ -128,27 +129,7 @@ def test_an_entry_whose_insert_fails_at_commit_is_not_witnessed(world: World) ->
     _activity(world)
     before = _witness_lines(world)
     database = world.deployment.database
-    with database.transaction() as session:
-        if database.is_sqlite:
-            session.execute(
-                text(
-                    "CREATE TRIGGER fail_audit BEFORE INSERT ON audit_entries "
-                    "BEGIN SELECT RAISE(ABORT, 'disk full'); END"
-                )
-            )
-        else:
-            session.execute(
-                text(
-                    "CREATE FUNCTION fail_audit() RETURNS trigger AS $$ BEGIN "
-                    "RAISE EXCEPTION 'disk full'; END $$ LANGUAGE plpgsql"
-                )
-            )
-            session.execute(
-                text(
-                    "CREATE TRIGGER fail_audit BEFORE INSERT ON audit_entries "
-                    "FOR EACH ROW EXECUTE FUNCTION fail_audit()"
-                )
-            )
+    refuse_audit_entries(database)
     principal = world.principal("case_worker")
     with pytest.raises(Exception, match="disk full"):
         register_child(world.deployment, principal, ChildIn(given_name="Halfsaved"))

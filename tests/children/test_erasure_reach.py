@@ -20,7 +20,12 @@ from routecare.screening.actions import link_case
 from routecare.screening.models import Screening
 from tests.conftest import World
 from tests.database_copy import Secret, database_copy, recovered
-from tests.linkage.registrations import NEIGHBOUR, add_neighbour, register_population
+from tests.linkage.registrations import (
+    NEIGHBOUR,
+    add_neighbour,
+    register_population,
+    share_with_home,
+)
 from tests.linkage.registrations import open_case as open_linkage_case
 from tests.screening.test_score_cli import strong_child_purpose
 from tests.services.helpers import add_shelter_organisation, shelter
@@ -201,15 +206,7 @@ def test_erasure_takes_the_childs_match_decisions_and_notices(world: World) -> N
     register_population(world, size=60)
     neighbour = world.api(add_neighbour(world))
     theirs = open_linkage_case(neighbour, "Abdoulaye", "Diallo", "Ibrahima")
-    shared = neighbour.post(
-        f"/api/v1/children/{theirs}/shares",
-        json={
-            "organisation_id": world.organisation_ids["home"],
-            "fields": ["sex", "age"],
-            "purpose": "continuity_of_care",
-        },
-    )
-    assert shared.status_code == 201, shared.text
+    share_with_home(world, neighbour, theirs)
     api = world.api("case_worker")
     ours = open_linkage_case(api, "Abdulai", "Jallow", "Ibrahima")
     matches = api.get(f"/api/v1/cases/{ours}/possible-matches").json()["matches"]

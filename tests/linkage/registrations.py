@@ -68,3 +68,19 @@ def open_case(api: TestClient, given: str, family: str, father: str, age: int = 
     )
     assert response.status_code == 201, response.text
     return str(response.json()["reference"])
+
+
+def share_with_home(
+    world: World, owner: TestClient, reference: str, fields: tuple[str, ...] = ("sex", "age")
+) -> None:
+    """The owner shares part of the child's record with the home organisation, so a match with
+    it is shown to the home case worker instead of going to the coordinator for review."""
+    response = owner.post(
+        f"/api/v1/children/{reference}/shares",
+        json={
+            "organisation_id": world.organisation_ids["home"],
+            "fields": list(fields),
+            "purpose": "continuity_of_care",
+        },
+    )
+    assert response.status_code == 201, response.text

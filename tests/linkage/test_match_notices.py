@@ -9,7 +9,13 @@ from routecare.auth import actions as auth_actions
 from routecare.auth.roles import Role
 from routecare.auth.schemas import UserIn
 from tests.conftest import PASSWORD, World
-from tests.linkage.registrations import NEIGHBOUR, add_neighbour, open_case, register_population
+from tests.linkage.registrations import (
+    NEIGHBOUR,
+    add_neighbour,
+    open_case,
+    register_population,
+    share_with_home,
+)
 
 
 def test_a_confirmed_match_across_organisations_creates_notices_for_the_coordinator(
@@ -18,15 +24,7 @@ def test_a_confirmed_match_across_organisations_creates_notices_for_the_coordina
     register_population(world, size=100)
     neighbour = world.api(add_neighbour(world))
     theirs = open_case(neighbour, "Abdoulaye", "Diallo", "Ibrahima")
-    shared = neighbour.post(
-        f"/api/v1/children/{theirs}/shares",
-        json={
-            "organisation_id": world.organisation_ids["home"],
-            "fields": ["sex", "age"],
-            "purpose": "continuity_of_care",
-        },
-    )
-    assert shared.status_code == 201, shared.text
+    share_with_home(world, neighbour, theirs)
     api = world.api("case_worker")
     ours = open_case(api, "Abdulai", "Jallow", "Ibrahima")
     found = api.get(f"/api/v1/cases/{ours}/possible-matches").json()

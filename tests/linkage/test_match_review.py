@@ -12,7 +12,13 @@ from sqlalchemy import select
 from routecare.children.models import Child
 from routecare.linkage.models import ChildEncoding, LinkageDecision
 from tests.conftest import World, csrf_from
-from tests.linkage.registrations import NEIGHBOUR, add_neighbour, open_case, register_population
+from tests.linkage.registrations import (
+    NEIGHBOUR,
+    add_neighbour,
+    open_case,
+    register_population,
+    share_with_home,
+)
 
 
 def _linkage_id(world: World, reference: str) -> str:
@@ -121,15 +127,7 @@ def test_a_match_shared_with_the_organisation_is_shown_as_before(world: World) -
     register_population(world, size=80)
     neighbour = world.api(add_neighbour(world))
     theirs = open_case(neighbour, "Abdoulaye", "Diallo", "Ibrahima")
-    shared = neighbour.post(
-        f"/api/v1/children/{theirs}/shares",
-        json={
-            "organisation_id": world.organisation_ids["home"],
-            "fields": ["sex"],
-            "purpose": "continuity_of_care",
-        },
-    )
-    assert shared.status_code == 201, shared.text
+    share_with_home(world, neighbour, theirs, ("sex",))
     api = world.api("case_worker")
     ours = open_case(api, "Abdulai", "Jallow", "Ibrahima")
     found = api.get(f"/api/v1/cases/{ours}/possible-matches").json()
