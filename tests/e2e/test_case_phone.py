@@ -4,7 +4,7 @@ in English and Arabic (RTL), with no sideways scrolling."""
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from tests.conftest import World
 from tests.e2e.conftest import log_in, screenshot
@@ -28,15 +28,15 @@ def test_case_worker_opens_a_case_on_a_phone(world: World, live_server: str, pag
     page.wait_for_url(f"{live_server}/cases/*")
     page.fill("textarea[name=body]", "Arrived by boat, asked for her sister")
     page.click("form[action$='/notes'] button[type=submit]")
-    assert page.locator("text=Arrived by boat").count() == 1
+    expect(page.locator("text=Arrived by boat")).to_have_count(1)
     page.click("form[action$='/stage'] button[type=submit]")
-    assert page.locator("text=Registration").count() >= 1
+    expect(page.locator("text=Registration").first).to_be_visible()
     assert _fits_the_screen(page)
     screenshot(page, f"case-page-{world.deployment.database.engine.name}")
     case_url = page.url
     page.goto(f"{live_server}/language/ar")
     page.goto(case_url)
-    assert page.locator("text=التسجيل").count() >= 1
-    assert page.locator("html[dir=rtl]").count() == 1
+    expect(page.locator("text=التسجيل").first).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
     assert _fits_the_screen(page)
     screenshot(page, f"case-page-ar-{world.deployment.database.engine.name}")
