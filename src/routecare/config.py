@@ -115,6 +115,13 @@ class Settings(BaseSettings):
         "purge-idempotency-keys`; a retry arriving later creates a new record.",
     )
 
+    observatory_privacy_budget: float = Field(
+        1.0,
+        gt=0,
+        description="Total epsilon that noisy observatory releases may spend on one dataset "
+        "(the fact store, or one facts file); a release past it is refused.",
+    )
+
     @property
     def sqlalchemy_url(self) -> str:
         """The database URL in force: the configured one or the data directory's SQLite file."""

@@ -1,0 +1,97 @@
+"""`routecare observatory …`: batch releases of aggregate tables.
+
+`release` reads a person-level facts file, counts it by the chosen dimensions and writes the
+table as it may leave: small cells suppressed with audited complementary cells, or noisy
+counts with `--epsilon`. With a data directory the release is recorded in its ledger (and a
+noisy one spends the facts file's privacy budget) before the output appears.
+"""
+
+from __future__ import annotations
+
+import getpass
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from routecare.cli.deployment import open_deployment, refusals, settings_for
+from routecare.cli.options import DataDir
+from routecare.errors import InvalidInput
+from routecare.observatory.disclosure.noise import check_epsilon
+from routecare.observatory.disclosure.suppression import check_threshold
+from routecare.observatory.facts import (
+    PUBLIC_CATEGORIES,
+    check_dimensions,
+    content_hash,
+    count_facts,
+)
+from routecare.observatory.releases.actions import record_release
+from routecare.observatory.releases.output import release_csv, staged
+from routecare.observatory.releases.tables import release_table
+
+app = typer.Typer(
+    help="Observatory: aggregate releases that never expose a child.", no_args_is_help=True
+)
+
+
+@app.command("release")
+def release(
+    facts: Annotated[
+        Path,
+        typer.Argument(
+            help="Person-level CSV: record_id,reporting_country,"
+            "nationality,sex,age,exploitation_type,year,route."
+        ),
+    ],
+    by: Annotated[str, typer.Option("--by", help="Dimensions, comma-separated (1 to 4).")],
+    k: Annotated[int, typer.Option("--k", help="Smallest count published (1..k-1 are hidden).")],
+    output: Annotated[Path, typer.Option("--output", help="The table, as CSV.")],
+    hxl: Annotated[bool, typer.Option("--hxl", help="Add a row of HXL hashtags.")] = False,
+    epsilon: Annotated[
+        float | None, typer.Option("--epsilon", help="Release noisy counts (differential privacy).")
+    ] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Release FACTS counted by DIMENSIONS as OUTPUT; an existing OUTPUT is replaced only when
+    the release succeeds."""
+    with refusals():
+        dimensions = [name.strip() for name in by.split(",")]
+        check_dimensions(dimensions)
+        check_threshold(k)
+        if epsilon is not None:
+            check_epsilon(epsilon)
+        counts = count_facts(facts, dimensions)
+        categories = {
+            name: PUBLIC_CATEGORIES[name] for name in dimensions if name in PUBLIC_CATEGORIES
+        }
+        table = release_table(counts, dimensions, k, epsilon, categories)
+        content = release_csv(table, hxl=hxl)
+        settings = settings_for(data_dir)
+        recorded = settings.keyring is not None or settings.keyring_path.exists()
+        if not recorded and epsilon is not None:
+            raise InvalidInput(
+                "a noisy release spends privacy budget, kept in a data directory's ledger: "
+                "give --data-dir (or run `routecare demo --no-serve` first)"
+            )
+        with staged(output, content):
+            note = "not recorded (no data directory)"
+            if recorded:
+                with open_deployment(data_dir) as deployment:
+                    release_id = record_release(
+                        deployment,
+                        None,
+                        dataset=content_hash(facts),
+                        table=table,
+                        content=content,
+                        operator=f"cli:{_operator()}",
+                    )
+                note = f"recorded as release {release_id}"
+    hidden = sum(row.suppressed for row in table.rows)
+    typer.echo(f"{output}: {len(table.rows)} cells, {hidden} suppressed; {note}")
+
+
+def _operator() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
