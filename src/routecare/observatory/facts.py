@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import re
 from pathlib import Path
 
 import duckdb
@@ -68,7 +69,7 @@ RULES = (
     ("sex", f"sex IN {SEXES}", "one of " + ", ".join(SEXES)),
     (
         "age",
-        "age IS NULL OR (regexp_full_match(age, '[0-9]{1,3}') AND age::INTEGER <= 120)",
+        "age IS NULL OR (regexp_full_match(age, '[0-9]{1,3}') AND TRY_CAST(age AS INTEGER) <= 120)",
         "empty or whole years from 0 to 120",
     ),
     (
@@ -121,13 +122,11 @@ def load(connection: duckdb.DuckDBPyConnection, path: Path) -> None:
         connection.execute(
             "CREATE TABLE facts AS SELECT row_number() OVER () + 1 AS line, * FROM "
             "read_csv(?, header = false, skip = 1, columns = ?, delim = ',', quote = '\"', "
-            "escape = '\"', strict_mode = true, null_padding = false)",
+            "escape = '\"', strict_mode = true, null_padding = false, auto_detect = false)",
             [str(path), columns],
         )
     except duckdb.Error as error:
-        raise InvalidInput(
-            f"{path.name}: not a well-formed CSV file ({_first_line(error)})"
-        ) from None
+        raise InvalidInput(f"{path.name}: {_csv_problem(error)}") from None
     for column, condition, rule in RULES:
         line = connection.execute(
             f"SELECT min(line) FROM facts WHERE NOT coalesce({condition}, false)"  # noqa: S608
@@ -135,12 +134,12 @@ def load(connection: duckdb.DuckDBPyConnection, path: Path) -> None:
         if line and line[0] is not None:
             raise InvalidInput(f"{path.name} line {line[0]}: column {column} must be {rule}")
     duplicate = connection.execute(
-        "SELECT min(line) FROM (SELECT line, count(*) OVER (PARTITION BY record_id) AS n "
-        "FROM facts) WHERE n > 1"
+        "SELECT line, first FROM (SELECT line, min(line) OVER (PARTITION BY record_id) AS first "
+        "FROM facts) WHERE line > first ORDER BY line LIMIT 1"
     ).fetchone()
-    if duplicate and duplicate[0] is not None:
+    if duplicate:
         raise InvalidInput(
-            f"{path.name} line {duplicate[0]}: column record_id repeats another line's"
+            f"{path.name} line {duplicate[0]}: column record_id repeats line {duplicate[1]}"
         )
 
 
@@ -168,11 +167,18 @@ def dimension_sql(name: str) -> str:
     if name != "age_band":
         return name
     bands = " ".join(
-        f"WHEN age::INTEGER BETWEEN {low} AND {high} THEN '{label}'"
+        f"WHEN TRY_CAST(age AS INTEGER) BETWEEN {low} AND {high} THEN '{label}'"
         for low, high, label in AGE_BANDS
     )
     return f"CASE {bands} END"
 
 
-def _first_line(error: Exception) -> str:
-    return str(error).splitlines()[0][:200]
+def _csv_problem(error: Exception) -> str:
+    """Where DuckDB found the file malformed, without the line itself (it holds values)."""
+    text = str(error)
+    line = re.search(r"CSV Error on Line: (\d+)", text)
+    columns = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", text)
+    where = f"line {line.group(1)}: " if line else ""
+    if columns:
+        return f"{where}{columns.group(2)} fields where the header has {columns.group(1)}"
+    return f"{where}not a well-formed CSV file"
