@@ -17,11 +17,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from routecare.errors import InvalidInput
-from routecare.observatory.disclosure.audit import attacker_model, bound, feasible_intervals
+from routecare.observatory.disclosure.audit import (
+    attacker_model,
+    bound,
+    feasible_intervals,
+)
 from routecare.observatory.disclosure.hypercube import Hypercube, build_hypercube
+from routecare.observatory.disclosure.solver import WarmLinearProgram
 
 MARGIN_COST = 4.0  # hiding a margin costs readers more than hiding a cell
 
@@ -70,20 +76,85 @@ def primary_cells(cube: Hypercube, k: int) -> np.ndarray:
 
 
 def protect(cube: Hypercube, k: int) -> np.ndarray:
-    """Which cells to suppress (a boolean per cell), primary and complementary, audited."""
+    """Which cells to suppress (a boolean per cell), primary and complementary. Each primary
+    cell is proven protected by a witness: a whole table, consistent with everything
+    published, in which it holds at least k. One witness often covers several cells."""
     suppressed = primary_cells(cube, k)
+    balance = _Balance(cube, suppressed, k)
+    witnessed = np.zeros(len(cube.values), dtype=bool)
     # The cells closest to zero need the widest cover: protect them first, and later cells
-    # often find themselves already covered.
+    # often find themselves covered by their witnesses.
     for cell in sorted(np.flatnonzero(suppressed), key=lambda index: cube.values[index]):
-        if _protected(cube, suppressed, cell, k):
+        if witnessed[cell]:
             continue
-        for integer in (False, True):
-            suppressed |= _complements(cube, suppressed, cell, k, integer=integer)
-            if _protected(cube, suppressed, cell, k):
-                break
-        else:  # pragma: no cover - the integer model's solution always passes
-            raise RuntimeError("secondary suppression failed its own audit")
+        added, table = balance.raise_to_k(cell)
+        suppressed |= added
+        balance.hide(added)
+        if table is not None:
+            witnessed |= suppressed & (table >= k)
+            continue
+        # The linear model's table is fractional: ask the integer programs.
+        if not _protected(cube, suppressed, cell, k):
+            added = _complements(cube, suppressed, cell, k, integer=True)
+            suppressed |= added
+            balance.hide(added)
+            if not _protected(cube, suppressed, cell, k):  # pragma: no cover - cannot happen
+                raise RuntimeError("secondary suppression failed its own audit")
+        witnessed[cell] = True
     return suppressed
+
+
+class _Balance:
+    """The complement model over the non-zero cells, kept warm from one small cell to the next:
+    raise a cell to k and re-balance the table with changes up, and down to 1 at most, keeping
+    every margin the sum of its parts. Hidden cells change for free; published ones cost per
+    unit (margins more), and those that must change are the cells to hide."""
+
+    def __init__(self, cube: Hypercube, suppressed: np.ndarray, k: int) -> None:
+        self.cube, self.k = cube, k
+        self.movable = np.flatnonzero(cube.values > 0)
+        self.position = {int(cell): index for index, cell in enumerate(self.movable)}
+        self.values = cube.values[self.movable].astype(float)
+        matrix = sparse.csr_array(cube.equations[:, self.movable])
+        matrix = sparse.csc_array(matrix[np.flatnonzero(np.diff(matrix.indptr) > 0)])
+        cost = 1.0 + MARGIN_COST * cube.margin_levels[self.movable] + np.log1p(self.values) / 8
+        cost = np.where(suppressed[self.movable], 0.0, cost)
+        count = len(self.movable)
+        self.program = WarmLinearProgram(
+            sparse.csc_array(sparse.hstack([matrix, -matrix])),
+            np.zeros(2 * count),
+            np.concatenate([np.full(count, np.inf), self.values - 1]),
+            np.concatenate([cost, cost]),
+        )
+
+    def raise_to_k(self, cell: int) -> tuple[np.ndarray, np.ndarray | None]:
+        """The cells to hide so that `cell` can be k, and the re-balanced table (every cell,
+        zeros included) when it is whole, else None."""
+        count = len(self.movable)
+        up, down = self.position[cell], count + self.position[cell]
+        value = self.values[up]
+        self._bound(up, self.k - value, np.inf)
+        self._bound(down, 0.0, 0.0)
+        solution = self.program.solve()
+        self._bound(up, 0.0, np.inf)
+        self._bound(down, 0.0, value - 1)
+        assert solution is not None  # costs are non-negative
+        change = solution[:count] - solution[count:]
+        chosen = np.zeros(len(self.cube.values), dtype=bool)
+        chosen[self.movable[np.abs(solution[:count]) + np.abs(solution[count:]) > 1e-7]] = True
+        if not np.all(np.abs(change - np.round(change)) < 1e-7):
+            return chosen, None
+        table = self.cube.values.astype(float)
+        table[self.movable] += np.round(change)
+        return chosen, table
+
+    def hide(self, cells: np.ndarray) -> None:
+        columns = np.array([self.position[int(cell)] for cell in np.flatnonzero(cells)], dtype=int)
+        both = np.concatenate([columns, columns + len(self.movable)])
+        self.program.set_cost(both, np.zeros(len(both)))
+
+    def _bound(self, column: int, lower: float, upper: float) -> None:
+        self.program.set_bounds(np.array([column]), np.array([lower]), np.array([upper]))
 
 
 def audit(cube: Hypercube, suppressed: np.ndarray, k: int) -> dict[int, tuple[float, float]]:
