@@ -27,8 +27,28 @@ from routecare.observatory.disclosure.hypercube import ALL
 from routecare.observatory.facts import UNKNOWN, dimension_sql
 from routecare.observatory.releases.tables import release_table
 
-NATIONALITIES = ["NGA", "GIN", "MLI", "CIV", "SEN", "GMB", "ERI", "SDN", "SOM", "ETH",
-                 "CMR", "BFA", "NER", "GHA", "TCD", "SLE", "LBR", "MRT", "TGO", "BEN"]
+NATIONALITIES = [
+    "NGA",
+    "GIN",
+    "MLI",
+    "CIV",
+    "SEN",
+    "GMB",
+    "ERI",
+    "SDN",
+    "SOM",
+    "ETH",
+    "CMR",
+    "BFA",
+    "NER",
+    "GHA",
+    "TCD",
+    "SLE",
+    "LBR",
+    "MRT",
+    "TGO",
+    "BEN",
+]
 DIMENSIONS = ["nationality", "age_band", "sex"]
 # Skewed: the first nationalities hold most children, the last ones a handful, so the table
 # has small cells to suppress as real data does.
@@ -36,7 +56,7 @@ FACTS_SQL = """
 SELECT
     'r' || i AS record_id,
     ['ITA', 'MLT', 'ESP'][(1 + hash(i, 1) % 3)::BIGINT] AS reporting_country,
-    ?[1 + least(19, floor(-ln(1 - (hash(i, 2) % 1000000) / 1000000.0) * 3))::INTEGER]
+    ?[1 + least(19, floor(-ln(1 - (hash(i, 2) % 100000000) / 100000000.0) * 1.2))::INTEGER]
         AS nationality,
     ['female', 'male', 'male', 'other', 'unknown'][(1 + hash(i, 3) % 5)::BIGINT] AS sex,
     CASE WHEN hash(i, 4) % 10 = 0 THEN NULL ELSE ((hash(i, 5) % 60)::BIGINT)::VARCHAR END AS age,
@@ -49,26 +69,32 @@ FROM range(?) AS t(i)
 
 
 def generate(connection: duckdb.DuckDBPyConnection, rows: int, target: Path, form: str) -> float:
+    """A facts CSV as the CLI reads it, or a fact store as Parquet: one row per child with the
+    dimensions already banded (no exact age), as the fact store keeps them."""
     started = time.perf_counter()
     query = FACTS_SQL.replace("?", str(NATIONALITIES), 1).replace("range(?)", f"range({rows})")
+    if form == "parquet":
+        banded = ", ".join(
+            f"coalesce({dimension_sql(name)}, '{UNKNOWN}') AS {name}"
+            for name in ["reporting_country", "nationality", "sex", "age_band", "year"]
+        )
+        query = f"SELECT {banded} FROM ({query})"
     options = "FORMAT parquet" if form == "parquet" else "FORMAT csv, HEADER true"
     connection.execute(f"COPY ({query}) TO '{target}' ({options})")
     return time.perf_counter() - started
 
 
 def cross_tab(connection: duckdb.DuckDBPyConnection, store: Path) -> dict:
-    expressions = ", ".join(f"coalesce({dimension_sql(name)}, '{UNKNOWN}')" for name in DIMENSIONS)
+    columns = ", ".join(DIMENSIONS)
     rows = connection.execute(
-        f"SELECT {expressions}, count(*) FROM read_parquet('{store}') GROUP BY ALL"
+        f"SELECT {columns}, count(*) FROM read_parquet('{store}') GROUP BY ALL"
     ).fetchall()
     return {tuple(str(value) for value in row[:-1]): int(row[-1]) for row in rows}
 
 
 def naive_cell(connection: duckdb.DuckDBPyConnection, store: Path, key: tuple[str, ...]) -> int:
     conditions = [
-        f"coalesce({dimension_sql(name)}, '{UNKNOWN}') = '{value}'"
-        for name, value in zip(DIMENSIONS, key, strict=True)
-        if value != ALL
+        f"{name} = '{value}'" for name, value in zip(DIMENSIONS, key, strict=True) if value != ALL
     ]
     where = " AND ".join(conditions) or "true"
     return connection.execute(
@@ -84,6 +110,7 @@ def main() -> None:
     parser.add_argument("--naive-sample", type=int, default=60)
     arguments = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder, duckdb.connect() as connection:
+        connection.execute("SET enable_progress_bar = false")
         store = Path(folder) / "facts.parquet"
         made = generate(connection, arguments.rows, store, "parquet")
         print(f"fact store: {arguments.rows:,} rows as Parquet in {made:.1f} s")
@@ -108,7 +135,9 @@ def main() -> None:
             f"{statistics.median(suppression):.3f} s"
         )
 
-        sample = [row.key for row in table.rows][:: max(1, len(table.rows) // arguments.naive_sample)]
+        sample = [row.key for row in table.rows][
+            :: max(1, len(table.rows) // arguments.naive_sample)
+        ]
         started = time.perf_counter()
         for key in sample:
             naive_cell(connection, store, key)
@@ -125,9 +154,23 @@ def main() -> None:
         output = Path(folder) / "release.csv"
         started = time.perf_counter()
         subprocess.run(
-            [sys.executable, "-c", "from routecare.cli import main; main()", "observatory", "release", str(facts),
-             "--by", "nationality,age_band,sex", "--k", "11", "--output", str(output), "--hxl",
-             "--data-dir", str(Path(folder) / "no-deployment")],
+            [
+                sys.executable,
+                "-c",
+                "from routecare.cli import main; main()",
+                "observatory",
+                "release",
+                str(facts),
+                "--by",
+                "nationality,age_band,sex",
+                "--k",
+                "11",
+                "--output",
+                str(output),
+                "--hxl",
+                "--data-dir",
+                str(Path(folder) / "no-deployment"),
+            ],
             check=True,
         )
         print(

@@ -49,7 +49,7 @@ def test_a_release_resists_a_solver_and_is_valid_hxl(
     rows = facts_rows(random.Random(7), 600)
     facts = write_facts(tmp_path / "facts.csv", rows)
     output = tmp_path / "release.csv"
-    by = ["nationality", "age_band", "sex"]
+    by = ["reporting_country", "nationality", "sex"]
     result = run_cli(
         deployment,
         "observatory",
