@@ -29,6 +29,7 @@ COMMANDS = [
     ["users", "disable"],
     ["audit", "verify"],
     ["keys", "rotate"],
+    ["observatory", "release"],
 ]
 
 

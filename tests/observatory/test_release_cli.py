@@ -164,6 +164,7 @@ def bad_file(tmp_path: Path, change: str) -> Path:
         ("none", ["--by", "sex", "--k", "1"], "k must be"),
         ("none", ["--by", "sex", "--epsilon", "-0.5"], "epsilon must be a positive"),
         ("none", ["--by", "sex", "--epsilon", "0"], "epsilon must be a positive"),
+        ("none", ["--by", "sex", "--epsilon", "0.5"], "kept in a data directory's ledger"),
         ("none", ["--by", "sex,age"], "unknown dimension 'age'"),
         ("none", ["--by", "sex,year,route,nationality,age_band"], "1 to 4 dimensions"),
     ],

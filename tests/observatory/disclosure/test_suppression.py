@@ -88,6 +88,7 @@ def test_margins_that_are_small_are_suppressed_too() -> None:
         ({("All",): 3}, ["x"], 11, "'All'"),
         ({("a",): -1}, ["x"], 11, "non-negative"),
         ({("a",): 3}, ["x", "x"], 11, "named twice"),
+        ({(str(i), str(i)): 1 for i in range(400)}, ["x", "y"], 11, "more than 100,000"),
     ],
 )
 def test_bad_input_is_refused(counts, dimensions, k, message) -> None:

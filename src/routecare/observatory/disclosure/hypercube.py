@@ -15,6 +15,9 @@ from routecare.errors import InvalidInput
 
 ALL = "All"
 MAX_DIMENSIONS = 4
+# Past this many cells (margins included) the suppression model outgrows a release's time
+# and memory; such tables are refused rather than left to run for hours.
+MAX_CELLS = 100_000
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,11 @@ def build_hypercube(counts: Mapping[tuple[str, ...], int], dimensions: Sequence[
         tuple(sorted({key[axis] for key in counts})) for axis in range(len(dimensions))
     )
     shape = tuple(len(values) + 1 for values in categories)  # the last index of each axis is All
+    if (cells := int(np.prod(shape, dtype=object))) > MAX_CELLS:
+        raise InvalidInput(
+            f"the table would have {cells:,} cells with its margins, more than {MAX_CELLS:,}: "
+            "choose fewer or coarser dimensions"
+        )
     grid = np.zeros(shape, dtype=np.int64)
     position = [{value: index for index, value in enumerate(values)} for values in categories]
     for key, count in counts.items():
