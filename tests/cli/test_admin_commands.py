@@ -30,6 +30,7 @@ COMMANDS = [
     ["audit", "verify"],
     ["keys", "rotate"],
     ["observatory", "release"],
+    ["observatory", "synthesize"],
 ]
 
 

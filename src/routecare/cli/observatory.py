@@ -24,10 +24,13 @@ from routecare.observatory.facts import (
     check_dimensions,
     content_hash,
     count_facts,
+    count_facts_by,
 )
 from routecare.observatory.releases.actions import record_release
 from routecare.observatory.releases.output import release_csv, staged
-from routecare.observatory.releases.tables import release_table
+from routecare.observatory.releases.tables import ReleasedTable, release_table
+from routecare.observatory.synthesis import ATTRIBUTES, REPORTED, synthesize
+from routecare.observatory.synthesis_output import synthetic_csv, utility_csv
 
 app = typer.Typer(
     help="Observatory: aggregate releases that never expose a child.", no_args_is_help=True
@@ -95,3 +98,55 @@ def _operator() -> str:
         return getpass.getuser()
     except (KeyError, OSError):
         return "unknown"
+
+
+@app.command("synthesize")
+def synthesize_command(
+    facts: Annotated[Path, typer.Argument(help="Person-level CSV, as for `release`.")],
+    epsilon: Annotated[float, typer.Option("--epsilon", help="Privacy budget this file spends.")],
+    output: Annotated[Path, typer.Option("--output", help="Synthetic people, as CSV.")],
+    report: Annotated[
+        Path, typer.Option("--report", help="Utility: real and synthetic cross-tabs side by side.")
+    ],
+    k: Annotated[
+        int, typer.Option("--k", help="Real counts below k are hidden in the report.")
+    ] = 11,
+    data_dir: DataDir = None,
+) -> None:
+    """Differentially private synthetic microdata of FACTS, recorded and spending epsilon from
+    the file's privacy budget; REPORT compares the same cross-tabs on real and synthetic data
+    (for the releasing analyst: its real side is suppressed below k, not noisy)."""
+    with refusals():
+        check_threshold(k)
+        check_epsilon(epsilon)
+        settings = settings_for(data_dir)
+        if not (settings.keyring is not None or settings.keyring_path.exists()):
+            raise InvalidInput(
+                "synthetic data spends privacy budget, kept in a data directory's ledger: "
+                "give --data-dir (or run `routecare demo --no-serve` first)"
+            )
+        counted = count_facts_by(facts, [list(pair) for pair in REPORTED])
+        synthesis = synthesize(
+            dict(zip(REPORTED, counted, strict=True)), epsilon, PUBLIC_CATEGORIES
+        )
+        people = synthetic_csv(synthesis)
+        comparison = utility_csv(synthesis, dict(zip(REPORTED, counted, strict=True)), k)
+        table = ReleasedTable(("synthetic", *ATTRIBUTES), k, epsilon, ())
+        with (
+            staged(report, comparison),
+            staged(output, people),
+            open_deployment(data_dir) as deployment,
+        ):
+            release_id = record_release(
+                deployment,
+                None,
+                dataset=content_hash(facts),
+                table=table,
+                content=people,
+                operator=f"cli:{_operator()}",
+            )
+    typer.echo(
+        f"{output}: {len(synthesis.rows)} synthetic people; recorded as release {release_id}"
+    )
+    for (first, second), distance in synthesis.distances.items():
+        typer.echo(f"  {first} × {second}: total variation distance {distance:.3f}")

@@ -104,14 +104,23 @@ def check_dimensions(by: list[str]) -> None:
 def count_facts(path: Path, by: list[str]) -> dict[tuple[str, ...], int]:
     """Children per combination of the `by` dimensions (absent combinations are zero), after
     every line of the file is checked."""
-    check_dimensions(by)
+    return count_facts_by(path, [by])[0]
+
+
+def count_facts_by(path: Path, groupings: list[list[str]]) -> list[dict[tuple[str, ...], int]]:
+    """`count_facts` for several groupings, reading and checking the file once."""
+    for by in groupings:
+        check_dimensions(by)
+    counted = []
     with duckdb.connect() as connection:
         load(connection, path)
-        expressions = ", ".join(f"coalesce({dimension_sql(name)}, '{UNKNOWN}')" for name in by)
-        rows = connection.execute(
-            f"SELECT {expressions}, count(*) FROM facts GROUP BY ALL"  # noqa: S608 - names checked
-        ).fetchall()
-    return {tuple(str(value) for value in row[:-1]): int(row[-1]) for row in rows}
+        for by in groupings:
+            expressions = ", ".join(f"coalesce({dimension_sql(name)}, '{UNKNOWN}')" for name in by)
+            rows = connection.execute(
+                f"SELECT {expressions}, count(*) FROM facts GROUP BY ALL"  # noqa: S608
+            ).fetchall()
+            counted.append({tuple(str(value) for value in row[:-1]): int(row[-1]) for row in rows})
+    return counted
 
 
 def load(connection: duckdb.DuckDBPyConnection, path: Path) -> None:
