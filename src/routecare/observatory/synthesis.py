@@ -46,7 +46,7 @@ REPORTED = (*CHAIN, ("nationality", "age_band"), ("sex", "exploitation_type"))
 @dataclass(frozen=True)
 class UtilityRow:
     dimensions: tuple[str, str]
-    key: tuple[str, str]
+    key: tuple[str, ...]
     real: int
     synthetic: int
 
@@ -60,7 +60,7 @@ class Synthesis:
 
 
 def synthesize(
-    pairs: Mapping[tuple[str, str], Mapping[tuple[str, str], int]],
+    pairs: Mapping[tuple[str, str], Mapping[tuple[str, ...], int]],
     epsilon: float,
     categories: Mapping[str, Sequence[str]],
     seed: int | None = None,
@@ -70,7 +70,7 @@ def synthesize(
     epsilon / len(CHAIN) each. `categories`: fixed value lists for public dimensions."""
     check_epsilon(epsilon)
     share = epsilon / len(CHAIN)
-    noisy: dict[tuple[str, str], dict[tuple[str, str], int]] = {}
+    noisy: dict[tuple[str, str], dict[tuple[str, ...], int]] = {}
     scale = 0.0
     for pair in CHAIN:
         noisy[pair], scale = noisy_counts(every_cell(pairs[pair], pair, categories), share)
@@ -85,7 +85,7 @@ def synthesize(
     for parent, child in CHAIN:
         table = noisy[(parent, child)]
         by_parent: dict[str, Counter[str]] = {}
-        for (value, outcome), count in table.items():
+        for (value, outcome), count in table.items():  # two-way keys
             by_parent.setdefault(value, Counter())[outcome] += count
         fallback = Counter[str]()
         for outcome_counts in by_parent.values():
@@ -115,14 +115,16 @@ def _draw(
 
 
 def _utility(
-    pairs: Mapping[tuple[str, str], Mapping[tuple[str, str], int]],
+    pairs: Mapping[tuple[str, str], Mapping[tuple[str, ...], int]],
     people: list[dict[str, str]],
 ) -> tuple[list[UtilityRow], dict[tuple[str, str], float]]:
     rows: list[UtilityRow] = []
-    distances = {}
+    distances: dict[tuple[str, str], float] = {}
     for pair in REPORTED:
         real = pairs[pair]
-        synthetic = Counter((person[pair[0]], person[pair[1]]) for person in people)
+        synthetic: Counter[tuple[str, ...]] = Counter(
+            (person[pair[0]], person[pair[1]]) for person in people
+        )
         keys = sorted(set(real) | set(synthetic))
         rows += [UtilityRow(pair, key, int(real.get(key, 0)), synthetic[key]) for key in keys]
         real_total = max(1, sum(real.values()))

@@ -21,7 +21,7 @@ def synthetic_csv(synthesis: Synthesis) -> str:
 
 
 def utility_csv(
-    synthesis: Synthesis, real: Mapping[tuple[str, str], Mapping[tuple[str, str], int]], k: int
+    synthesis: Synthesis, real: Mapping[tuple[str, str], Mapping[tuple[str, ...], int]], k: int
 ) -> str:
     """Each reported cross-tab's cells: real count (suppressed below k, with audited
     complementary cells, as a release would be) beside the synthetic count."""

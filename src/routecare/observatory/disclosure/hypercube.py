@@ -65,7 +65,7 @@ def build_hypercube(counts: Mapping[tuple[str, ...], int], dimensions: Sequence[
     for axis in range(len(shape)):
         interior = [slice(None)] * len(shape)
         interior[axis] = slice(0, shape[axis] - 1)
-        margin = [slice(None)] * len(shape)
+        margin: list[slice | int] = [slice(None)] * len(shape)
         margin[axis] = shape[axis] - 1
         grid[tuple(margin)] = grid[tuple(interior)].sum(axis=axis)
     labels = [(*values, ALL) for values in categories]

@@ -37,7 +37,8 @@ def noisy_counts(
     mechanism = dp.m.make_laplace(
         dp.vector_domain(dp.atom_domain(T=int)), dp.l1_distance(T=int), scale=1.0 / epsilon
     )
-    if mechanism.map(1) > epsilon * (1 + 1e-9):  # pragma: no cover - OpenDP's own guarantee
+    spent = mechanism.map(1)  # type: ignore[no-untyped-call]
+    if spent > epsilon * (1 + 1e-9):  # pragma: no cover - OpenDP's own guarantee
         raise RuntimeError("the noise mechanism spends more than the stated epsilon")
     released = mechanism([int(counts[key]) for key in keys])
     return {key: max(0, int(value)) for key, value in zip(keys, released, strict=True)}, (

@@ -23,13 +23,13 @@ def _quiet_highs() -> highspy.Highs:
     global _banner_shown
     with _BANNER:
         if _banner_shown:
-            highs = highspy.Highs()
+            highs = highspy.Highs()  # type: ignore[no-untyped-call]
         else:
             sys.stdout.flush()
             saved, sink = os.dup(1), os.open(os.devnull, os.O_WRONLY)
             os.dup2(sink, 1)
             try:
-                highs = highspy.Highs()
+                highs = highspy.Highs()  # type: ignore[no-untyped-call]
             finally:
                 os.dup2(saved, 1)
                 os.close(saved)

@@ -84,7 +84,7 @@ def protect(cube: Hypercube, k: int) -> np.ndarray:
     witnessed = np.zeros(len(cube.values), dtype=bool)
     # The cells closest to zero need the widest cover: protect them first, and later cells
     # often find themselves covered by their witnesses.
-    for cell in sorted(np.flatnonzero(suppressed), key=lambda index: cube.values[index]):
+    for cell in sorted(map(int, np.flatnonzero(suppressed)), key=lambda index: cube.values[index]):
         if witnessed[cell]:
             continue
         added, table = balance.raise_to_k(cell)
