@@ -24,7 +24,8 @@ from pathlib import Path
 
 import duckdb
 
-from routecare.observatory.disclosure.hypercube import ALL
+from routecare.observatory.disclosure.hypercube import ALL, build_hypercube
+from routecare.observatory.disclosure.suppression import audit, protect
 from routecare.observatory.facts import UNKNOWN, dimension_sql
 from routecare.observatory.releases.tables import release_table
 
@@ -137,6 +138,15 @@ def main() -> None:
             f"{statistics.median(suppression):.3f} s; CPU time p50: count "
             f"{statistics.median(c for c, _ in processor):.3f} s (DuckDB, all threads), "
             f"suppression {statistics.median(s for _, s in processor):.3f} s"
+        )
+
+        cube = build_hypercube(counts, DIMENSIONS)
+        suppressed = protect(cube, 11)
+        intervals = audit(cube, suppressed, 11)
+        lowest = min((high for _, high in intervals.values()), default=float("inf"))
+        print(
+            f"audit by integer programs: {len(intervals)} small cells, the lowest largest "
+            f"value a reader can prove for one is {lowest:g} (k = 11)"
         )
 
         sample = [row.key for row in table.rows][

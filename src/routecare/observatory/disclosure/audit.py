@@ -58,7 +58,8 @@ def bound(model: AttackerModel, cell: int, *, upper: bool, integer: bool = True)
         bounds=Bounds(np.ones(count), np.full(count, np.inf)),
         integrality=np.ones(count) if integer else np.zeros(count),
     )
-    if result.status == 3 or (result.status != 0 and upper and result.x is None):
+    # The true table always satisfies the model, so "unbounded or infeasible" is unbounded.
+    if upper and result.status in (3, 4) and result.x is None:
         return UNBOUNDED
     if result.status != 0:
         raise RuntimeError(f"the audit could not solve its model: {result.message}")

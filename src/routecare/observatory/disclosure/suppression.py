@@ -1,14 +1,14 @@
-"""Small-cell suppression with complementary (secondary) cells chosen by linear programming and
-every suppressed cell audited before the table leaves.
+"""Small-cell suppression with complementary (secondary) cells chosen by linear programming,
+and every suppressed small cell proven protected before the table leaves.
 
 Primary: every cell, interior or margin, counting 1 to k−1 children. Zero cells are published:
 they describe no child, and publishing them is what lets a reader (and our audit) know that
-every suppressed cell holds at least one. Secondary: for each primary cell whose largest
-provable value is still below k, a linear program (the incremental-attacker model tau-argus's
-optimal method is built on) finds the cheapest set of further cells whose hiding lets the
-table be re-balanced with that cell raised to k; they are suppressed and the cell re-audited
-with an integer program. Suppressing only widens what a reader cannot know, so a cell once
-protected stays protected, and the last audit covers every primary cell.
+every suppressed cell holds at least one. Secondary: for each small cell, a linear program
+(the incremental-attacker model tau-argus's optimal method is built on) finds the cheapest
+set of further cells whose hiding lets the table be re-balanced with that cell raised to k;
+they are suppressed. The re-balanced whole-number table is the proof (a witness that a
+reader cannot rule out); a fractional one sends the cell to integer programs instead.
+Suppressing only widens what a reader cannot know, so a cell once proven stays proven.
 """
 
 from __future__ import annotations
