@@ -123,6 +123,28 @@ def test_without_a_data_directory_a_suppressed_release_still_works(tmp_path: Pat
     assert read_output(tmp_path / "out.csv")[1][-1]["sex"] == ALL
 
 
+def test_an_output_that_is_a_folder_is_refused(tmp_path: Path) -> None:
+    facts = write_facts(tmp_path / "facts.csv", facts_rows(random.Random(1), 20))
+    for output in (tmp_path, tmp_path / "missing" / "out.csv"):
+        result = CliRunner().invoke(
+            app,
+            [
+                "observatory",
+                "release",
+                str(facts),
+                "--by",
+                "sex",
+                "--k",
+                "5",
+                "--output",
+                str(output),
+            ],
+            env={"ROUTECARE_DATA_DIR": str(tmp_path / "nothing-here")},
+        )
+        assert result.exit_code == 1
+        assert "folder" in result.output
+
+
 def bad_file(tmp_path: Path, change: str) -> Path:
     rows = facts_rows(random.Random(3), 30)
     header = list(HEADER)

@@ -54,6 +54,8 @@ def staged(output: Path, content: str) -> Iterator[None]:
     folder = output.parent if str(output.parent) else Path(".")
     if not folder.is_dir():
         raise InvalidInput(f"the output folder {folder} does not exist")
+    if output.is_dir():
+        raise InvalidInput(f"the output {output} is a folder; name a file")
     descriptor, temporary = tempfile.mkstemp(prefix=f".{output.name}.", dir=folder)
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as file:
