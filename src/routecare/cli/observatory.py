@@ -69,13 +69,7 @@ def release(
         }
         table = release_table(counts, dimensions, k, epsilon, categories)
         content = release_csv(table, hxl=hxl)
-        settings = settings_for(data_dir)
-        recorded = settings.keyring is not None or settings.keyring_path.exists()
-        if not recorded and epsilon is not None:
-            raise InvalidInput(
-                "a noisy release spends privacy budget, kept in a data directory's ledger: "
-                "give --data-dir (or run `routecare demo --no-serve` first)"
-            )
+        recorded = _has_ledger(data_dir, spends_budget=epsilon is not None)
         with staged(output, content):
             note = "not recorded (no data directory)"
             if recorded:
@@ -91,6 +85,19 @@ def release(
                 note = f"recorded as release {release_id}"
     hidden = sum(row.suppressed for row in table.rows)
     typer.echo(f"{output}: {len(table.rows)} cells, {hidden} suppressed; {note}")
+
+
+def _has_ledger(data_dir: Path | None, *, spends_budget: bool) -> bool:
+    """Whether the data directory holds a deployment to record releases in; a release that
+    spends privacy budget is refused without one (InvalidInput)."""
+    settings = settings_for(data_dir)
+    found = settings.keyring is not None or settings.keyring_path.exists()
+    if spends_budget and not found:
+        raise InvalidInput(
+            "a noisy release spends privacy budget, kept in a data directory's ledger: "
+            "give --data-dir (or run `routecare demo --no-serve` first)"
+        )
+    return found
 
 
 def _operator() -> str:
@@ -119,12 +126,7 @@ def synthesize_command(
     with refusals():
         check_threshold(k)
         check_epsilon(epsilon)
-        settings = settings_for(data_dir)
-        if not (settings.keyring is not None or settings.keyring_path.exists()):
-            raise InvalidInput(
-                "synthetic data spends privacy budget, kept in a data directory's ledger: "
-                "give --data-dir (or run `routecare demo --no-serve` first)"
-            )
+        _has_ledger(data_dir, spends_budget=True)
         counted = count_facts_by(facts, [list(pair) for pair in REPORTED])
         synthesis = synthesize(
             dict(zip(REPORTED, counted, strict=True)), epsilon, PUBLIC_CATEGORIES
