@@ -150,6 +150,8 @@ def bad_file(tmp_path: Path, change: str) -> Path:
     header = list(HEADER)
     if change.startswith("without "):
         header.remove(change.removeprefix("without "))
+    elif change == "columns swapped":
+        header[1], header[2] = header[2], header[1]
     elif change == "unknown exploitation":
         rows[6]["exploitation_type"] = "Smuggling"
     elif change == "bad sex":
@@ -178,6 +180,7 @@ def bad_file(tmp_path: Path, change: str) -> Path:
             for column in HEADER
         ],
         ("extra column", ["--by", "sex"], "column 'name' is not part"),
+        ("columns swapped", ["--by", "sex"], "in order"),
         ("extra field", ["--by", "sex"], "line 6: 9 fields where the header has 8"),
         ("unknown exploitation", ["--by", "sex"], "line 8: column exploitation_type"),
         ("bad sex", ["--by", "nationality"], "line 11: column sex"),
