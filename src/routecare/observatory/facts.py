@@ -1,0 +1,280 @@
+"""What one fact row says, and how the operational database becomes fact rows.
+
+One row per child (or person screened) and event. Every column is a coarse code: month, not
+date; age band, not age or date of birth; no name, no free text, no reference and no record id,
+so a row leads back to no case. Rows are built per bucket of subjects (child id modulo
+`BUCKETS`), so a refresh rebuilds only the buckets whose subjects changed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from routecare.auth.models import Organisation
+from routecare.cases.models import Case
+from routecare.cases.vocabulary import CaseStatus
+from routecare.children.models import Child
+from routecare.placement.models import BedReservation
+from routecare.referrals.models import Referral
+from routecare.screening.models import Screening
+from routecare.services.models import Service
+
+BUCKETS = 32
+UNKNOWN = "unknown"
+
+
+class Event(StrEnum):
+    SCREENED = "screened"
+    IDENTIFIED = "identified"
+    REFERRED = "referred"
+    PLACED = "placed"
+    CASE_CLOSED = "case_closed"
+
+
+# Column name -> HXL hashtag of the column in downloads. The order is the Parquet schema's.
+COLUMNS: dict[str, str] = {
+    "event": "#indicator+event",
+    "month": "#date+month",
+    "reporting_country": "#country+code+reporting",
+    "nationality": "#country+code+nationality",
+    "sex": "#affected+sex",
+    "age_band": "#affected+age_band",
+    "trafficking_status": "#status+trafficking",
+    "exploitation_forms": "#indicator+exploitation",
+    "country_of_origin": "#country+code+origin",
+    "country_of_identification": "#country+code+identification",
+    "route": "#loc+route",
+    "unaccompanied": "#affected+unaccompanied",
+    "service": "#service+kind",
+    "days_to_first_service": "#indicator+days_to_first_service",
+}
+Fact = dict[str, str]
+
+# Children's bands (BRIEF, humanitarian defaults); every adult is "18+", kept apart.
+AGE_BANDS = ("0-4", "5-11", "12-17", "18+")
+
+
+def age_band(age: int | None) -> str:
+    if age is None or age < 0:
+        return UNKNOWN
+    if age <= 4:
+        return "0-4"
+    if age <= 11:
+        return "5-11"
+    if age <= 17:
+        return "12-17"
+    return "18+"
+
+
+def days_band(days: float | None) -> str:
+    """Time from identification to the first service started, banded (exact delays of a few
+    children would single them out)."""
+    if days is None:
+        return "none"
+    if days <= 7:
+        return "0-7"
+    if days <= 30:
+        return "8-30"
+    return "31+"
+
+
+def month(moment: datetime) -> str:
+    return moment.strftime("%Y-%m")
+
+
+def _yes_no(value: bool | None) -> str:
+    return UNKNOWN if value is None else ("yes" if value else "no")
+
+
+def _forms(codes: str | None) -> str:
+    """A child's forms of exploitation as one code: the HTCDS values sorted, joined by '+'."""
+    values = sorted(set((codes or "").split()))
+    return "+".join(values) if values else "none"
+
+
+def child_facts(session: Session, bucket: int) -> list[Fact]:
+    """Every fact of the children of one bucket that are not erased."""
+    children = session.scalars(
+        select(Child).where(Child.id % BUCKETS == bucket, Child.erased_at.is_(None))
+    ).all()
+    if not children:
+        return []
+    ids = [child.id for child in children]
+    countries = dict(session.execute(select(Organisation.id, Organisation.country)).all())
+    cases = {c.child_id: c for c in session.scalars(select(Case).where(Case.child_id.in_(ids)))}
+    screenings = _grouped(
+        session.scalars(select(Screening).where(Screening.child_id.in_(ids))), "child_id"
+    )
+    case_child = {case.id: case.child_id for case in cases.values()}
+    referrals: dict[int, list[tuple[Referral, str]]] = defaultdict(list)
+    for referral, kind in session.execute(
+        select(Referral, Service.kind)
+        .join(Service, Service.id == Referral.service_id)
+        .where(Referral.case_id.in_(case_child))
+    ).all():
+        referrals[case_child[referral.case_id]].append((referral, kind))
+    case_by_reference = {case.reference: case.child_id for case in cases.values()}
+    placements: dict[int, list[tuple[BedReservation, str]]] = defaultdict(list)
+    for reservation, kind in session.execute(
+        select(BedReservation, Service.kind)
+        .join(Service, Service.id == BedReservation.service_id)
+        .where(
+            BedReservation.case_reference.in_(case_by_reference),
+            BedReservation.status == "arrived",
+        )
+    ).all():
+        placements[case_by_reference[reservation.case_reference]].append((reservation, kind))
+    facts: list[Fact] = []
+    for child in children:
+        case = cases.get(child.id)
+        identified_in = countries[child.owner_organisation_id]
+        base = {
+            "nationality": child.nationality or UNKNOWN,
+            "sex": child.sex or UNKNOWN,
+            "age_band": age_band(child.age),
+            "trafficking_status": (case.victim_status if case else None) or UNKNOWN,
+            "exploitation_forms": _forms(case.exploitation_forms if case else None),
+            "country_of_origin": child.nationality or UNKNOWN,
+            "country_of_identification": identified_in,
+            "route": f"{child.nationality or UNKNOWN}>{identified_in}",
+            "unaccompanied": _yes_no(child.unaccompanied),
+            "service": "none",
+            "days_to_first_service": "none",
+        }
+        for screening in screenings.get(child.id, []):
+            facts.append(_screened(base, screening, countries))
+        child_referrals = referrals.get(child.id, [])
+        if case is not None:
+            started = [r.started_at for r, _ in child_referrals if r.started_at is not None]
+            first = min(started, default=None)
+            delay = (first - case.opened_at).total_seconds() / 86400 if first else None
+            facts.append(
+                base
+                | {
+                    "event": Event.IDENTIFIED.value,
+                    "month": month(case.opened_at),
+                    "reporting_country": identified_in,
+                    "days_to_first_service": days_band(delay),
+                }
+            )
+            if case.status in (CaseStatus.CLOSED, CaseStatus.CLOSED_REFERRED):
+                closed_at = case.closure_approved_at or case.updated_at
+                facts.append(
+                    base
+                    | {
+                        "event": Event.CASE_CLOSED.value,
+                        "month": month(closed_at),
+                        "reporting_country": identified_in,
+                    }
+                )
+        for referral, kind in child_referrals:
+            facts.append(
+                base
+                | {
+                    "event": Event.REFERRED.value,
+                    "month": month(referral.sent_at),
+                    "reporting_country": referral.country,
+                    "service": kind,
+                }
+            )
+        for reservation, kind in placements.get(child.id, []):
+            facts.append(
+                base
+                | {
+                    "event": Event.PLACED.value,
+                    "month": month(reservation.ended_at or reservation.created_at),
+                    "reporting_country": identified_in,
+                    "service": kind,
+                }
+            )
+    return facts
+
+
+def unlinked_screening_facts(session: Session, bucket: int) -> list[Fact]:
+    """Screenings of people no child record was opened for (adults, or no case): counted as
+    screened, with what the screening itself holds in clear."""
+    countries = dict(session.execute(select(Organisation.id, Organisation.country)).all())
+    rows = session.scalars(
+        select(Screening).where(Screening.id % BUCKETS == bucket, Screening.child_id.is_(None))
+    )
+    base = {
+        "nationality": UNKNOWN,
+        "sex": UNKNOWN,
+        "trafficking_status": UNKNOWN,
+        "country_of_origin": UNKNOWN,
+        "route": UNKNOWN,
+        "unaccompanied": UNKNOWN,
+        "service": "none",
+        "days_to_first_service": "none",
+    }
+    return [_screened(base, screening, countries) for screening in rows]
+
+
+def _screened(base: Fact, screening: Screening, countries: dict[int, str]) -> Fact:
+    country = countries.get(screening.organisation_id or 0, UNKNOWN)
+    return (
+        base
+        | {"country_of_identification": base.get("country_of_identification", country)}
+        | {
+            "event": Event.SCREENED.value,
+            "month": month(screening.screened_at),
+            "reporting_country": country,
+            "age_band": age_band(screening.age),
+            "exploitation_forms": _forms(screening.forms),
+        }
+    )
+
+
+def changed_buckets(session: Session, since: datetime) -> tuple[set[int], set[int]]:
+    """Buckets of children and of unlinked screenings with anything created, changed or erased
+    after `since`."""
+    child_ids: set[int] = set()
+    child_ids.update(
+        session.scalars(
+            select(Child.id).where(or_(Child.created_at > since, Child.erased_at > since))
+        )
+    )
+    child_ids.update(session.scalars(select(Case.child_id).where(Case.updated_at > since)))
+    child_ids.update(
+        session.scalars(
+            select(Case.child_id)
+            .join(Referral, Referral.case_id == Case.id)
+            .where(
+                or_(
+                    Referral.sent_at > since,
+                    Referral.accepted_at > since,
+                    Referral.started_at > since,
+                    Referral.ended_at > since,
+                )
+            )
+        )
+    )
+    child_ids.update(
+        session.scalars(
+            select(Case.child_id)
+            .join(BedReservation, BedReservation.case_reference == Case.reference)
+            .where(or_(BedReservation.created_at > since, BedReservation.ended_at > since))
+        )
+    )
+    screenings = session.execute(
+        select(Screening.id, Screening.child_id).where(
+            or_(Screening.screened_at > since, Screening.decided_at > since)
+        )
+    ).all()
+    child_ids.update(child for _, child in screenings if child is not None)
+    # A screening linked to a child since leaves the unlinked bucket it sat in.
+    unlinked = {screening % BUCKETS for screening, _ in screenings}
+    return {child % BUCKETS for child in child_ids}, unlinked
+
+
+def _grouped(rows: Iterable[Screening], attribute: str) -> dict[int, list[Screening]]:
+    grouped: dict[int, list[Screening]] = defaultdict(list)
+    for row in rows:
+        grouped[getattr(row, attribute)].append(row)
+    return grouped
