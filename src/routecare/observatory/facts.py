@@ -40,17 +40,17 @@ class Event(StrEnum):
 # Column name -> HXL hashtag of the column in downloads. The order is the Parquet schema's.
 COLUMNS: dict[str, str] = {
     "event": "#indicator+event",
-    "month": "#date+month",
+    "month": "#meta+month",
     "reporting_country": "#country+code+reporting",
     "nationality": "#country+code+nationality",
-    "sex": "#affected+sex",
-    "age_band": "#affected+age_band",
+    "sex": "#meta+sex",
+    "age_band": "#meta+age_band",
     "trafficking_status": "#status+trafficking",
     "exploitation_forms": "#indicator+exploitation",
     "country_of_origin": "#country+code+origin",
     "country_of_identification": "#country+code+identification",
     "route": "#loc+route",
-    "unaccompanied": "#affected+unaccompanied",
+    "unaccompanied": "#meta+unaccompanied",
     "service": "#service+kind",
     "days_to_first_service": "#indicator+days_to_first_service",
 }
@@ -129,7 +129,7 @@ def child_facts(session: Session, bucket: int) -> list[Fact]:
             BedReservation.status == "arrived",
         )
     ).all():
-        placements[case_by_reference[reservation.case_reference]].append((reservation, kind))
+        placements[case_by_reference[reservation.case_reference or ""]].append((reservation, kind))
     facts: list[Fact] = []
     for child in children:
         case = cases.get(child.id)

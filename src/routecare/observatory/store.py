@@ -17,8 +17,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
-import pyarrow.parquet as pq
+import pyarrow as pa  # type: ignore[import-untyped]  # no stubs in the lock
+import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
 from routecare.clock import utcnow
 from routecare.deployment import Deployment
