@@ -184,6 +184,7 @@ EXPECTED: dict[tuple[str, str], str | set[Role]] = {
     # Observatory.
     ("GET", "/api/v1/observatory/crosstab"): AGGREGATE_READERS,
     ("GET", "/api/v1/observatory/crosstab/download"): AGGREGATE_READERS,
+    ("GET", "/api/v1/observatory/identification-rates"): AGGREGATE_READERS,
 }
 
 

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query, Response
 
 from routecare.api.responses import PROTECTED, Responses
 from routecare.auth.http import CurrentPrincipal, DeploymentDep
-from routecare.observatory import downloads, queries
+from routecare.observatory import downloads, queries, rates
 from routecare.observatory.schemas import CrossTabOut, CrossTabQuery, DownloadQuery
 
 router = APIRouter(prefix="/observatory", tags=["observatory"])
@@ -51,3 +51,12 @@ def download_crosstab(
             )
         },
     )
+
+
+@router.get("/identification-rates", responses=PROTECTED)
+def identification_rates(
+    deployment: DeploymentDep, principal: CurrentPrincipal
+) -> list[rates.SegmentRate]:
+    """Children identified per 1,000 children counted at flow-monitoring points, by route
+    segment (nationality to country) and month; identified counts below k are hidden."""
+    return rates.identification_rates(deployment, principal)

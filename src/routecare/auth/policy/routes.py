@@ -227,6 +227,7 @@ ROUTES: dict[tuple[str, str], Requirement] = {
     # Observatory (issue 17): aggregates only, through disclosure control.
     ("GET", "/api/v1/observatory/crosstab"): Permission.AGGREGATES_READ,
     ("GET", "/api/v1/observatory/crosstab/download"): Permission.AGGREGATES_READ,
+    ("GET", "/api/v1/observatory/identification-rates"): Permission.AGGREGATES_READ,
 }
 
 
