@@ -182,6 +182,7 @@ EXPECTED: dict[tuple[str, str], str | set[Role]] = {
     ("GET", "/api/v1/linkage/notices"): NOTICE_READERS,
     ("POST", "/api/v1/linkage/notices/{notice_id}/review"): NOTICE_READERS,
     # Observatory.
+    ("GET", "/observatory"): AGGREGATE_READERS,
     ("GET", "/api/v1/observatory/crosstab"): AGGREGATE_READERS,
     ("GET", "/api/v1/observatory/crosstab/download"): AGGREGATE_READERS,
     ("GET", "/api/v1/observatory/identification-rates"): AGGREGATE_READERS,
