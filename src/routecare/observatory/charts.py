@@ -141,10 +141,10 @@ def _links(table: CrossTabOut) -> list[Link]:
     links = []
     for route, count in sorted(routes.items()):
         stops = route.split(">")
-        ends = project(stops[0]), project(stops[-1])
-        if count is None or ends[0] is None or ends[1] is None:
+        start, end = project(stops[0]), project(stops[-1])
+        if count is None or start is None or end is None:
             continue  # a hidden flow is not drawn
-        (x1, y1), (x2, y2) = ends
+        (x1, y1), (x2, y2) = start, end
         links.append(
             Link(stops[0], stops[-1], count, x1, y1, x2, y2, round(1 + 7 * count / top, 1))
         )
