@@ -20,12 +20,13 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))  # for tests.postgres_server and bench.load
 
 from bench.load.populate import Sizes, populate  # noqa: E402
+from tests.postgres_server import postgres_admin_url  # noqa: E402
+
 from routecare.config import Settings  # noqa: E402
 from routecare.crypto.keyring import Keyring  # noqa: E402
 from routecare.deployment import Deployment  # noqa: E402
 from routecare.observatory.store import connect, refresh  # noqa: E402
 from routecare.storage.migrate import upgrade  # noqa: E402
-from tests.postgres_server import postgres_admin_url  # noqa: E402
 
 TARGET_SECONDS = 60.0
 
