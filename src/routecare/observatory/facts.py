@@ -9,9 +9,9 @@ so a row leads back to no case. Rows are built per bucket of subjects (child id 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -98,38 +98,70 @@ def _forms(codes: str | None) -> str:
     return "+".join(values) if values else "none"
 
 
+# Only the columns facts are made of: loading whole records (ciphertexts included) would
+# cost the refresh most of its time.
+CHILD = (Child.id, Child.owner_organisation_id, Child.nationality, Child.sex, Child.age)
+CASE = (
+    Case.id,
+    Case.child_id,
+    Case.reference,
+    Case.opened_at,
+    Case.status,
+    Case.victim_status,
+    Case.exploitation_forms,
+    Case.closure_approved_at,
+    Case.updated_at,
+)
+SCREENING = (
+    Screening.child_id,
+    Screening.screened_at,
+    Screening.organisation_id,
+    Screening.age,
+    Screening.forms,
+)
+
+
 def child_facts(session: Session, bucket: int) -> list[Fact]:
     """Every fact of the children of one bucket that are not erased."""
-    children = session.scalars(
-        select(Child).where(Child.id % BUCKETS == bucket, Child.erased_at.is_(None))
+    children = session.execute(
+        select(*CHILD, Child.unaccompanied).where(
+            Child.id % BUCKETS == bucket, Child.erased_at.is_(None)
+        )
     ).all()
     if not children:
         return []
     ids = [child.id for child in children]
     countries = dict(session.execute(select(Organisation.id, Organisation.country)).all())
-    cases = {c.child_id: c for c in session.scalars(select(Case).where(Case.child_id.in_(ids)))}
-    screenings = _grouped(
-        session.scalars(select(Screening).where(Screening.child_id.in_(ids))), "child_id"
-    )
+    cases = {c.child_id: c for c in session.execute(select(*CASE).where(Case.child_id.in_(ids)))}
+    screenings: dict[int, list[Any]] = defaultdict(list)
+    for screening in session.execute(select(*SCREENING).where(Screening.child_id.in_(ids))):
+        screenings[screening.child_id].append(screening)
     case_child = {case.id: case.child_id for case in cases.values()}
-    referrals: dict[int, list[tuple[Referral, str]]] = defaultdict(list)
-    for referral, kind in session.execute(
-        select(Referral, Service.kind)
+    referrals: dict[int, list[Any]] = defaultdict(list)
+    for referral in session.execute(
+        select(
+            Referral.case_id, Referral.sent_at, Referral.started_at, Referral.country, Service.kind
+        )
         .join(Service, Service.id == Referral.service_id)
         .where(Referral.case_id.in_(case_child))
-    ).all():
-        referrals[case_child[referral.case_id]].append((referral, kind))
+    ):
+        referrals[case_child[referral.case_id]].append(referral)
     case_by_reference = {case.reference: case.child_id for case in cases.values()}
-    placements: dict[int, list[tuple[BedReservation, str]]] = defaultdict(list)
-    for reservation, kind in session.execute(
-        select(BedReservation, Service.kind)
+    placements: dict[int, list[Any]] = defaultdict(list)
+    for reservation in session.execute(
+        select(
+            BedReservation.case_reference,
+            BedReservation.created_at,
+            BedReservation.ended_at,
+            Service.kind,
+        )
         .join(Service, Service.id == BedReservation.service_id)
         .where(
             BedReservation.case_reference.in_(case_by_reference),
             BedReservation.status == "arrived",
         )
-    ).all():
-        placements[case_by_reference[reservation.case_reference or ""]].append((reservation, kind))
+    ):
+        placements[case_by_reference[reservation.case_reference]].append(reservation)
     facts: list[Fact] = []
     for child in children:
         case = cases.get(child.id)
@@ -151,7 +183,7 @@ def child_facts(session: Session, bucket: int) -> list[Fact]:
             facts.append(_screened(base, screening, countries))
         child_referrals = referrals.get(child.id, [])
         if case is not None:
-            started = [r.started_at for r, _ in child_referrals if r.started_at is not None]
+            started = [r.started_at for r in child_referrals if r.started_at is not None]
             first = min(started, default=None)
             delay = (first - case.opened_at).total_seconds() / 86400 if first else None
             facts.append(
@@ -173,24 +205,24 @@ def child_facts(session: Session, bucket: int) -> list[Fact]:
                         "reporting_country": identified_in,
                     }
                 )
-        for referral, kind in child_referrals:
+        for referral in child_referrals:
             facts.append(
                 base
                 | {
                     "event": Event.REFERRED.value,
                     "month": month(referral.sent_at),
                     "reporting_country": referral.country,
-                    "service": kind,
+                    "service": referral.kind,
                 }
             )
-        for reservation, kind in placements.get(child.id, []):
+        for reservation in placements.get(child.id, []):
             facts.append(
                 base
                 | {
                     "event": Event.PLACED.value,
                     "month": month(reservation.ended_at or reservation.created_at),
                     "reporting_country": identified_in,
-                    "service": kind,
+                    "service": reservation.kind,
                 }
             )
     return facts
@@ -200,8 +232,8 @@ def unlinked_screening_facts(session: Session, bucket: int) -> list[Fact]:
     """Screenings of people no child record was opened for (adults, or no case): counted as
     screened, with what the screening itself holds in clear."""
     countries = dict(session.execute(select(Organisation.id, Organisation.country)).all())
-    rows = session.scalars(
-        select(Screening).where(Screening.id % BUCKETS == bucket, Screening.child_id.is_(None))
+    rows = session.execute(
+        select(*SCREENING).where(Screening.id % BUCKETS == bucket, Screening.child_id.is_(None))
     )
     base = {
         "nationality": UNKNOWN,
@@ -216,7 +248,7 @@ def unlinked_screening_facts(session: Session, bucket: int) -> list[Fact]:
     return [_screened(base, screening, countries) for screening in rows]
 
 
-def _screened(base: Fact, screening: Screening, countries: dict[int, str]) -> Fact:
+def _screened(base: Fact, screening: Any, countries: dict[int, str]) -> Fact:
     country = countries.get(screening.organisation_id or 0, UNKNOWN)
     return (
         base
@@ -271,10 +303,3 @@ def changed_buckets(session: Session, since: datetime) -> tuple[set[int], set[in
     # A screening linked to a child since leaves the unlinked bucket it sat in.
     unlinked = {screening % BUCKETS for screening, _ in screenings}
     return {child % BUCKETS for child in child_ids}, unlinked
-
-
-def _grouped(rows: Iterable[Screening], attribute: str) -> dict[int, list[Screening]]:
-    grouped: dict[int, list[Screening]] = defaultdict(list)
-    for row in rows:
-        grouped[getattr(row, attribute)].append(row)
-    return grouped
