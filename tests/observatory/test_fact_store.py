@@ -3,11 +3,11 @@ holding nothing that names or dates a child or leads back to a case."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pyarrow.parquet as pq
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from routecare.cases import actions as case_actions
 from routecare.cases.demo import FAMILY_NAMES, GIVEN_NAMES
@@ -16,6 +16,7 @@ from routecare.cases.schemas import CaseIn
 from routecare.children.models import Child
 from routecare.children.records import cipher_for
 from routecare.children.schemas import Sex
+from routecare.clock import utcnow
 from routecare.demo.seed import principal_of, seed_demo
 from routecare.deployment import Deployment
 from routecare.observatory.facts import BUCKETS
@@ -115,6 +116,25 @@ def test_refresh_rebuilds_only_what_changed_and_drops_erased_children(world: Wor
     changed = len({child_id % BUCKETS for child_id in ids})
     assert f"incremental refresh: {changed} buckets rebuilt" in result.output
     assert identified(deployment) == [("GIN", "unknown"), ("MLI", "PossibleVictimOfTrafficking")]
+
+    # An hour later, an age assessment moves the child to another band without touching the
+    # case record: the refresh must still see the child changed.
+    an_hour_ago = utcnow() - timedelta(hours=1)
+    with deployment.database.transaction() as session:
+        session.execute(update(Case).values(updated_at=an_hour_ago, opened_at=an_hour_ago))
+        session.execute(update(Child).values(created_at=an_hour_ago))
+    assert run_cli(deployment, "observatory", "refresh").exit_code == 0
+    assessed = worker.post(
+        f"/api/v1/cases/{first['reference']}/age-assessments",
+        json={"method": "interview", "minimum_age": 8, "maximum_age": 9},
+    )
+    assert assessed.status_code == 201, assessed.text
+    assert run_cli(deployment, "observatory", "refresh").exit_code == 0
+    with connect(deployment) as facts:
+        bands = facts.execute(
+            "SELECT nationality, age_band FROM facts WHERE event = 'identified' ORDER BY 1"
+        ).fetchall()
+    assert bands == [("GIN", "12-17"), ("MLI", "5-11")]
 
     erased = world.api("data_protection_officer").post(
         f"/api/v1/children/{second['reference']}/erasure"

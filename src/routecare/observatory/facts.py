@@ -17,7 +17,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from routecare.auth.models import Organisation
-from routecare.cases.models import Case
+from routecare.cases.models import AgeAssessment, Case
 from routecare.cases.vocabulary import CaseStatus
 from routecare.children.models import Child
 from routecare.placement.models import BedReservation
@@ -273,6 +273,14 @@ def changed_buckets(session: Session, since: datetime) -> tuple[set[int], set[in
         )
     )
     child_ids.update(session.scalars(select(Case.child_id).where(Case.updated_at > since)))
+    # An age assessment changes the child's age without touching the case.
+    child_ids.update(
+        session.scalars(
+            select(Case.child_id)
+            .join(AgeAssessment, AgeAssessment.case_id == Case.id)
+            .where(AgeAssessment.assessed_at > since)
+        )
+    )
     child_ids.update(
         session.scalars(
             select(Case.child_id)
