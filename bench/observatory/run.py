@@ -26,7 +26,7 @@ import duckdb
 
 from routecare.observatory.disclosure.hypercube import ALL, build_hypercube
 from routecare.observatory.disclosure.suppression import audit, protect
-from routecare.observatory.facts import UNKNOWN, dimension_sql
+from routecare.observatory.facts_files import UNKNOWN, dimension_sql
 from routecare.observatory.releases.tables import release_table
 
 NATIONALITIES = [

@@ -20,6 +20,7 @@ from routecare.web import (
     case_record_pages,
     home_pages,
     linkage_pages,
+    observatory_pages,
     placement_pages,
     referral_pages,
     screening_pages,
@@ -68,6 +69,7 @@ def create_app(settings: Settings, deployment: Deployment | None = None) -> Fast
     app.include_router(referral_pages.router)
     app.include_router(screening_pages.router)
     app.include_router(linkage_pages.router)
+    app.include_router(observatory_pages.router)
     app.include_router(api.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     install_openapi(app)

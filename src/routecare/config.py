@@ -114,6 +114,21 @@ class Settings(BaseSettings):
         description="Idempotency keys older than this are deleted by `routecare db "
         "purge-idempotency-keys`; a retry arriving later creates a new record.",
     )
+    observatory_k: int = Field(
+        11,
+        ge=2,
+        description="Smallest count an aggregate may show (CTDC's k = 11): cells from 1 to k-1 "
+        "are suppressed, with the cells that would let a reader recompute them.",
+    )
+    observatory_k_by_country: dict[str, int] = Field(
+        {},
+        description='Per-country k overriding observatory_k (JSON, e.g. {"MLT": 20}); a '
+        "value below observatory_k is ignored, so no country publishes smaller cells.",
+    )
+
+    def k_for(self, country: str | None) -> int:
+        """The k in force for aggregates about `country`."""
+        return max(self.observatory_k, self.observatory_k_by_country.get(country or "", 0))
 
     observatory_privacy_budget: float = Field(
         1.0,

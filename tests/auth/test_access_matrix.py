@@ -59,6 +59,7 @@ SCREENERS = {R.SCREENER, R.CASE_WORKER, R.SUPERVISOR}  # record their organisati
 SCREENING_READERS = SCREENERS | {R.COORDINATOR}
 MATCH_REVIEWERS = {R.CASE_WORKER, R.SUPERVISOR}  # possible matches of their own cases
 NOTICE_READERS = {R.COORDINATOR}  # match notices of their country
+AGGREGATE_READERS = {R.COORDINATOR, R.ANALYST}  # observatory tables, never a case
 
 # (method, path) -> PUBLIC, SIGNED_IN, or the set of roles allowed.
 EXPECTED: dict[tuple[str, str], str | set[Role]] = {
@@ -180,6 +181,11 @@ EXPECTED: dict[tuple[str, str], str | set[Role]] = {
     ("POST", "/linkage/notices/{notice_id}/review"): NOTICE_READERS,
     ("GET", "/api/v1/linkage/notices"): NOTICE_READERS,
     ("POST", "/api/v1/linkage/notices/{notice_id}/review"): NOTICE_READERS,
+    # Observatory.
+    ("GET", "/observatory"): AGGREGATE_READERS,
+    ("GET", "/api/v1/observatory/crosstab"): AGGREGATE_READERS,
+    ("GET", "/api/v1/observatory/crosstab/download"): AGGREGATE_READERS,
+    ("GET", "/api/v1/observatory/identification-rates"): AGGREGATE_READERS,
 }
 
 

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from routecare.errors import InvalidInput
-from routecare.observatory.facts import count_facts
+from routecare.observatory.facts_files import count_facts
 from tests.observatory.facts_files import facts_rows, write_facts
 
 BAD_VALUES = {

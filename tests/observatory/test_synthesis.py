@@ -10,7 +10,7 @@ import pytest
 
 from routecare.deployment import Deployment
 from routecare.errors import InvalidInput
-from routecare.observatory.facts import PUBLIC_CATEGORIES, count_facts_by
+from routecare.observatory.facts_files import PUBLIC_CATEGORIES, count_facts_by
 from routecare.observatory.releases.queries import release_content
 from routecare.observatory.synthesis import ATTRIBUTES, CHAIN, REPORTED, synthesize
 from tests.cli_runner import run_cli

@@ -131,7 +131,8 @@ def test_coordinator_sees_flows_without_cases(referable: Referable) -> None:
     assert flows.status_code == 200, flows.text
     body = flows.json()
     counts = {row["state"]: row["count"] for row in body["by_state"]}
-    assert counts["sent"] == 1 and counts["accepted"] == 1
-    assert body["median_hours_to_accept"] is not None
+    # One referral in each state: both below k, hidden (tests/referrals/test_flow_disclosure.py).
+    assert counts["sent"] is None and counts["accepted"] is None
+    assert counts["declined"] == 0
     assert referable.case not in flows.text
     assert world.api("coordinator").get("/api/v1/referrals").status_code == 403

@@ -9,6 +9,7 @@ from routecare.api import (
     cases,
     children,
     linkage,
+    observatory,
     placement,
     referrals,
     screening,
@@ -26,3 +27,4 @@ router.include_router(placement.router)
 router.include_router(referrals.router)
 router.include_router(screening.router)
 router.include_router(linkage.router)
+router.include_router(observatory.router)

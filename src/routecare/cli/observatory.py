@@ -1,4 +1,5 @@
-"""`routecare observatory …`: batch releases of aggregate tables.
+"""`routecare observatory …`: batch releases of aggregate tables, the fact store's refresh and
+flow-monitoring imports.
 
 `release` reads a person-level facts file, counts it by the chosen dimensions and writes the
 table as it may leave: small cells suppressed with audited complementary cells, or noisy
@@ -17,19 +18,22 @@ import typer
 from routecare.cli.deployment import open_deployment, refusals, settings_for
 from routecare.cli.options import DataDir
 from routecare.errors import InvalidInput
+from routecare.observatory.actions import import_flows
 from routecare.observatory.disclosure.noise import check_epsilon
 from routecare.observatory.disclosure.suppression import check_threshold
-from routecare.observatory.facts import (
+from routecare.observatory.facts_files import (
     PUBLIC_CATEGORIES,
     check_dimensions,
     content_hash,
     count_facts,
     count_facts_by,
 )
+from routecare.observatory.flow_files import FlowFileError
 from routecare.observatory.releases.actions import record_release
 from routecare.observatory.releases.output import release_csv, staged
 from routecare.observatory.releases.tables import ReleasedTable, release_table
 from routecare.observatory.synthesis import ATTRIBUTES, REPORTED, synthesize
+from routecare.observatory.store import refresh
 from routecare.observatory.synthesis_output import synthetic_csv, utility_csv
 
 app = typer.Typer(
@@ -152,3 +156,49 @@ def synthesize_command(
     )
     for (first, second), distance in synthesis.distances.items():
         typer.echo(f"  {first} × {second}: total variation distance {distance:.3f}")
+
+
+@app.command("refresh")
+def refresh_facts(
+    full: Annotated[
+        bool, typer.Option("--full", help="Rebuild every bucket, not only the changed ones.")
+    ] = False,
+    data_dir: DataDir = None,
+) -> None:
+    """Bring the fact store up to date: rebuild the buckets of children changed since the last
+    refresh (all on the first), showing progress."""
+    with (
+        open_deployment(data_dir) as deployment,
+        typer.progressbar(length=1, label="refreshing facts") as bar,
+    ):
+
+        def progress(done: int, total: int) -> None:
+            bar.length = max(total, 1)
+            bar.update(done - bar.pos)
+
+        report = refresh(deployment, full=full, progress=progress)
+    scope = "full" if report.full else "incremental"
+    typer.echo(f"{scope} refresh: {report.buckets} buckets rebuilt, {report.rows} fact rows")
+
+
+@app.command("import-flows")
+def import_flow_file(
+    file: Annotated[Path, typer.Argument(help="CSV or XLSX flow-monitoring counts.")],
+    data_dir: DataDir = None,
+) -> None:
+    """Import flow-monitoring counts (date, point, country, admin_area, direction, nationality,
+    men, women, boys, girls, unaccompanied_children). Bad rows are listed by row number and
+    nothing is imported; importing a file again changes nothing."""
+    if not file.is_file():
+        typer.secho(f"error: no such file: {file}", err=True, fg=typer.colors.RED)
+        raise typer.Exit(1)
+    with open_deployment(data_dir) as deployment:
+        try:
+            report = import_flows(deployment, file)
+        except FlowFileError as error:
+            for problem in error.problems:
+                typer.secho(f"error: {problem}", err=True, fg=typer.colors.RED)
+            raise typer.Exit(1) from error
+    typer.echo(
+        f"{report.added} flow counts added, {report.updated} updated, {report.unchanged} unchanged"
+    )

@@ -1,2 +1,2 @@
-"""The observatory: aggregate statistics about children on the move, released without
-exposing any child (docs/observatory.md)."""
+"""The observatory: a de-identified fact store of the route, flow-monitoring counts and the
+aggregates analysts may publish (always through `disclosure.suppression.protect_counts`)."""

@@ -1,203 +1,313 @@
-"""Person-level facts files (`routecare observatory release FACTS.csv`): the header and every
-value checked, then counted by the chosen dimensions, all inside DuckDB so a file of millions
-of rows is read and aggregated in seconds.
+"""What one fact row says, and how the operational database becomes fact rows.
 
-Errors name the column and the line, never a value (a facts file is about children).
+One row per child (or person screened) and event. Every column is a coarse code: month, not
+date; age band, not age or date of birth; no name, no free text, no reference and no record id,
+so a row leads back to no case. Rows are built per bucket of subjects (child id modulo
+`BUCKETS`), so a refresh rebuilds only the buckets whose subjects changed.
 """
 
 from __future__ import annotations
 
-import csv
-import hashlib
-import re
-from pathlib import Path
+from collections import defaultdict
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
 
-import duckdb
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
 
-from routecare.cases.vocabulary import Exploitation
-from routecare.errors import InvalidInput
+from routecare.auth.models import Organisation
+from routecare.cases.models import AgeAssessment, Case
+from routecare.cases.vocabulary import CaseStatus
+from routecare.children.models import Child
+from routecare.placement.models import BedReservation
+from routecare.referrals.models import Referral
+from routecare.screening.models import Screening
+from routecare.services.models import Service
 
-COLUMNS = (
-    "record_id",
-    "reporting_country",
-    "nationality",
-    "sex",
-    "age",
-    "exploitation_type",
-    "year",
-    "route",
-)
-SEXES = ("female", "male", "other", "unknown")
-# CTDC's bands (BRIEF, "CTDC"): two bands of children, then adults apart.
-AGE_BANDS = (
-    (0, 8, "0-8"),
-    (9, 17, "9-17"),
-    (18, 20, "18-20"),
-    (21, 23, "21-23"),
-    (24, 26, "24-26"),
-    (27, 29, "27-29"),
-    (30, 38, "30-38"),
-    (39, 47, "39-47"),
-    (48, 120, "48+"),
-)
+BUCKETS = 32
 UNKNOWN = "unknown"
-DIMENSIONS = (
-    "reporting_country",
-    "nationality",
-    "sex",
-    "age_band",
-    "exploitation_type",
-    "year",
-    "route",
-)
-# Dimensions whose categories are fixed in advance (the rest come from the data).
-PUBLIC_CATEGORIES: dict[str, tuple[str, ...]] = {
-    "sex": SEXES,
-    "age_band": (*(label for _, _, label in AGE_BANDS), UNKNOWN),
-    "exploitation_type": (*(value.value for value in Exploitation), UNKNOWN),
+
+
+class Event(StrEnum):
+    SCREENED = "screened"
+    IDENTIFIED = "identified"
+    REFERRED = "referred"
+    PLACED = "placed"
+    CASE_CLOSED = "case_closed"
+
+
+# Column name -> HXL hashtag of the column in downloads. The order is the Parquet schema's.
+COLUMNS: dict[str, str] = {
+    "event": "#indicator+event",
+    "month": "#meta+month",
+    "reporting_country": "#country+code+reporting",
+    "nationality": "#country+code+nationality",
+    "sex": "#meta+sex",
+    "age_band": "#meta+age_band",
+    "trafficking_status": "#status+trafficking",
+    "exploitation_forms": "#indicator+exploitation",
+    "country_of_origin": "#country+code+origin",
+    "country_of_identification": "#country+code+identification",
+    "route": "#loc+route",
+    "unaccompanied": "#meta+unaccompanied",
+    "service": "#service+kind",
+    "days_to_first_service": "#indicator+days_to_first_service",
 }
-COUNTRY = "^[A-Z]{3}$"
-# (column, SQL condition a valid value meets, what the rule is): NULL is an empty field.
-RULES = (
-    ("record_id", "record_id IS NOT NULL", "required"),
-    ("reporting_country", f"regexp_full_match(reporting_country, '{COUNTRY}')", "ISO alpha-3"),
-    (
-        "nationality",
-        f"nationality IS NULL OR regexp_full_match(nationality, '{COUNTRY}')",
-        "empty or ISO alpha-3",
-    ),
-    ("sex", f"sex IN {SEXES}", "one of " + ", ".join(SEXES)),
-    (
-        "age",
-        "age IS NULL OR (regexp_full_match(age, '[0-9]{1,3}') AND TRY_CAST(age AS INTEGER) <= 120)",
-        "empty or whole years from 0 to 120",
-    ),
-    (
-        "exploitation_type",
-        f"exploitation_type IS NULL OR exploitation_type IN {tuple(e.value for e in Exploitation)}",
-        "empty or an HTCDS vic_TypeOfExploitation value",
-    ),
-    ("year", "regexp_full_match(year, '(19|20)[0-9]{2}')", "a year such as 2026"),
-    (
-        "route",
-        "route IS NULL OR regexp_full_match(route, '[A-Z]{3}(>[A-Z]{3})*')",
-        "empty or ISO alpha-3 codes joined by '>'",
-    ),
+Fact = dict[str, str]
+
+# Children's bands (BRIEF, humanitarian defaults); every adult is "18+", kept apart.
+AGE_BANDS = ("0-4", "5-11", "12-17", "18+")
+
+
+def age_band(age: int | None) -> str:
+    if age is None or age < 0:
+        return UNKNOWN
+    if age <= 4:
+        return "0-4"
+    if age <= 11:
+        return "5-11"
+    if age <= 17:
+        return "12-17"
+    return "18+"
+
+
+def days_band(days: float | None) -> str:
+    """Time from identification to the first service started, banded (exact delays of a few
+    children would single them out)."""
+    if days is None:
+        return "none"
+    if days <= 7:
+        return "0-7"
+    if days <= 30:
+        return "8-30"
+    return "31+"
+
+
+def month(moment: datetime) -> str:
+    return moment.strftime("%Y-%m")
+
+
+def _yes_no(value: bool | None) -> str:
+    return UNKNOWN if value is None else ("yes" if value else "no")
+
+
+def _forms(codes: str | None) -> str:
+    """A child's forms of exploitation as one code: the HTCDS values sorted, joined by '+'."""
+    values = sorted(set((codes or "").split()))
+    return "+".join(values) if values else "none"
+
+
+# Only the columns facts are made of: loading whole records (ciphertexts included) would
+# cost the refresh most of its time.
+CHILD = (Child.id, Child.owner_organisation_id, Child.nationality, Child.sex, Child.age)
+CASE = (
+    Case.id,
+    Case.child_id,
+    Case.reference,
+    Case.opened_at,
+    Case.status,
+    Case.victim_status,
+    Case.exploitation_forms,
+    Case.closure_approved_at,
+    Case.updated_at,
+)
+SCREENING = (
+    Screening.child_id,
+    Screening.screened_at,
+    Screening.organisation_id,
+    Screening.age,
+    Screening.forms,
 )
 
 
-def content_hash(path: Path) -> str:
-    """The dataset's identity in the privacy-budget ledger: the same facts, the same budget."""
-    digest = hashlib.sha256()
-    with path.open("rb") as file:
-        for block in iter(lambda: file.read(1 << 20), b""):
-            digest.update(block)
-    return f"sha256:{digest.hexdigest()}"
-
-
-def check_dimensions(by: list[str]) -> None:
-    unknown = [name for name in by if name not in DIMENSIONS]
-    if unknown:
-        raise InvalidInput(f"unknown dimension {unknown[0]!r}; choose from {', '.join(DIMENSIONS)}")
-
-
-def count_facts(path: Path, by: list[str]) -> dict[tuple[str, ...], int]:
-    """Children per combination of the `by` dimensions (absent combinations are zero), after
-    every line of the file is checked."""
-    return count_facts_by(path, [by])[0]
-
-
-def count_facts_by(path: Path, groupings: list[list[str]]) -> list[dict[tuple[str, ...], int]]:
-    """`count_facts` for several groupings, reading and checking the file once."""
-    for by in groupings:
-        check_dimensions(by)
-    counted = []
-    with duckdb.connect() as connection:
-        load(connection, path)
-        for by in groupings:
-            expressions = ", ".join(f"coalesce({dimension_sql(name)}, '{UNKNOWN}')" for name in by)
-            rows = connection.execute(
-                f"SELECT {expressions}, count(*) FROM facts GROUP BY ALL"  # noqa: S608
-            ).fetchall()
-            counted.append({tuple(str(value) for value in row[:-1]): int(row[-1]) for row in rows})
-    return counted
-
-
-def load(connection: duckdb.DuckDBPyConnection, path: Path) -> None:
-    """The file as table `facts`, or InvalidInput naming the first thing wrong in it. One scan
-    checks every rule; only a failing file is scanned again, with line numbers, to say where."""
-    check_header(path)
-    connection.execute("SET enable_progress_bar = false")
-    columns = {name: "VARCHAR" for name in COLUMNS}
-    try:
-        connection.execute(
-            "CREATE TABLE facts AS SELECT * FROM "
-            "read_csv(?, header = false, skip = 1, columns = ?, delim = ',', quote = '\"', "
-            "escape = '\"', strict_mode = true, null_padding = false, auto_detect = false)",
-            [str(path), columns],
+def child_facts(session: Session, bucket: int) -> list[Fact]:
+    """Every fact of the children of one bucket that are not erased."""
+    children = session.execute(
+        select(*CHILD, Child.unaccompanied).where(
+            Child.id % BUCKETS == bucket, Child.erased_at.is_(None)
         )
-    except duckdb.Error as error:
-        raise InvalidInput(f"{path.name}: {_csv_problem(error)}") from None
-    checks = ", ".join(f"bool_and(coalesce({condition}, false))" for _, condition, _ in RULES)
-    verdicts = connection.execute(
-        f"SELECT {checks}, count(*) = count(DISTINCT record_id) FROM facts"  # noqa: S608
-    ).fetchone()
-    assert verdicts is not None
-    numbered = "(SELECT row_number() OVER () + 1 AS line, * FROM facts)"
-    for (column, condition, rule), valid in zip(RULES, verdicts, strict=False):
-        if valid is False:
-            line = connection.execute(
-                f"SELECT min(line) FROM {numbered} WHERE NOT coalesce({condition}, false)"  # noqa: S608
-            ).fetchone()
-            assert line is not None
-            raise InvalidInput(f"{path.name} line {line[0]}: column {column} must be {rule}")
-    if verdicts[-1] is False:
-        duplicate = connection.execute(
-            f"SELECT line, first FROM (SELECT line, min(line) OVER (PARTITION BY record_id) "  # noqa: S608
-            f"AS first FROM {numbered}) WHERE line > first ORDER BY line LIMIT 1"
-        ).fetchone()
-        assert duplicate is not None
-        raise InvalidInput(
-            f"{path.name} line {duplicate[0]}: column record_id repeats line {duplicate[1]}"
+    ).all()
+    if not children:
+        return []
+    ids = [child.id for child in children]
+    countries = dict(session.execute(select(Organisation.id, Organisation.country)).all())
+    cases = {c.child_id: c for c in session.execute(select(*CASE).where(Case.child_id.in_(ids)))}
+    screenings: dict[int, list[Any]] = defaultdict(list)
+    for screening in session.execute(select(*SCREENING).where(Screening.child_id.in_(ids))):
+        screenings[screening.child_id].append(screening)
+    case_child = {case.id: case.child_id for case in cases.values()}
+    referrals: dict[int, list[Any]] = defaultdict(list)
+    for referral in session.execute(
+        select(
+            Referral.case_id, Referral.sent_at, Referral.started_at, Referral.country, Service.kind
         )
+        .join(Service, Service.id == Referral.service_id)
+        .where(Referral.case_id.in_(case_child))
+    ):
+        referrals[case_child[referral.case_id]].append(referral)
+    case_by_reference = {case.reference: case.child_id for case in cases.values()}
+    placements: dict[int, list[Any]] = defaultdict(list)
+    for reservation in session.execute(
+        select(
+            BedReservation.case_reference,
+            BedReservation.created_at,
+            BedReservation.ended_at,
+            Service.kind,
+        )
+        .join(Service, Service.id == BedReservation.service_id)
+        .where(
+            BedReservation.case_reference.in_(case_by_reference),
+            BedReservation.status == "arrived",
+        )
+    ):
+        placements[case_by_reference[reservation.case_reference]].append(reservation)
+    facts: list[Fact] = []
+    for child in children:
+        case = cases.get(child.id)
+        identified_in = countries[child.owner_organisation_id]
+        base = {
+            "nationality": child.nationality or UNKNOWN,
+            "sex": child.sex or UNKNOWN,
+            "age_band": age_band(child.age),
+            "trafficking_status": (case.victim_status if case else None) or UNKNOWN,
+            "exploitation_forms": _forms(case.exploitation_forms if case else None),
+            "country_of_origin": child.nationality or UNKNOWN,
+            "country_of_identification": identified_in,
+            "route": f"{child.nationality or UNKNOWN}>{identified_in}",
+            "unaccompanied": _yes_no(child.unaccompanied),
+            "service": "none",
+            "days_to_first_service": "none",
+        }
+        for screening in screenings.get(child.id, []):
+            facts.append(_screened(base, screening, countries))
+        child_referrals = referrals.get(child.id, [])
+        if case is not None:
+            started = [r.started_at for r in child_referrals if r.started_at is not None]
+            first = min(started, default=None)
+            delay = (first - case.opened_at).total_seconds() / 86400 if first else None
+            facts.append(
+                base
+                | {
+                    "event": Event.IDENTIFIED.value,
+                    "month": month(case.opened_at),
+                    "reporting_country": identified_in,
+                    "days_to_first_service": days_band(delay),
+                }
+            )
+            if case.status in (CaseStatus.CLOSED, CaseStatus.CLOSED_REFERRED):
+                closed_at = case.closure_approved_at or case.updated_at
+                facts.append(
+                    base
+                    | {
+                        "event": Event.CASE_CLOSED.value,
+                        "month": month(closed_at),
+                        "reporting_country": identified_in,
+                    }
+                )
+        for referral in child_referrals:
+            facts.append(
+                base
+                | {
+                    "event": Event.REFERRED.value,
+                    "month": month(referral.sent_at),
+                    "reporting_country": referral.country,
+                    "service": referral.kind,
+                }
+            )
+        for reservation in placements.get(child.id, []):
+            facts.append(
+                base
+                | {
+                    "event": Event.PLACED.value,
+                    "month": month(reservation.ended_at or reservation.created_at),
+                    "reporting_country": identified_in,
+                    "service": reservation.kind,
+                }
+            )
+    return facts
 
 
-def check_header(path: Path) -> None:
-    """Every column of the contract, in order, whatever the release counts by."""
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as file:
-            header = next(csv.reader(file), [])
-    except (OSError, UnicodeDecodeError) as error:
-        raise InvalidInput(
-            f"{path.name}: cannot be read as UTF-8 CSV ({type(error).__name__})"
-        ) from None
-    header = [name.strip() for name in header]
-    for name in COLUMNS:
-        if name not in header:
-            raise InvalidInput(f"{path.name}: column {name} is missing from the header")
-    for name in header:
-        if name not in COLUMNS:
-            raise InvalidInput(f"{path.name}: column {name!r} is not part of the facts format")
-    if tuple(header) != COLUMNS:
-        raise InvalidInput(f"{path.name}: the header must list {','.join(COLUMNS)} in order")
-
-
-def dimension_sql(name: str) -> str:
-    if name != "age_band":
-        return name
-    bands = " ".join(
-        f"WHEN TRY_CAST(age AS INTEGER) BETWEEN {low} AND {high} THEN '{label}'"
-        for low, high, label in AGE_BANDS
+def unlinked_screening_facts(session: Session, bucket: int) -> list[Fact]:
+    """Screenings of people no child record was opened for (adults, or no case): counted as
+    screened, with what the screening itself holds in clear."""
+    countries = dict(session.execute(select(Organisation.id, Organisation.country)).all())
+    rows = session.execute(
+        select(*SCREENING).where(Screening.id % BUCKETS == bucket, Screening.child_id.is_(None))
     )
-    return f"CASE {bands} END"
+    base = {
+        "nationality": UNKNOWN,
+        "sex": UNKNOWN,
+        "trafficking_status": UNKNOWN,
+        "country_of_origin": UNKNOWN,
+        "route": UNKNOWN,
+        "unaccompanied": UNKNOWN,
+        "service": "none",
+        "days_to_first_service": "none",
+    }
+    return [_screened(base, screening, countries) for screening in rows]
 
 
-def _csv_problem(error: Exception) -> str:
-    """Where DuckDB found the file malformed, without the line itself (it holds values)."""
-    text = str(error)
-    line = re.search(r"CSV Error on Line: (\d+)", text)
-    columns = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", text)
-    where = f"line {line.group(1)}: " if line else ""
-    if columns:
-        return f"{where}{columns.group(2)} fields where the header has {columns.group(1)}"
-    return f"{where}not a well-formed CSV file"
+def _screened(base: Fact, screening: Any, countries: dict[int, str]) -> Fact:
+    country = countries.get(screening.organisation_id or 0, UNKNOWN)
+    return (
+        base
+        | {"country_of_identification": base.get("country_of_identification", country)}
+        | {
+            "event": Event.SCREENED.value,
+            "month": month(screening.screened_at),
+            "reporting_country": country,
+            "age_band": age_band(screening.age),
+            "exploitation_forms": _forms(screening.forms),
+        }
+    )
+
+
+def changed_buckets(session: Session, since: datetime) -> tuple[set[int], set[int]]:
+    """Buckets of children and of unlinked screenings with anything created, changed or erased
+    after `since`."""
+    child_ids: set[int] = set()
+    child_ids.update(
+        session.scalars(
+            select(Child.id).where(or_(Child.created_at > since, Child.erased_at > since))
+        )
+    )
+    child_ids.update(session.scalars(select(Case.child_id).where(Case.updated_at > since)))
+    # An age assessment changes the child's age without touching the case.
+    child_ids.update(
+        session.scalars(
+            select(Case.child_id)
+            .join(AgeAssessment, AgeAssessment.case_id == Case.id)
+            .where(AgeAssessment.assessed_at > since)
+        )
+    )
+    child_ids.update(
+        session.scalars(
+            select(Case.child_id)
+            .join(Referral, Referral.case_id == Case.id)
+            .where(
+                or_(
+                    Referral.sent_at > since,
+                    Referral.accepted_at > since,
+                    Referral.started_at > since,
+                    Referral.ended_at > since,
+                )
+            )
+        )
+    )
+    child_ids.update(
+        session.scalars(
+            select(Case.child_id)
+            .join(BedReservation, BedReservation.case_reference == Case.reference)
+            .where(or_(BedReservation.created_at > since, BedReservation.ended_at > since))
+        )
+    )
+    screenings = session.execute(
+        select(Screening.id, Screening.child_id).where(
+            or_(Screening.screened_at > since, Screening.decided_at > since)
+        )
+    ).all()
+    child_ids.update(child for _, child in screenings if child is not None)
+    # A screening linked to a child since leaves the unlinked bucket it sat in.
+    unlinked = {screening % BUCKETS for screening, _ in screenings}
+    return {child % BUCKETS for child in child_ids}, unlinked

@@ -20,6 +20,8 @@ from routecare.children.models import Child, ChildShare
 from routecare.clock import utcnow
 from routecare.deployment import Deployment
 from routecare.errors import NotFound
+from routecare.observatory.disclosure.suppression import ALL, protect_counts
+from routecare.observatory.one_way import protected_one_way
 from routecare.referrals.models import Referral
 from routecare.referrals.records import present_referral, referral_child_id
 from routecare.referrals.schemas import ReferralFlows, ReferralOut, StateCount
@@ -28,6 +30,7 @@ from routecare.services.models import Service
 
 LIST_LIMIT = 200
 FLOW_WINDOW = timedelta(days=90)
+FLOW_DIMS = ("state", "service_kind")
 
 
 def read_referral(deployment: Deployment, principal: Principal, referral_id: int) -> ReferralOut:
@@ -105,47 +108,50 @@ def list_referrals(
 
 def referral_flows(deployment: Deployment, principal: Principal) -> ReferralFlows:
     """Counts by state and service kind, time to accept, overdue answers: for the user's
-    country over the last 90 days. Aggregates only; no case is named."""
+    country over the last 90 days. Aggregates only, through disclosure control: the state ×
+    kind table is protected whole and only its margins are shown, so no small count (nor one
+    recomputable from the totals) appears; a figure about fewer than k referrals is hidden."""
     require(principal, Permission.REFERRAL_FLOWS)
     now = utcnow()
+    k = deployment.settings.k_for(principal.country)
     recent = (of_own_country(principal, Referral.country), Referral.sent_at >= now - FLOW_WINDOW)
     with deployment.database.transaction() as session:
-        by_state = dict(
-            session.execute(
-                select(Referral.state, func.count()).where(*recent).group_by(Referral.state)
-            ).all()
-        )
-        by_kind = dict(
-            session.execute(
-                select(Service.kind, func.count())
-                .select_from(Referral)
-                .join(Service, Service.id == Referral.service_id)
-                .where(*recent)
-                .group_by(Service.kind)
-            ).all()
-        )
+        rows = session.execute(
+            select(Referral.state, Service.kind, func.count())
+            .select_from(Referral)
+            .join(Service, Service.id == Referral.service_id)
+            .where(*recent)
+            .group_by(Referral.state, Service.kind)
+        ).all()
         accepted = session.execute(
             select(Referral.sent_at, Referral.accepted_at).where(
                 *recent, Referral.accepted_at.is_not(None)
             )
         ).all()
-        overdue = (
+        waiting = (
             session.execute(
-                select(Referral.respond_by).where(
-                    *recent, Referral.state == State.SENT.value, Referral.respond_by < now
-                )
+                select(Referral.respond_by).where(*recent, Referral.state == State.SENT.value)
             )
             .scalars()
             .all()
         )
+    table = protect_counts({(state, kind): count for state, kind, count in rows}, FLOW_DIMS, k)
+    shown = {cell.key: cell.count for cell in table.cells}
+    kinds = sorted({kind for _, kind, _ in rows})
+    overdue = [respond_by for respond_by in waiting if respond_by < now]
+    late, _ = protected_one_way(
+        {"overdue": len(overdue), "on_time": len(waiting) - len(overdue)}, "answer", k
+    )
     hours = [(acc - sent).total_seconds() / 3600 for sent, acc in accepted if acc is not None]
     return ReferralFlows(
         country=principal.country,
-        by_state=[StateCount(state=s, count=by_state.get(s.value, 0)) for s in State],
-        by_service_kind=by_kind,
-        median_hours_to_accept=round(median(hours), 1) if hours else None,
-        overdue_responses=len(overdue),
+        k=k,
+        total=shown.get((ALL, ALL), 0),
+        by_state=[StateCount(state=s, count=shown.get((s.value, ALL), 0)) for s in State],
+        by_service_kind={kind: shown[(ALL, kind)] for kind in kinds},
+        median_hours_to_accept=round(median(hours), 1) if len(hours) >= k else None,
+        overdue_responses=late["overdue"],
         oldest_overdue_hours=round((now - min(overdue)).total_seconds() / 3600, 1)
-        if overdue
+        if len(overdue) >= k and late["overdue"] is not None
         else None,
     )

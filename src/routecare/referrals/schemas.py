@@ -82,15 +82,19 @@ class ReferralOut(BaseModel):
 
 class StateCount(BaseModel):
     state: State
-    count: int
+    count: int | None = Field(description="None: from 1 to k-1, suppressed")
 
 
 class ReferralFlows(BaseModel):
-    """Where referrals in a country stand and where they stall (no child data)."""
+    """Where referrals in a country stand and where they stall (no child data). Counts pass
+    through disclosure control: a count from 1 to k-1, and any count that would let a reader
+    recompute it from the total, is None; figures about fewer than k referrals are None."""
 
     country: str
+    k: int
+    total: int | None
     by_state: list[StateCount]
-    by_service_kind: dict[str, int]
+    by_service_kind: dict[str, int | None]
     median_hours_to_accept: float | None
-    overdue_responses: int
+    overdue_responses: int | None
     oldest_overdue_hours: float | None

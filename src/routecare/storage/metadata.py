@@ -15,6 +15,7 @@ def all_tables_metadata() -> MetaData:
     import routecare.children.models
     import routecare.crypto.models
     import routecare.linkage.models
+    import routecare.observatory.models
     import routecare.observatory.releases.models
     import routecare.placement.models
     import routecare.referrals.models

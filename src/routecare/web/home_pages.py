@@ -40,6 +40,7 @@ def home(request: Request, deployment: DeploymentDep, principal: CurrentPrincipa
         "overdue": overdue,
         "screenings": screenings,
         "may_see_notices": allows(principal, Permission.MATCH_NOTICES),
+        "may_see_observatory": allows(principal, Permission.AGGREGATES_READ),
     }
     return pages_of(request).render(request, "home.html", context)
 

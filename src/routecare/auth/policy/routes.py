@@ -224,6 +224,11 @@ ROUTES: dict[tuple[str, str], Requirement] = {
     ("POST", "/api/v1/referrals/{referral_id}/start"): Permission.REFERRAL_RESPOND,
     ("POST", "/api/v1/referrals/{referral_id}/complete"): Permission.REFERRAL_RESPOND,
     ("POST", "/api/v1/referrals/{referral_id}/withdraw"): Permission.REFERRAL_SEND,
+    # Observatory (issue 17): aggregates only, through disclosure control.
+    ("GET", "/observatory"): Permission.AGGREGATES_READ,
+    ("GET", "/api/v1/observatory/crosstab"): Permission.AGGREGATES_READ,
+    ("GET", "/api/v1/observatory/crosstab/download"): Permission.AGGREGATES_READ,
+    ("GET", "/api/v1/observatory/identification-rates"): Permission.AGGREGATES_READ,
 }
 
 

@@ -1,0 +1,83 @@
+"""Reads of the observatory: protected cross-tabulations of the fact store.
+
+Every table leaves through `protect_counts` with the k of the analyst's country, and every
+table that leaves is a release recorded in the audit trail (who, which query, which k, when):
+the fact store's snapshot plus the recorded query reproduces it.
+"""
+
+from __future__ import annotations
+
+from routecare import audit
+from routecare.auth.policy import Permission, require
+from routecare.auth.principal import Principal
+from routecare.deployment import Deployment
+from routecare.observatory.disclosure.suppression import protect_counts
+from routecare.observatory.schemas import EQUAL_FILTERS, CellOut, CrossTabOut, CrossTabQuery
+from routecare.observatory.store import connect, last_refresh
+
+
+def count_facts(deployment: Deployment, query: CrossTabQuery) -> dict[tuple[str, ...], int]:
+    """Raw counts by the query's dimensions: internal, never shown before protection."""
+    conditions, parameters = ["true"], []
+    for name in EQUAL_FILTERS:
+        value = getattr(query, name)
+        if value is not None:
+            conditions.append(f"{name} = ?")
+            parameters.append(value)
+    if query.event is not None:
+        conditions.append("event = ?")
+        parameters.append(query.event.value)
+    if query.month_from is not None:
+        conditions.append("month >= ?")
+        parameters.append(query.month_from)
+    if query.month_to is not None:
+        conditions.append("month <= ?")
+        parameters.append(query.month_to)
+    # Column names come from the Dimension enum and EQUAL_FILTERS, never from the request.
+    columns = ", ".join(dimension.value for dimension in query.by)
+    sql = (
+        f"SELECT {columns}, count(*) FROM facts WHERE {' AND '.join(conditions)} GROUP BY {columns}"
+    )
+    with connect(deployment) as facts:
+        rows = facts.execute(sql, parameters).fetchall()
+    return {tuple(row[:-1]): int(row[-1]) for row in rows}
+
+
+def crosstab(
+    deployment: Deployment, principal: Principal, query: CrossTabQuery, *, released_as: str
+) -> CrossTabOut:
+    """The protected table for `query`; `released_as` (json, csv, page …) goes in the record."""
+    require(principal, Permission.AGGREGATES_READ)
+    k = deployment.settings.k_for(principal.country)
+    dimensions = [dimension.value for dimension in query.by]
+    table = protect_counts(count_facts(deployment, query), dimensions, k)
+    out = CrossTabOut(
+        dimensions=list(query.by),
+        filters=query.filters(),
+        k=k,
+        refreshed_at=last_refresh(deployment),
+        cells=[
+            CellOut(key=list(cell.key), count=cell.count, suppressed=cell.suppressed)
+            for cell in table.cells
+        ],
+    )
+    with deployment.database.transaction() as session:
+        audit.record(
+            session,
+            deployment.keyring.audit_key,
+            action="observatory.release",
+            actor_user_id=principal.user_id,
+            actor_organisation_id=principal.organisation_id,
+            subject_type="observatory",
+            subject_id=None,
+            detail={
+                "by": dimensions,
+                "filters": out.filters,
+                "k": k,
+                "format": released_as,
+                "refreshed_at": out.refreshed_at.isoformat() if out.refreshed_at else None,
+                "cells": len(out.cells),
+                "suppressed": sum(cell.suppressed for cell in out.cells),
+            },
+        )
+    return out
