@@ -32,8 +32,8 @@ from routecare.observatory.flow_files import FlowFileError
 from routecare.observatory.releases.actions import record_release
 from routecare.observatory.releases.output import release_csv, staged
 from routecare.observatory.releases.tables import ReleasedTable, release_table
-from routecare.observatory.synthesis import ATTRIBUTES, REPORTED, synthesize
 from routecare.observatory.store import refresh
+from routecare.observatory.synthesis import ATTRIBUTES, REPORTED, synthesize
 from routecare.observatory.synthesis_output import synthetic_csv, utility_csv
 
 app = typer.Typer(

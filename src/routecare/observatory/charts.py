@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from routecare.observatory.disclosure.suppression import ALL
+from routecare.observatory.disclosure.hypercube import ALL
 from routecare.observatory.schemas import CrossTabOut, Dimension
 
 WIDTH = 360.0

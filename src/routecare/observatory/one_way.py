@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from routecare.observatory.disclosure.suppression import ALL, protect_counts
+from routecare.observatory.disclosure.hypercube import ALL
+from routecare.observatory.disclosure.suppression import protect_counts
 
 
 def protected_one_way(

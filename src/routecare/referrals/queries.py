@@ -20,7 +20,8 @@ from routecare.children.models import Child, ChildShare
 from routecare.clock import utcnow
 from routecare.deployment import Deployment
 from routecare.errors import NotFound
-from routecare.observatory.disclosure.suppression import ALL, protect_counts
+from routecare.observatory.disclosure.hypercube import ALL
+from routecare.observatory.disclosure.suppression import protect_counts
 from routecare.observatory.one_way import protected_one_way
 from routecare.referrals.models import Referral
 from routecare.referrals.records import present_referral, referral_child_id

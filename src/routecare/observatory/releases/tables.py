@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import product
 
-from routecare.observatory.disclosure.hypercube import build_hypercube
+from routecare.observatory.disclosure.hypercube import ALL, build_hypercube
 from routecare.observatory.disclosure.noise import check_epsilon, noisy_counts
 from routecare.observatory.disclosure.suppression import check_threshold, protect_counts
 
@@ -83,5 +83,5 @@ def every_cell(
 
 def _cells_under(key: tuple[str, ...], categories: tuple[tuple[str, ...], ...]) -> int:
     return math.prod(
-        len(values) for part, values in zip(key, categories, strict=True) if part == "All"
+        len(values) for part, values in zip(key, categories, strict=True) if part == ALL
     )
