@@ -23,6 +23,7 @@ GROUPS = {
     "cases": ("cases", "app"),
     "screening": ("screening", "app"),
     "linkage": ("linkage", "app"),
+    "exchange": ("exchange", "app"),
 }
 
 
