@@ -60,9 +60,7 @@ def create_case(
     return run_idempotent(deployment.database, principal.user_id, "cases", idempotency_key, work)
 
 
-def add_case(
-    session: Session, deployment: Deployment, principal: Principal, data: CaseIn
-) -> Case:
+def add_case(session: Session, deployment: Deployment, principal: Principal, data: CaseIn) -> Case:
     """A new child and their case inside the caller's transaction, audited (a package received
     from a partner deployment opens one this way). Callers check permission."""
     child = add_child(session, deployment, principal, data)
