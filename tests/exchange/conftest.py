@@ -37,6 +37,26 @@ from routecare.storage.metadata import all_tables_metadata
 from routecare.storage.migrate import upgrade
 
 PASSWORD = "correct horse battery staple"
+CHILD = {
+    "given_name": "Mamadou Aliou",
+    "family_name": "Bah",
+    "other_names": "Momo",
+    "birth_date": "2011-03-04",
+    "sex": "male",
+    "age": 15,
+    "nationality": "GIN",
+    "unaccompanied": True,
+    "risk_level": "high",
+    "victim_status": "PossibleVictimOfTrafficking",
+    "victim_decision_org": "NGO",
+    "exploitation_forms": ["ForcedLabour"],
+    "family_tracing_status": "in_progress",
+    "guardian_name": "Aissata Barry",
+    "best_interests_assessment": "Needs a guardian and schooling.",
+    "durable_solution": "family_reunification",
+    "narrative": "Met near the bus station; a man took his papers.",
+    "contact": "+227 90 00 00 00",
+}
 AUDIT_TABLES = {"audit_entries", "audit_head", "audit_subjects"}
 
 
@@ -140,43 +160,25 @@ def receiver(tmp_path: Path, sqlite_template: Path) -> Iterator[Deployment]:
 
 
 @pytest.fixture
-def exchange(deployment: Deployment, receiver: Deployment) -> Exchange:
+def unkeyed(deployment: Deployment, receiver: Deployment) -> Exchange:
+    """Sender and receiver with staff and a consented case, but no keys and no partners."""
     worker = staff(deployment, "NER", "worker", Role.CASE_WORKER)
     staff(receiver, "ITA", "coordinator", Role.COORDINATOR)
-    create_keys(deployment)
-    create_keys(receiver)
-    register(deployment, "italy", receiver, [Purpose.CONTINUITY_OF_CARE, Purpose.FAMILY_TRACING])
-    register(receiver, "niger", deployment, [Purpose.CONTINUITY_OF_CARE, Purpose.FAMILY_TRACING])
-    case = case_actions.create_case(
-        deployment,
-        worker,
-        CaseIn.model_validate(
-            {
-                "given_name": "Mamadou Aliou",
-                "family_name": "Bah",
-                "other_names": "Momo",
-                "birth_date": "2011-03-04",
-                "sex": "male",
-                "age": 15,
-                "nationality": "GIN",
-                "unaccompanied": True,
-                "risk_level": "high",
-                "victim_status": "PossibleVictimOfTrafficking",
-                "victim_decision_org": "NGO",
-                "exploitation_forms": ["ForcedLabour"],
-                "family_tracing_status": "in_progress",
-                "guardian_name": "Aissata Barry",
-                "best_interests_assessment": "Needs a guardian and schooling.",
-                "durable_solution": "family_reunification",
-                "narrative": "Met near the bus station; a man took his papers.",
-                "contact": "+227 90 00 00 00",
-            }
-        ),
-        None,
-    )
+    case = case_actions.create_case(deployment, worker, CaseIn.model_validate(CHILD), None)
     built = Exchange(deployment, receiver, worker, case.reference, 0)
     built.consent_id = built.consent(list(PURPOSE_FIELDS[Purpose.CONTINUITY_OF_CARE]))
     return built
+
+
+@pytest.fixture
+def exchange(unkeyed: Exchange) -> Exchange:
+    """`unkeyed`, with keys and each registered as the other's partner."""
+    sender, receiver = unkeyed.sender, unkeyed.receiver
+    create_keys(sender)
+    create_keys(receiver)
+    register(sender, "italy", receiver, [Purpose.CONTINUITY_OF_CARE, Purpose.FAMILY_TRACING])
+    register(receiver, "niger", sender, [Purpose.CONTINUITY_OF_CARE, Purpose.FAMILY_TRACING])
+    return unkeyed
 
 
 @pytest.fixture
