@@ -82,3 +82,24 @@ class ExchangePackage(Base):
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Sent packages: the receiver's signed receipt (compact JWS), once it came back.
+    receipt: Mapped[str | None] = mapped_column(Text, nullable=True)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class ExchangeOutbox(Base):
+    """A package waiting to reach a partner's inbox over HTTPS; retried with backoff by
+    `routecare exchange deliver` until delivered or refused, across restarts. The token is
+    the JWE itself: only the partner's key opens it."""
+
+    __tablename__ = "exchange_outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    package_id: Mapped[str] = mapped_column(String(36), unique=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("exchange_partners.id"), index=True)
+    token: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), index=True)  # queued, delivered, refused
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

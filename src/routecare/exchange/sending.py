@@ -25,6 +25,7 @@ from routecare.exchange.consents import active_consents, consented_fields
 from routecare.exchange.jose import seal
 from routecare.exchange.keys import signing_key
 from routecare.exchange.models import ExchangePackage, ExchangePartner
+from routecare.exchange.outbox import queue
 from routecare.exchange.package_schema import FIELDS, SCHEMA_VERSION, package_model
 from routecare.exchange.partners import encryption_key_of, sendable_partner
 from routecare.exchange.vocabulary import Purpose
@@ -47,11 +48,13 @@ def pack_case(
     *,
     reply_to: str | None = None,
     lifetime: timedelta = PACKAGE_LIFETIME,
+    outbox: bool = False,
 ) -> Packed:
     """The case's package for the partner and purpose (compact JWE), recorded and audited as
     sent. Refused (Forbidden) for a partner unregistered, suspended, expired or not allowed the
     purpose, before the case is read; without an active cross-border consent covering a field;
-    for a safe-return assessment without a recorded best-interests determination."""
+    for a safe-return assessment without a recorded best-interests determination. With
+    `outbox`, it is also queued for delivery to the partner's inbox in the same transaction."""
     try:
         chosen = Purpose(purpose)
     except ValueError as error:
@@ -59,6 +62,8 @@ def pack_case(
     now = utcnow()
     with deployment.database.transaction() as session:
         partner = sendable_partner(session, partner_name, chosen.value, now)
+        if outbox and not partner.base_url:
+            raise Forbidden(f"refused: partner {partner.name} has no URL; send a file instead")
         case, child = _case(session, reference)
         consents = active_consents(session, case, chosen, now)
         consent, fields = next(
@@ -87,6 +92,8 @@ def pack_case(
         _record(
             session, deployment, partner, case, child, package_id, chosen, fields, now, lifetime
         )
+        if outbox:
+            queue(session, partner, package_id, token, now)
         return Packed(package_id=package_id, token=token, fields=fields)
 
 

@@ -76,15 +76,37 @@ def upgrade() -> None:
         sa.Column("issued_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("receipt", sa.Text(), nullable=True),
+        sa.Column("acknowledged_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(["case_id"], ["cases.id"]),
         sa.ForeignKeyConstraint(["partner_id"], ["exchange_partners.id"]),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("direction", "package_id"),
     )
     op.create_index("ix_exchange_packages_partner_id", "exchange_packages", ["partner_id"])
+    op.create_table(
+        "exchange_outbox",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("package_id", sa.String(length=36), nullable=False),
+        sa.Column("partner_id", sa.Integer(), nullable=False),
+        sa.Column("token", sa.Text(), nullable=False),
+        sa.Column("status", sa.String(length=10), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("last_error", sa.String(length=200), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["partner_id"], ["exchange_partners.id"]),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("package_id"),
+    )
+    op.create_index("ix_exchange_outbox_partner_id", "exchange_outbox", ["partner_id"])
+    op.create_index("ix_exchange_outbox_status", "exchange_outbox", ["status"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_exchange_outbox_status", table_name="exchange_outbox")
+    op.drop_index("ix_exchange_outbox_partner_id", table_name="exchange_outbox")
+    op.drop_table("exchange_outbox")
     op.drop_index("ix_exchange_packages_partner_id", table_name="exchange_packages")
     op.drop_table("exchange_packages")
     op.drop_index("ix_exchange_consent_fields_consent_id", table_name="exchange_consent_fields")

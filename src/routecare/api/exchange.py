@@ -1,0 +1,59 @@
+"""/api/v1/exchange: what partner deployments call. The package schemas and this deployment's
+public JWKS are public; the inbox takes no session or token: a package is accepted only when
+it verifies under the keys of a registered partner (routecare.exchange.receiving)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path
+from pydantic import BaseModel, ConfigDict, Field
+
+from routecare.auth.http import DeploymentDep
+from routecare.exchange.jose import MAX_PACKAGE_BYTES
+from routecare.exchange.keys import public_jwks
+from routecare.exchange.package_schema import json_schema
+from routecare.exchange.receipts import sign_receipt
+from routecare.exchange.receiving import receive_package
+from routecare.exchange.vocabulary import Purpose
+
+router = APIRouter(prefix="/exchange", tags=["exchange"])
+Version = Annotated[str, Path(min_length=1, max_length=10, pattern=r"^[0-9]+\.[0-9]+$")]
+
+
+class PackageIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    package: str = Field(
+        min_length=1, max_length=MAX_PACKAGE_BYTES, description="A compact JWE package."
+    )
+
+
+class ReceiptOut(BaseModel):
+    package_id: str
+    status: str
+    receipt: str = Field(description="Compact JWS (Ed25519) of the receiving deployment.")
+
+
+@router.get("/schemas/{purpose}/{version}")
+def package_schema(purpose: Purpose, version: Version) -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of one purpose's packages: HTCDS field names, nothing
+    else accepted."""
+    return json_schema(purpose.value, version)
+
+
+@router.get("/jwks", responses={404: {"description": "This deployment has no keys yet"}})
+def jwks(deployment: DeploymentDep) -> dict[str, Any]:
+    """This deployment's public keys, for partners to register (no private key)."""
+    with deployment.database.transaction() as session:
+        return public_jwks(session)
+
+
+@router.post("/inbox", status_code=201)
+def inbox(deployment: DeploymentDep, body: PackageIn) -> ReceiptOut:
+    """Receive a partner's package (once per package id: a repeat answers the same case) and
+    answer a signed receipt. Refused (422) unless it opens with our keys, verifies under a
+    registered partner's key allowed the purpose, matches its schema and has not expired."""
+    received = receive_package(deployment, body.package, transport="https")
+    receipt = sign_receipt(deployment, received.package_id, received.reference, "received")
+    return ReceiptOut(package_id=received.package_id, status="received", receipt=receipt)
