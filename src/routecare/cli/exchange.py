@@ -140,6 +140,49 @@ def pack(
     typer.echo(f"package {packed.package_id}: {' '.join(packed.fields)}", err=True)
 
 
+@app.command("send")
+def send(
+    case: Annotated[str, typer.Option("--case", help="Case reference (`cases list --json`).")],
+    to: Annotated[str, typer.Option("--to", help="Registered partner name (with a URL).")],
+    purpose: Annotated[str, typer.Option("--purpose", help="Purpose of the package.")],
+    data_dir: DataDir = None,
+) -> None:
+    """Pack the case for the partner and queue it for `exchange deliver` (HTTPS)."""
+    from routecare.exchange.sending import pack_case
+
+    with open_deployment(data_dir) as deployment:
+        packed = pack_case(deployment, case, to, purpose, outbox=True)
+    typer.echo(packed.package_id)
+
+
+@app.command("deliver")
+def deliver(
+    loop: Annotated[
+        bool, typer.Option("--loop", help="Keep delivering (every --every seconds).")
+    ] = False,
+    every: Annotated[float, typer.Option("--every", help="Seconds between rounds.")] = 10.0,
+    data_dir: DataDir = None,
+) -> None:
+    """Deliver queued packages to partners' inboxes; failures wait 30 s, 1 min, 2 min … (at
+    most an hour) and are retried, across restarts, until delivered or refused."""
+    import time
+
+    import httpx
+
+    from routecare.exchange.outbox import deliver_due
+
+    with open_deployment(data_dir) as deployment, httpx.Client(timeout=30) as client:
+        while True:
+            report = deliver_due(deployment, client)
+            typer.echo(
+                f"delivered {report.delivered}, retrying {report.retrying}, "
+                f"refused {report.refused}"
+            )
+            if not loop:
+                return
+            time.sleep(every)
+
+
 @app.command("unpack")
 def unpack(
     package: Annotated[Path, typer.Argument(help="A .jwe package from a partner.")],
