@@ -15,6 +15,7 @@ from routecare.cases.queries import all_cases
 from routecare.deployment import Deployment
 from routecare.exchange.models import ExchangeOutbox, ExchangePackage
 from routecare.exchange.outbox import deliver_due
+from routecare.exchange.queries import case_packages
 from routecare.exchange.sending import pack_case
 from routecare.exchange.vocabulary import Purpose
 from tests.exchange.conftest import Exchange, register, row_counts
@@ -70,6 +71,11 @@ def test_receiver_down_then_delivered_once_after_it_returns(exchange: Exchange) 
             select(ExchangePackage).where(ExchangePackage.package_id == packed.package_id)
         ).one()
         assert sent.receipt and sent.acknowledged_at is not None
+    # The sender's case shows it: to whom, why, which fields, the receipt.
+    shown = case_packages(exchange.sender, exchange.worker, exchange.reference)
+    assert [(p.direction, p.partner, p.acknowledged_at is not None) for p in shown] == [
+        ("sent", "italy-https", True)
+    ]
 
 
 def test_the_inbox_takes_a_package_once_and_no_session(exchange: Exchange) -> None:

@@ -9,15 +9,19 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path
 from pydantic import BaseModel, ConfigDict, Field
 
-from routecare.auth.http import DeploymentDep
+from routecare.api.cases import Reference
+from routecare.api.responses import RECORD
+from routecare.auth.http import CurrentPrincipal, DeploymentDep
 from routecare.exchange.jose import MAX_PACKAGE_BYTES
 from routecare.exchange.keys import public_jwks
 from routecare.exchange.package_schema import json_schema
+from routecare.exchange.queries import case_packages
 from routecare.exchange.receipts import sign_receipt
 from routecare.exchange.receiving import receive_package
+from routecare.exchange.schemas import PackageOut
 from routecare.exchange.vocabulary import Purpose
 
-router = APIRouter(prefix="/exchange", tags=["exchange"])
+router = APIRouter(tags=["exchange"])
 Version = Annotated[str, Path(min_length=1, max_length=10, pattern=r"^[0-9]+\.[0-9]+$")]
 
 
@@ -35,21 +39,21 @@ class ReceiptOut(BaseModel):
     receipt: str = Field(description="Compact JWS (Ed25519) of the receiving deployment.")
 
 
-@router.get("/schemas/{purpose}/{version}")
+@router.get("/exchange/schemas/{purpose}/{version}")
 def package_schema(purpose: Purpose, version: Version) -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of one purpose's packages: HTCDS field names, nothing
     else accepted."""
     return json_schema(purpose.value, version)
 
 
-@router.get("/jwks", responses={404: {"description": "This deployment has no keys yet"}})
+@router.get("/exchange/jwks", responses={404: {"description": "This deployment has no keys yet"}})
 def jwks(deployment: DeploymentDep) -> dict[str, Any]:
     """This deployment's public keys, for partners to register (no private key)."""
     with deployment.database.transaction() as session:
         return public_jwks(session)
 
 
-@router.post("/inbox", status_code=201)
+@router.post("/exchange/inbox", status_code=201)
 def inbox(deployment: DeploymentDep, body: PackageIn) -> ReceiptOut:
     """Receive a partner's package (once per package id: a repeat answers the same case) and
     answer a signed receipt. Refused (422) unless it opens with our keys, verifies under a
@@ -57,3 +61,12 @@ def inbox(deployment: DeploymentDep, body: PackageIn) -> ReceiptOut:
     received = receive_package(deployment, body.package, transport="https")
     receipt = sign_receipt(deployment, received.package_id, received.reference, "received")
     return ReceiptOut(package_id=received.package_id, status="received", receipt=receipt)
+
+
+@router.get("/cases/{reference}/exchange", responses=RECORD)
+def packages_of_case(
+    deployment: DeploymentDep, principal: CurrentPrincipal, reference: Reference
+) -> list[PackageOut]:
+    """Packages sent and received for the case: partner, purpose, agreement, field names
+    (never values), and the partner's signed receipt once it came back."""
+    return case_packages(deployment, principal, reference)

@@ -4,13 +4,48 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from routecare.auth.policy import Permission, require
+from routecare.auth.principal import Principal
+from routecare.cases.records import audit_case, visible_case
+from routecare.clock import utcnow
 from routecare.deployment import Deployment
-from routecare.exchange.models import ExchangePartner
+from routecare.exchange.models import ExchangePackage, ExchangePartner
 from routecare.exchange.partners import present_partner
-from routecare.exchange.schemas import PartnerOut
+from routecare.exchange.schemas import PackageOut, PartnerOut
 
 
 def list_partners(deployment: Deployment) -> list[PartnerOut]:
     with deployment.database.transaction() as session:
         partners = session.scalars(select(ExchangePartner).order_by(ExchangePartner.name))
         return [present_partner(partner) for partner in partners]
+
+
+def case_packages(deployment: Deployment, principal: Principal, reference: str) -> list[PackageOut]:
+    """The packages sent and received for a case the user may read, with their receipts
+    (shown on the sender's case). Audited like a case read."""
+    require(principal, Permission.CASE_READ)
+    with deployment.database.transaction() as session:
+        case, _, _ = visible_case(session, principal, reference, utcnow())
+        rows = session.execute(
+            select(ExchangePackage, ExchangePartner)
+            .join(ExchangePartner, ExchangePartner.id == ExchangePackage.partner_id)
+            .where(ExchangePackage.case_id == case.id)
+            .order_by(ExchangePackage.id)
+        ).all()
+        audit_case(session, deployment, principal, "exchange.case.packages", case, {})
+        return [
+            PackageOut(
+                package_id=package.package_id,
+                direction=package.direction,
+                partner=partner.name,
+                purpose=package.purpose,
+                agreement=partner.agreement,
+                fields=package.fields.split(),
+                issued_at=package.issued_at,
+                expires_at=package.expires_at,
+                partner_case=package.partner_case,
+                acknowledged_at=package.acknowledged_at,
+                receipt=package.receipt,
+            )
+            for package, partner in rows
+        ]

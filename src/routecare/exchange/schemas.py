@@ -65,3 +65,20 @@ class PartnerOut(BaseModel):
     dpia: str | None
     expires_at: datetime | None
     suspended: bool
+
+
+class PackageOut(BaseModel):
+    """A package sent or received for a case: to or from whom, why, which fields (names,
+    never values), and whether the partner's signed receipt came back."""
+
+    package_id: str
+    direction: str
+    partner: str
+    purpose: str
+    agreement: str
+    fields: list[str]
+    issued_at: datetime
+    expires_at: datetime
+    partner_case: str | None
+    acknowledged_at: datetime | None
+    receipt: str | None = Field(None, description="The partner's compact JWS receipt.")
