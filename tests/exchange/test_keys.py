@@ -67,7 +67,7 @@ def test_keys_are_created_once_then_rotated(exchange: Exchange) -> None:
     assert old_signing <= kids and not (old - old_signing) & kids
     assert len([k for k in published if k["use"] == "enc"]) == 1
     # A package encrypted to the retired key before rotation still opens.
-    assert receive_package(exchange.receiver, in_transit).created
+    assert receive_package(exchange.receiver, in_transit, accept=True).reference
     with exchange.receiver.database.transaction() as session:
         retired = session.scalars(select(ExchangeKey).where(ExchangeKey.retired_at.isnot(None)))
         assert {row.kid for row in retired} == old

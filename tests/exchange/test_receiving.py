@@ -29,10 +29,10 @@ def refusals(exchange: Exchange) -> list[str]:
 
 def test_the_same_package_three_times_opens_one_case(exchange: Exchange) -> None:
     packed = pack_case(exchange.sender, exchange.reference, "italy", CONTINUITY)
-    first = receive_package(exchange.receiver, packed.token)
-    assert first.created
+    first = receive_package(exchange.receiver, packed.token, accept=True)
+    assert first.created and first.reference
     after_first = row_counts(exchange.receiver)
-    again = [receive_package(exchange.receiver, packed.token) for _ in range(2)]
+    again = [receive_package(exchange.receiver, packed.token, accept=True) for _ in range(2)]
     assert {r.reference for r in again} == {first.reference} and not any(r.created for r in again)
     assert row_counts(exchange.receiver) == after_first
     assert [case["reference"] for case in all_cases(exchange.receiver)] == [first.reference]
@@ -89,7 +89,7 @@ def test_the_received_case_holds_what_was_consented_only(exchange: Exchange) -> 
     fields = [f for f in PURPOSE_FIELDS[Purpose.CONTINUITY_OF_CARE] if f != "prs_FamilyName"]
     exchange.consent(fields)
     token = pack_case(exchange.sender, exchange.reference, "italy", CONTINUITY).token
-    received = receive_package(exchange.receiver, token)
+    received = receive_package(exchange.receiver, token, accept=True)
     with exchange.receiver.database.transaction() as session:
         from routecare.cases.models import Case
         from routecare.children.models import Child

@@ -198,5 +198,43 @@ def unpack(
         typer.secho(f"error: {package.name}: not a readable package file", err=True, fg="red")
         raise typer.Exit(1) from error
     with open_deployment(data_dir) as deployment:
-        received = receive_package(deployment, token)
+        received = receive_package(deployment, token, accept=True)
+    if received.reference is None:
+        typer.secho(f"error: that package was {received.status}", err=True, fg="red")
+        raise typer.Exit(1)
     typer.echo(received.reference)
+
+
+@app.command("queue")
+def queue(data_dir: DataDir = None) -> None:
+    """Packages received over HTTPS waiting for the coordinator: id, partner, purpose, fields
+    (names only, never a child's identity)."""
+    from routecare.exchange.queries import pending_packages
+
+    with open_deployment(data_dir) as deployment:
+        rows = pending_packages(deployment)
+    for row in rows:
+        typer.echo(f"{row.package_id}\t{row.partner}\t{row.purpose}\t{' '.join(row.fields)}")
+
+
+@app.command("accept")
+def accept(package_id: str, data_dir: DataDir = None) -> None:
+    """Accept a queued package: open its case, tell the partner (signed); print the case."""
+    from routecare.exchange.receiving import accept_package
+
+    with open_deployment(data_dir) as deployment:
+        typer.echo(accept_package(deployment, package_id))
+
+
+@app.command("decline")
+def decline(
+    package_id: str,
+    reason: Annotated[str, typer.Option("--reason", help="Why; goes back to the partner.")],
+    data_dir: DataDir = None,
+) -> None:
+    """Decline a queued package: its content is deleted, the reason goes back signed."""
+    from routecare.exchange.receiving import decline_package
+
+    with open_deployment(data_dir) as deployment:
+        decline_package(deployment, package_id, reason)
+    typer.echo(f"declined {package_id}")

@@ -82,9 +82,14 @@ class ExchangePackage(Base):
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    # Sent packages: the receiver's signed receipt (compact JWS), once it came back.
+    # Sent: the partner's latest word (sent, queued, accepted, declined) and its signed
+    # receipt (compact JWS). Received: pending (in the coordinator's queue), accepted, declined.
+    status: Mapped[str] = mapped_column(String(10))
+    reason: Mapped[str | None] = mapped_column(String(200), nullable=True)  # of a decline
     receipt: Mapped[str | None] = mapped_column(Text, nullable=True)
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Received and pending only: the JWE as it came (only our key opens it); gone once decided.
+    token: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class ExchangeOutbox(Base):
@@ -97,6 +102,7 @@ class ExchangeOutbox(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     package_id: Mapped[str] = mapped_column(String(36), unique=True)
     partner_id: Mapped[int] = mapped_column(ForeignKey("exchange_partners.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(8))  # "package", or "receipt" (our decision)
     token: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(10), index=True)  # queued, delivered, refused
     attempts: Mapped[int] = mapped_column(Integer, default=0)

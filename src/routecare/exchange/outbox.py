@@ -20,7 +20,7 @@ from routecare.exchange.models import ExchangeOutbox, ExchangePartner
 
 FIRST_RETRY = timedelta(seconds=30)
 LONGEST_WAIT = timedelta(hours=1)
-INBOX = "/api/v1/exchange/inbox"
+PATHS = {"package": "/api/v1/exchange/inbox", "receipt": "/api/v1/exchange/receipts"}
 BATCH = 100
 
 
@@ -32,13 +32,20 @@ class Delivery:
 
 
 def queue(
-    session: Session, partner: ExchangePartner, package_id: str, token: str, now: datetime
+    session: Session,
+    partner: ExchangePartner,
+    package_id: str,
+    token: str,
+    now: datetime,
+    kind: str = "package",
 ) -> None:
-    """Queue a packed package for its partner (inside the packing transaction)."""
+    """Queue a packed package (or our signed decision on one of theirs) for its partner,
+    inside the transaction that made it."""
     session.add(
         ExchangeOutbox(
             package_id=package_id,
             partner_id=partner.id,
+            kind=kind,
             token=token,
             status="queued",
             attempts=0,
@@ -60,16 +67,22 @@ def deliver_due(deployment: Deployment, client: httpx.Client) -> Delivery:
     now = utcnow()
     with deployment.database.transaction() as session:
         due = session.execute(
-            select(ExchangeOutbox.id, ExchangeOutbox.token, ExchangePartner.base_url)
+            select(
+                ExchangeOutbox.id,
+                ExchangeOutbox.kind,
+                ExchangeOutbox.token,
+                ExchangePartner.base_url,
+            )
             .join(ExchangePartner, ExchangePartner.id == ExchangeOutbox.partner_id)
             .where(ExchangeOutbox.status == "queued", ExchangeOutbox.next_attempt_at <= now)
             .where(ExchangePartner.suspended_at.is_(None))  # suspended: nothing more leaves
             .order_by(ExchangeOutbox.id)
             .limit(BATCH)
         ).all()
-    for outbox_id, token, base_url in due:
+    for outbox_id, kind, token, base_url in due:
+        url = f"{str(base_url).rstrip('/')}{PATHS[kind]}"
         try:
-            response = client.post(f"{str(base_url).rstrip('/')}{INBOX}", json={"package": token})
+            response = client.post(url, json={kind: token})
         except httpx.HTTPError as error:
             _settle(deployment, outbox_id, None, f"unreachable: {type(error).__name__}", report)
             continue
@@ -92,8 +105,8 @@ def _settle(
         partner = session.get(ExchangePartner, row.partner_id)
         assert partner is not None
         row.attempts += 1
-        if response is not None and response.status_code == 201:
-            error = _acknowledge(session, deployment, partner, response, now)
+        if response is not None and response.status_code in (200, 201):
+            error = _acknowledge(session, deployment, partner, row.kind, response, now)
             if error is None:
                 row.status, row.last_error = "delivered", None
                 report.delivered += 1
@@ -116,11 +129,16 @@ def _acknowledge(
     session: Session,
     deployment: Deployment,
     partner: ExchangePartner,
+    kind: str,
     response: httpx.Response,
     now: datetime,
 ) -> str | None:
+    """A delivered package is answered with a receipt we verify and keep; a decision needs
+    no answer."""
     from routecare.exchange.receipts import record_receipt
 
+    if kind != "package":
+        return None
     try:
         record_receipt(session, deployment, partner, str(response.json()["receipt"]), now)
     except (JoseRefusal, ValueError, KeyError, TypeError) as error:

@@ -53,13 +53,22 @@ def encryption_key_of(partner: ExchangePartner) -> Any:
     return KeySet.import_key_set({"keys": keys[-1:]}).keys[0]
 
 
+def partners_of_kid(session: Session, kid: str) -> list[ExchangePartner]:
+    """Every registration whose JWKS holds the signing key `kid` (one deployment may be
+    registered more than once, e.g. with and without a URL)."""
+    return [
+        partner
+        for partner in session.scalars(select(ExchangePartner).order_by(ExchangePartner.id))
+        if any(
+            key.get("kid") == kid and key.get("use") == "sig"
+            for key in json.loads(partner.jwks)["keys"]
+        )
+    ]
+
+
 def sender_of_kid(session: Session, kid: str) -> ExchangePartner | None:
-    """The registered partner whose JWKS holds the signing key `kid`, if any."""
-    for partner in session.scalars(select(ExchangePartner)):
-        for key in json.loads(partner.jwks)["keys"]:
-            if key.get("kid") == kid and key.get("use") == "sig":
-                return partner
-    return None
+    """The first registered partner whose JWKS holds the signing key `kid`, if any."""
+    return next(iter(partners_of_kid(session, kid)), None)
 
 
 def present_partner(partner: ExchangePartner) -> PartnerOut:

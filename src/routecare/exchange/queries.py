@@ -33,19 +33,34 @@ def case_packages(deployment: Deployment, principal: Principal, reference: str) 
             .order_by(ExchangePackage.id)
         ).all()
         audit_case(session, deployment, principal, "exchange.case.packages", case, {})
-        return [
-            PackageOut(
-                package_id=package.package_id,
-                direction=package.direction,
-                partner=partner.name,
-                purpose=package.purpose,
-                agreement=partner.agreement,
-                fields=package.fields.split(),
-                issued_at=package.issued_at,
-                expires_at=package.expires_at,
-                partner_case=package.partner_case,
-                acknowledged_at=package.acknowledged_at,
-                receipt=package.receipt,
-            )
-            for package, partner in rows
-        ]
+        return [_present(package, partner) for package, partner in rows]
+
+
+def pending_packages(deployment: Deployment) -> list[PackageOut]:
+    """The coordinator's queue: received packages not yet accepted or declined."""
+    with deployment.database.transaction() as session:
+        rows = session.execute(
+            select(ExchangePackage, ExchangePartner)
+            .join(ExchangePartner, ExchangePartner.id == ExchangePackage.partner_id)
+            .where(ExchangePackage.direction == "received", ExchangePackage.status == "pending")
+            .order_by(ExchangePackage.id)
+        ).all()
+        return [_present(package, partner) for package, partner in rows]
+
+
+def _present(package: ExchangePackage, partner: ExchangePartner) -> PackageOut:
+    return PackageOut(
+        package_id=package.package_id,
+        direction=package.direction,
+        status=package.status,
+        reason=package.reason,
+        partner=partner.name,
+        purpose=package.purpose,
+        agreement=partner.agreement,
+        fields=package.fields.split(),
+        issued_at=package.issued_at,
+        expires_at=package.expires_at,
+        partner_case=package.partner_case,
+        acknowledged_at=package.acknowledged_at,
+        receipt=package.receipt,
+    )

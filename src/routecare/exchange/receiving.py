@@ -1,8 +1,10 @@
 """Receiving a package: it must open with our keys, be signed by a registered partner allowed
-the purpose, match its schema and be unexpired. Then it opens a case with the national
-coordinator's organisation (the package's provenance recorded beside it), once: the package
-id is the key, so the same package again returns the same case and stores nothing. A refusal
-stores nothing but its audit entry."""
+the purpose, match its schema and be unexpired. It then waits in the national coordinator's
+queue (as the JWE it came as, which only our key opens) until accepted, which opens a case
+with the coordinator's organisation and the package's provenance beside it, or declined,
+which deletes it; either way the partner is told, signed. A file imported by the operator is
+accepted at once. The package id is the key: the same package again changes nothing and
+answers the same. A refusal stores nothing but its audit entry."""
 
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ from routecare.cases.models import Case
 from routecare.cases.schemas import CaseIn
 from routecare.clock import utcnow
 from routecare.deployment import Deployment
-from routecare.errors import Forbidden, InvalidInput
+from routecare.errors import Conflict, Forbidden, InvalidInput, NotFound
 from routecare.exchange.jose import JoseRefusal, signer_kid, unseal, verified_payload
 from routecare.exchange.keys import decryption_keys
 from routecare.exchange.models import ExchangePackage, ExchangePartner
@@ -34,9 +36,13 @@ from routecare.exchange.partners import partner_keys, refusal, sender_of_kid
 
 @dataclass(frozen=True)
 class Received:
-    reference: str
-    created: bool
     package_id: str
+    status: str  # pending (in the coordinator's queue), accepted, declined
+    reference: str | None  # the case it opened, once accepted
+    created: bool
+
+
+DECISIONS = {"accepted": "exchange.package.accept", "declined": "exchange.package.decline"}
 
 
 class PackageRefused(InvalidInput):
@@ -47,10 +53,14 @@ class PackageRefused(InvalidInput):
         self.code = code
 
 
-def receive_package(deployment: Deployment, token: str, *, transport: str = "file") -> Received:
-    """Verify and import one package (see the module docstring); PackageRefused says why not."""
+def receive_package(
+    deployment: Deployment, token: str, *, transport: str = "file", accept: bool = False
+) -> Received:
+    """Verify and keep one package (see the module docstring): in the coordinator's queue,
+    or (`accept`, the operator importing a file) straight into a case. PackageRefused says
+    why not; the same package again changes nothing and answers the same."""
     try:
-        return _receive(deployment, token, transport)
+        return _receive(deployment, token, transport, accept)
     except PackageRefused as refused:
         with deployment.database.transaction() as session:
             audit.record(
@@ -63,39 +73,123 @@ def receive_package(deployment: Deployment, token: str, *, transport: str = "fil
         raise
 
 
-def _receive(deployment: Deployment, token: str, transport: str) -> Received:
+def _receive(deployment: Deployment, token: str, transport: str, accept: bool) -> Received:
     now = utcnow()
     with deployment.database.transaction() as session:
         partner, body = _verified(session, deployment, token, now)
-        earlier = session.execute(
-            select(Case.reference)
-            .join(ExchangePackage, ExchangePackage.case_id == Case.id)
-            .where(
-                ExchangePackage.direction == "received",
-                ExchangePackage.package_id == body.package_id,
-            )
-        ).scalar()
+        earlier = _received(session, body.package_id)
+        if earlier is not None and accept and earlier.status == "pending":
+            case = _open_case(session, deployment, earlier, body)
+            _decided(session, deployment, earlier, partner, case.reference, None)
+            return Received(body.package_id, earlier.status, case.reference, False)
         if earlier is not None:
             _audit(session, deployment, "exchange.package.repeat", partner, body, transport)
-            return Received(reference=earlier, created=False, package_id=body.package_id)
-        case = add_case(session, deployment, _intake(session), _case_in(body))
-        session.add(
-            ExchangePackage(
-                package_id=body.package_id,
-                direction="received",
-                partner_id=partner.id,
-                purpose=body.purpose.value,
-                schema_version=body.schema_version,
-                case_id=case.id,
-                partner_case=body.sender.case,
-                fields=" ".join(sorted(_child(body))),
-                issued_at=body.issued_at,
-                expires_at=body.expires_at,
-                recorded_at=now,
-            )
+            return Received(body.package_id, earlier.status, _reference(session, earlier), False)
+        row = ExchangePackage(
+            package_id=body.package_id,
+            direction="received",
+            partner_id=partner.id,
+            purpose=body.purpose.value,
+            schema_version=body.schema_version,
+            partner_case=body.sender.case,
+            fields=" ".join(sorted(_child(body))),
+            issued_at=body.issued_at,
+            expires_at=body.expires_at,
+            recorded_at=now,
+            status="pending",
+            token=token,
         )
+        session.add(row)
+        case = _open_case(session, deployment, row, body) if accept else None
         _audit(session, deployment, "exchange.package.receive", partner, body, transport, case)
-        return Received(reference=case.reference, created=True, package_id=body.package_id)
+        return Received(body.package_id, row.status, case.reference if case else None, True)
+
+
+def accept_package(deployment: Deployment, package_id: str) -> str:
+    """Open a case from a package in the coordinator's queue (its provenance kept beside it)
+    and tell the partner, signed; returns the case reference."""
+    with deployment.database.transaction() as session:
+        row = _pending(session, package_id)
+        partner = session.get(ExchangePartner, row.partner_id)
+        assert partner is not None and row.token is not None
+        try:
+            signed = unseal(row.token, decryption_keys(session, deployment))
+            data = json.loads(verified_payload(signed, partner_keys(partner)))
+            body = package_model(row.purpose, row.schema_version).model_validate(data)
+        except (JoseRefusal, ValueError, ValidationError) as error:
+            raise PackageRefused("unverified", "refused: the package no longer verifies") from error
+        case = _open_case(session, deployment, row, body)
+        _decided(session, deployment, row, partner, case.reference, None)
+        return case.reference
+
+
+def decline_package(deployment: Deployment, package_id: str, reason: str) -> None:
+    """Decline a package in the queue: its content is deleted, the reason goes back signed."""
+    reason = reason.strip()
+    if not 1 <= len(reason) <= 200:
+        raise InvalidInput("a reason of 1 to 200 characters is needed to decline")
+    with deployment.database.transaction() as session:
+        row = _pending(session, package_id)
+        partner = session.get(ExchangePartner, row.partner_id)
+        assert partner is not None
+        row.status, row.reason, row.token = "declined", reason, None
+        _decided(session, deployment, row, partner, None, reason)
+
+
+def _open_case(
+    session: Session, deployment: Deployment, row: ExchangePackage, body: Envelope
+) -> Case:
+    case = add_case(session, deployment, _intake(session), _case_in(body))
+    row.case_id, row.status, row.token = case.id, "accepted", None
+    return case
+
+
+def _decided(
+    session: Session,
+    deployment: Deployment,
+    row: ExchangePackage,
+    partner: ExchangePartner,
+    reference: str | None,
+    reason: str | None,
+) -> None:
+    """Audit the decision and queue the signed word back to the partner (if it has a URL)."""
+    from routecare.exchange.outbox import queue
+    from routecare.exchange.receipts import sign_receipt
+
+    audit.record(
+        session,
+        deployment.keyring.audit_key,
+        action=DECISIONS[row.status],
+        subject_type="case" if row.case_id else None,
+        subject_id=row.case_id,
+        detail={"package": row.package_id, "partner": partner.name, "status": row.status},
+    )
+    if partner.base_url:
+        receipt = sign_receipt(session, deployment, row.package_id, row.status, reference, reason)
+        queue(session, partner, row.package_id, receipt, utcnow(), kind="receipt")
+
+
+def _received(session: Session, package_id: str) -> ExchangePackage | None:
+    return session.scalars(
+        select(ExchangePackage).where(
+            ExchangePackage.direction == "received", ExchangePackage.package_id == package_id
+        )
+    ).first()
+
+
+def _pending(session: Session, package_id: str) -> ExchangePackage:
+    row = _received(session, package_id)
+    if row is None:
+        raise NotFound("no received package with that id")
+    if row.status != "pending":
+        raise Conflict(f"that package was already {row.status}")
+    return row
+
+
+def _reference(session: Session, row: ExchangePackage) -> str | None:
+    if row.case_id is None:
+        return None
+    return session.scalar(select(Case.reference).where(Case.id == row.case_id))
 
 
 def _verified(

@@ -73,6 +73,8 @@ class PackageOut(BaseModel):
 
     package_id: str
     direction: str
+    status: str = Field(description="Sent: the partner's latest word. Received: our decision.")
+    reason: str | None = Field(None, description="Why the package was declined.")
     partner: str
     purpose: str
     agreement: str

@@ -180,6 +180,7 @@ def _record(
             issued_at=issued,
             expires_at=issued + lifetime,
             recorded_at=issued,
+            status="sent",
         )
     )
     audit.record(
