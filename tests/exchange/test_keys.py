@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import base64
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from routecare.crypto.keyring import KeyringError
+from routecare.crypto.keyring import Keyring, KeyringError
 from routecare.errors import Conflict
 from routecare.exchange.keys import create_keys, decryption_keys, rotate_keys, signing_key
 from routecare.exchange.models import ExchangeKey
@@ -40,12 +41,6 @@ def test_a_database_copy_holds_no_private_key(exchange: Exchange, tmp_path: Path
         raw = base64.urlsafe_b64decode(secret + "=" * (-len(secret) % 4))
         assert secret.encode() not in dump and raw not in dump
     assert all("d" not in key for key in jwks_of(sender)["keys"])
-
-
-def test_private_keys_do_not_open_under_another_keyring(exchange: Exchange) -> None:
-    from dataclasses import replace
-
-    from routecare.crypto.keyring import Keyring
 
     """The key store's copy with another deployment's keyring yields no private key."""
     stolen = replace(Keyring.generate(), store=exchange.sender.keyring.store)

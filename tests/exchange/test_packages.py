@@ -60,7 +60,9 @@ def opened_by_third_party(token: str, receiver: Deployment, sender: Deployment) 
     return json.loads(signed.payload)
 
 
-def test_a_third_party_jose_library_verifies_and_opens_it(exchange: Exchange) -> None:
+def test_a_third_party_jose_library_opens_it_and_a_fourth_party_cannot(
+    exchange: Exchange, tmp_path: Path, sqlite_template: Path
+) -> None:
     packed = pack_case(exchange.sender, exchange.reference, "italy", CONTINUITY.value)
     payload = opened_by_third_party(packed.token, exchange.receiver, exchange.sender)
     assert payload["package_id"] == packed.package_id
@@ -69,10 +71,7 @@ def test_a_third_party_jose_library_verifies_and_opens_it(exchange: Exchange) ->
     # Narratives and contacts are never in any schema, so they never leave.
     assert "bus station" not in json.dumps(payload) and "+227" not in json.dumps(payload)
 
-
-def test_a_fourth_partys_key_cannot_open_it(
-    exchange: Exchange, tmp_path: Path, sqlite_template: Path
-) -> None:
+    # A fourth party's key cannot.
     stranger = open_deployment_in(tmp_path / "stranger", sqlite_template)
     try:
         from routecare.exchange.keys import create_keys
@@ -108,11 +107,7 @@ def test_no_field_leaves_without_consent(exchange: Exchange) -> None:
             exchange.sender, exchange.worker, exchange.reference, consent
         )
 
-
-def test_without_consent_in_force_nothing_is_packed(exchange: Exchange) -> None:
-    record_actions.withdraw_consent(
-        exchange.sender, exchange.worker, exchange.reference, exchange.consent_id
-    )
+    # With every consent withdrawn, nothing is packed.
     with pytest.raises(Forbidden, match="no cross-border consent"):
         pack_case(exchange.sender, exchange.reference, "italy", CONTINUITY.value)
     # A consent for family tracing does not cover continuity of care.
@@ -123,6 +118,8 @@ def test_without_consent_in_force_nothing_is_packed(exchange: Exchange) -> None:
 
 def test_a_partner_not_allowed_is_refused_before_the_case_is_read(exchange: Exchange) -> None:
     """The registry answers first: a case that does not even exist gets the partner refusal."""
+    with pytest.raises(NotFound):
+        pack_case(exchange.sender, "NER-NOSUCHCASE", "italy", CONTINUITY.value)
     before = row_counts(exchange.sender)
     for partner, purpose, reason in [
         ("italy", Purpose.SAFE_RETURN_ASSESSMENT, "not allowed the purpose"),
@@ -131,18 +128,15 @@ def test_a_partner_not_allowed_is_refused_before_the_case_is_read(exchange: Exch
         for reference in (exchange.reference, "NER-NOSUCHCASE"):
             with pytest.raises(Forbidden, match=reason):
                 pack_case(exchange.sender, reference, partner, purpose.value)
-    suspend_partner(exchange.sender, "italy")
-    with pytest.raises(Forbidden, match="suspended"):
-        pack_case(exchange.sender, "NER-NOSUCHCASE", "italy", CONTINUITY.value)
-    assert row_counts(exchange.sender) == {**before, "exchange_partners": 1}
-
-
-def test_an_expired_registration_sends_nothing(exchange: Exchange) -> None:
     with exchange.sender.database.transaction() as session:
         partner = session.scalars(select(ExchangePartner)).one()
         partner.expires_at = utcnow() - timedelta(minutes=1)
     with pytest.raises(Forbidden, match="expired registration"):
         pack_case(exchange.sender, "NER-NOSUCHCASE", "italy", CONTINUITY.value)
+    suspend_partner(exchange.sender, "italy")
+    with pytest.raises(Forbidden, match="suspended"):
+        pack_case(exchange.sender, "NER-NOSUCHCASE", "italy", CONTINUITY.value)
+    assert row_counts(exchange.sender) == {**before, "exchange_partners": 1}
 
 
 def test_safe_return_needs_a_best_interests_determination(exchange: Exchange) -> None:
@@ -166,11 +160,6 @@ def test_safe_return_needs_a_best_interests_determination(exchange: Exchange) ->
     packed = pack_case(exchange.sender, exchange.reference, "italy", purpose)
     payload = opened_by_third_party(packed.token, exchange.receiver, exchange.sender)
     assert payload["child"]["spl_BestInterestsDetermination"].startswith("BID panel")
-
-
-def test_unknown_packages_and_cases_are_refused(exchange: Exchange) -> None:
-    with pytest.raises(NotFound):
-        pack_case(exchange.sender, "NER-NOSUCHCASE", "italy", CONTINUITY.value)
 
 
 def test_the_published_schema_lists_exactly_the_purposes_fields() -> None:
