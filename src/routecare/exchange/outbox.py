@@ -108,12 +108,13 @@ def _settle(
         if response is not None and response.status_code in (200, 201):
             error = _acknowledge(session, deployment, partner, row.kind, response, now)
             if error is None:
-                row.status, row.last_error = "delivered", None
+                # Delivered: the copy the partner's key opens has no reason to stay here.
+                row.status, row.last_error, row.token = "delivered", None, ""
                 report.delivered += 1
                 _audit(session, deployment, row, partner, "exchange.package.deliver")
                 return
         elif response is not None and _refused(response):
-            row.status = "refused"
+            row.status, row.token = "refused", ""
             row.last_error = _detail(response)
             report.refused += 1
             _audit(session, deployment, row, partner, "exchange.package.refused")
