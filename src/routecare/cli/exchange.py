@@ -87,8 +87,8 @@ def partners_add(
             organisation=organisation,
             country=country,
             jwks=keys,
-            base_url=url,  # type: ignore[arg-type]
-            purposes=[p.strip() for p in purposes.split(",") if p.strip()],  # type: ignore[misc]
+            base_url=url,
+            purposes=[p.strip() for p in purposes.split(",") if p.strip()],
             agreement=agreement,
             dpia=dpia,
             expires_at=expires.astimezone() if expires else None,

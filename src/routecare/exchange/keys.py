@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from typing import Any
+from typing import Any, Literal
 
 from joserfc.jwk import KeySet, OKPKey
 from sqlalchemy import select
@@ -21,7 +21,10 @@ from routecare.errors import Conflict, NotFound
 from routecare.exchange.models import ExchangeKey
 from routecare.exchange.vocabulary import SIGNING_ALGORITHM, KeyUse
 
-CURVES = {KeyUse.SIGNING: "Ed25519", KeyUse.ENCRYPTION: "X25519"}
+CURVES: dict[KeyUse, Literal["Ed25519", "X25519"]] = {
+    KeyUse.SIGNING: "Ed25519",
+    KeyUse.ENCRYPTION: "X25519",
+}
 PRIVATE_FIELD = "exchange.private_jwk"
 
 
@@ -35,7 +38,7 @@ def _new_pair(session: Session, deployment: Deployment, use: KeyUse) -> str:
     parameters: dict[str, Any] = {"kid": kid, "use": use.value}
     if use is KeyUse.SIGNING:
         parameters["alg"] = SIGNING_ALGORITHM
-    key = OKPKey.generate_key(CURVES[use], parameters=parameters)
+    key = OKPKey.generate_key(CURVES[use], parameters=parameters)  # type: ignore[arg-type]
     cipher = new_cipher(deployment.keyring, key_owner(kid))
     session.add(
         ExchangeKey(

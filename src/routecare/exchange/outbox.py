@@ -57,7 +57,8 @@ def queue(
 
 def backoff(attempts: int) -> timedelta:
     """30 s, 1 min, 2 min … at most an hour between attempts."""
-    return min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LONGEST_WAIT)
+    wait: timedelta = FIRST_RETRY * 2 ** max(attempts - 1, 0)
+    return min(wait, LONGEST_WAIT)
 
 
 def deliver_due(deployment: Deployment, client: httpx.Client) -> Delivery:

@@ -158,13 +158,11 @@ def _child_model(purpose: Purpose) -> type[BaseModel]:
         name: (FIELDS[name].annotation | None, Field(None, description=FIELDS[name].description))
         for name in PURPOSE_FIELDS[purpose]
     }
-    return create_model(  # type: ignore[call-overload, no-any-return]
-        f"Child_{purpose.value}", __config__=ConfigDict(extra="forbid"), **fields
-    )
+    return create_model(f"Child_{purpose.value}", __config__=ConfigDict(extra="forbid"), **fields)
 
 
 def _package_model(purpose: Purpose) -> type[Envelope]:
-    return create_model(  # type: ignore[call-overload, no-any-return]
+    return create_model(
         f"Package_{purpose.value}_{SCHEMA_VERSION.replace('.', '_')}",
         __base__=Envelope,
         child=(_child_model(purpose), ...),

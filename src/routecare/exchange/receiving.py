@@ -100,9 +100,9 @@ def _receive(deployment: Deployment, token: str, transport: str, accept: bool) -
             token=token,
         )
         session.add(row)
-        case = _open_case(session, deployment, row, body) if accept else None
-        _audit(session, deployment, "exchange.package.receive", partner, body, transport, case)
-        return Received(body.package_id, row.status, case.reference if case else None, True)
+        opened = _open_case(session, deployment, row, body) if accept else None
+        _audit(session, deployment, "exchange.package.receive", partner, body, transport, opened)
+        return Received(body.package_id, row.status, opened.reference if opened else None, True)
 
 
 def accept_package(deployment: Deployment, package_id: str) -> str:
