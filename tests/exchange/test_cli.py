@@ -95,6 +95,13 @@ def test_a_packs_for_b_and_b_unpacks_once(unkeyed: Exchange, tmp_path: Path) -> 
     refused = run_cli(b, "exchange", "unpack", str(valid))
     assert refused.exit_code == 1 and "suspended" in refused.stderr
     assert row_counts(b) == before
+    # Oversight: every package, both ways, with no case reference and no identity.
+    for deployment, direction in ((a, "sent"), (b, "received")):
+        logged = run_cli(deployment, "exchange", "log", "--json")
+        rows = json.loads(logged.stdout)
+        assert rows and {row["direction"] for row in rows} == {direction}
+        assert reference not in logged.stdout and received not in logged.stdout
+        assert "Mamadou" not in logged.stdout and "Bah" not in logged.stdout
     # Both sides audited every step.
     assert actions(a).count("exchange.package.send") == 4
     assert "exchange.partner.register" in actions(a)

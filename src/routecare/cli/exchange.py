@@ -238,3 +238,24 @@ def decline(
     with open_deployment(data_dir) as deployment:
         decline_package(deployment, package_id, reason)
     typer.echo(f"declined {package_id}")
+
+
+@app.command("log")
+def log(
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON array on stdout.")] = False,
+    data_dir: DataDir = None,
+) -> None:
+    """Every package sent and received: partner, purpose, agreement, field names, status
+    (for the data-protection officer; no case and no identity)."""
+    from routecare.exchange.queries import package_log
+
+    with open_deployment(data_dir) as deployment:
+        rows = package_log(deployment)
+    if as_json:
+        typer.echo(json.dumps(rows))
+        return
+    for row in rows:
+        typer.echo(
+            f"{row['recorded_at']}\t{row['direction']}\t{row['partner']}\t{row['purpose']}\t"
+            f"{row['agreement']}\t{row['status']}\t{' '.join(row['fields'])}"  # type: ignore[arg-type]
+        )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from routecare import audit
 from routecare.auth.policy import Permission, require
 from routecare.auth.principal import Principal
 from routecare.cases.records import audit_case, visible_case
@@ -64,3 +65,34 @@ def _present(package: ExchangePackage, partner: ExchangePartner) -> PackageOut:
         acknowledged_at=package.acknowledged_at,
         receipt=package.receipt,
     )
+
+
+def package_log(deployment: Deployment) -> list[dict[str, object]]:
+    """Every package sent and received, for oversight: when, which way, partner, purpose,
+    agreement, field names, status. No case reference and no identity. Audited."""
+    with deployment.database.transaction() as session:
+        rows = session.execute(
+            select(ExchangePackage, ExchangePartner)
+            .join(ExchangePartner, ExchangePartner.id == ExchangePackage.partner_id)
+            .order_by(ExchangePackage.id)
+        ).all()
+        audit.record(
+            session,
+            deployment.keyring.audit_key,
+            action="exchange.log.read",
+            detail={"count": len(rows)},
+        )
+        return [
+            {
+                "package_id": package.package_id,
+                "recorded_at": package.recorded_at.isoformat(),
+                "direction": package.direction,
+                "partner": partner.name,
+                "purpose": package.purpose,
+                "agreement": partner.agreement,
+                "dpia": partner.dpia,
+                "fields": package.fields.split(),
+                "status": package.status,
+            }
+            for package, partner in rows
+        ]
