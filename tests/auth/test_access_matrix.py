@@ -34,6 +34,7 @@ from tests.auth.id_records import (
 from tests.conftest import World, https_client
 
 PUBLIC = "public"
+PARTNER = "partner_signature"  # no user: a partner deployment's signed package (exchange inbox)
 SIGNED_IN = "signed_in"
 R = Role
 CHILD_READERS = {R.SCREENER, R.CASE_WORKER, R.SUPERVISOR, R.COORDINATOR}
@@ -69,6 +70,11 @@ EXPECTED: dict[tuple[str, str], str | set[Role]] = {
     ("GET", "/login"): PUBLIC,
     ("POST", "/login"): PUBLIC,
     ("GET", "/language/{code}"): PUBLIC,
+    ("GET", "/api/v1/exchange/schemas/{purpose}/{version}"): PUBLIC,
+    ("GET", "/api/v1/exchange/jwks"): PUBLIC,
+    ("POST", "/api/v1/exchange/inbox"): PARTNER,
+    ("POST", "/api/v1/exchange/receipts"): PARTNER,
+    ("GET", "/api/v1/cases/{reference}/exchange"): CASE_READERS,
     ("POST", "/logout"): SIGNED_IN,
     ("GET", "/login/code"): SIGNED_IN,
     ("POST", "/login/code"): SIGNED_IN,
@@ -260,6 +266,7 @@ def test_every_route_is_in_the_policy_and_the_matrix(world: World) -> None:
 def test_policy_matches_expected_public_routes() -> None:
     for key, expected in EXPECTED.items():
         assert (ROUTES[key] is Access.PUBLIC) == (expected == PUBLIC), key
+        assert (ROUTES[key] is Access.PARTNER_SIGNATURE) == (expected == PARTNER), key
 
 
 @pytest.fixture
@@ -298,7 +305,7 @@ def test_roles_against_every_route(world: World, references: dict[str, str]) -> 
     failures = []
     for (method, path), expected in EXPECTED.items():
         status = _call(nobody, method, path, references["own"])
-        if expected == PUBLIC:
+        if expected in (PUBLIC, PARTNER):
             if status in (401, 403):
                 failures.append(f"anonymous {method} {path}: {status}, expected access")
         elif status not in (401, 303):
@@ -309,7 +316,9 @@ def test_roles_against_every_route(world: World, references: dict[str, str]) -> 
             continue  # token 1 is the screener client's own: covered in test_tokens
         for role, client in clients.items():
             status = _call(client, method, path, references["own"])
-            allowed = expected in (PUBLIC, SIGNED_IN) or role in expected  # type: ignore[operator]
+            allowed = (
+                expected in (PUBLIC, PARTNER, SIGNED_IN) or role in expected  # type: ignore[operator]
+            )
             if allowed and status in (401, 403):
                 failures.append(f"{role.value} {method} {path}: {status}, expected access")
             if not allowed and status != 403:

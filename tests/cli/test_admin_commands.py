@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import uvicorn
 from fastapi import FastAPI
@@ -110,6 +112,28 @@ def test_demo_seeds_a_route_and_prints_the_logins(deployment: Deployment) -> Non
     token = run_cli(deployment, "users", "token", "caseworker").output.strip()
     children = _client(deployment, token).get("/api/v1/children").json()
     assert len(children) >= 5
+    _every_country_can_pack(deployment)
+
+
+def _every_country_can_pack(deployment: Deployment) -> None:
+    """A fresh demo holds, in every country, a case whose consent lets it leave for
+    continuity of care (the exchange's CLI contract packs one; docs/exchange.md)."""
+    from routecare.errors import Forbidden
+    from routecare.exchange.sending import pack_case
+
+    assert run_cli(deployment, "exchange", "keys", "create").exit_code == 0
+    jwks = deployment.settings.data_dir / "own.json"
+    jwks.write_text(run_cli(deployment, "exchange", "keys", "public").stdout)
+    run_cli(deployment, "exchange", "partners", "add", "self", "--jwks", str(jwks),
+            "--purposes", "continuity_of_care", "--agreement", "demo")  # fmt: skip
+    packed = set()
+    for row in json.loads(run_cli(deployment, "cases", "list", "--json").stdout):
+        try:
+            pack_case(deployment, row["reference"], "self", "continuity_of_care")
+        except Forbidden:
+            continue
+        packed.add(row["reference"][:3])
+    assert packed == {"NER", "LBY", "TUN", "ITA", "MLT"}
 
 
 def test_key_rotation_keeps_every_record_readable(deployment: Deployment) -> None:

@@ -8,6 +8,7 @@ from routecare.api import (
     case_records,
     cases,
     children,
+    exchange,
     linkage,
     observatory,
     placement,
@@ -28,3 +29,4 @@ router.include_router(referrals.router)
 router.include_router(screening.router)
 router.include_router(linkage.router)
 router.include_router(observatory.router)
+router.include_router(exchange.router)

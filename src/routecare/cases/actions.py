@@ -53,12 +53,18 @@ def create_case(
 
     def work(session: Session, earlier: str | None) -> CaseOut:
         if earlier is None:
-            child = add_child(session, deployment, principal, data)
-            case = _open(session, deployment, principal, child, data)
+            case = add_case(session, deployment, principal, data)
             remember_result(session, principal.user_id, "cases", idempotency_key, case.reference)
         return _read_back(session, deployment, principal, earlier or case.reference)
 
     return run_idempotent(deployment.database, principal.user_id, "cases", idempotency_key, work)
+
+
+def add_case(session: Session, deployment: Deployment, principal: Principal, data: CaseIn) -> Case:
+    """A new child and their case inside the caller's transaction, audited (a package received
+    from a partner deployment opens one this way). Callers check permission."""
+    child = add_child(session, deployment, principal, data)
+    return _open(session, deployment, principal, child, data)
 
 
 def open_case(

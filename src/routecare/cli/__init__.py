@@ -24,6 +24,7 @@ GROUPS = {
     "screening": ("screening", "app"),
     "linkage": ("linkage", "app"),
     "observatory": ("observatory", "app"),
+    "exchange": ("exchange", "app"),
 }
 
 

@@ -16,6 +16,7 @@ from routecare.children import actions as children_actions
 from routecare.children.schemas import ChildIn, Sex, ShareIn
 from routecare.demo.fixtures import CHILDREN, FIRST_ORGANISATION_USERS, ORGANISATIONS, ROUTE_USERS
 from routecare.deployment import Deployment
+from routecare.exchange.demo import seed_consented_fields
 from routecare.referrals.demo import seed_referrals
 from routecare.services.demo import seed_services
 
@@ -84,6 +85,7 @@ def seed_demo(deployment: Deployment, password: str) -> list[DemoLogin]:
         ),
     )
     seed_cases(deployment)
+    seed_consented_fields(deployment)
     seed_referrals(deployment, references)
     return demo_logins(deployment)
 

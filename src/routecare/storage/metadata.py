@@ -14,6 +14,7 @@ def all_tables_metadata() -> MetaData:
     import routecare.cases.models
     import routecare.children.models
     import routecare.crypto.models
+    import routecare.exchange.models
     import routecare.linkage.models
     import routecare.observatory.models
     import routecare.observatory.releases.models

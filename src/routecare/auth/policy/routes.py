@@ -47,6 +47,9 @@ class Access(StrEnum):
     # Also reachable by a session whose password was right but which still owes its second
     # factor (the code and enrolment pages, logout); every other route refuses such a session.
     SECOND_FACTOR = "second_factor"
+    # No user at all: a partner deployment, authenticated by its package's signature against
+    # the partner registry (routecare.exchange.receiving), never by a session or token.
+    PARTNER_SIGNATURE = "partner_signature"
 
 
 # Frontline work: scoring, storing and reading the organisation's own screenings.
@@ -183,6 +186,11 @@ ROUTES: dict[tuple[str, str], Requirement] = {
     ("POST", "/linkage/notices/{notice_id}/review"): Permission.MATCH_NOTICES,
     ("GET", "/api/v1/linkage/notices"): Permission.MATCH_NOTICES,
     ("POST", "/api/v1/linkage/notices/{notice_id}/review"): Permission.MATCH_NOTICES,
+    ("GET", "/api/v1/exchange/schemas/{purpose}/{version}"): Access.PUBLIC,
+    ("GET", "/api/v1/exchange/jwks"): Access.PUBLIC,
+    ("POST", "/api/v1/exchange/inbox"): Access.PARTNER_SIGNATURE,
+    ("POST", "/api/v1/exchange/receipts"): Access.PARTNER_SIGNATURE,
+    ("GET", "/api/v1/cases/{reference}/exchange"): Permission.CASE_READ,
     # Services directory and emergency placement (issue 7).
     ("GET", "/services"): Permission.SERVICE_READ,
     ("GET", "/services/{service_id}"): Permission.SERVICE_READ,

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0013_observatory_releases"
-down_revision: str | Sequence[str] | None = "0011_match_review"
+down_revision: str | Sequence[str] | None = "0012_exchange"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,290 @@
+"""Receiving a package: it must open with our keys, be signed by a registered partner allowed
+the purpose, match its schema and be unexpired. It then waits in the national coordinator's
+queue (as the JWE it came as, which only our key opens) until accepted, which opens a case
+with the coordinator's organisation and the package's provenance beside it, or declined,
+which deletes it; either way the partner is told, signed. A file imported by the operator is
+accepted at once. The package id is the key: the same package again changes nothing and
+answers the same. A refusal stores nothing but its audit entry."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from routecare import audit
+from routecare.auth.models import User
+from routecare.auth.principal import Principal
+from routecare.auth.roles import Role
+from routecare.cases.actions import add_case
+from routecare.cases.models import Case
+from routecare.cases.schemas import CaseIn
+from routecare.clock import utcnow
+from routecare.deployment import Deployment
+from routecare.errors import Conflict, Forbidden, InvalidInput, NotFound
+from routecare.exchange.jose import JoseRefusal, signer_kid, unseal, verified_payload
+from routecare.exchange.keys import decryption_keys
+from routecare.exchange.models import ExchangePackage, ExchangePartner
+from routecare.exchange.package_schema import FIELDS, Envelope, package_model
+from routecare.exchange.partners import partner_keys, refusal, sender_of_kid
+
+
+@dataclass(frozen=True)
+class Received:
+    package_id: str
+    status: str  # pending (in the coordinator's queue), accepted, declined
+    reference: str | None  # the case it opened, once accepted
+    created: bool
+
+
+DECISIONS = {"accepted": "exchange.package.accept", "declined": "exchange.package.decline"}
+
+
+class PackageRefused(InvalidInput):
+    """A package refused on receipt; `code` is what the audit entry records."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def receive_package(
+    deployment: Deployment, token: str, *, transport: str = "file", accept: bool = False
+) -> Received:
+    """Verify and keep one package (see the module docstring): in the coordinator's queue,
+    or (`accept`, the operator importing a file) straight into a case. PackageRefused says
+    why not; the same package again changes nothing and answers the same."""
+    try:
+        return _receive(deployment, token, transport, accept)
+    except PackageRefused as refused:
+        with deployment.database.transaction() as session:
+            audit.record(
+                session,
+                deployment.keyring.audit_key,
+                action="exchange.package.receive",
+                outcome="refused",
+                detail={"reason": refused.code, "transport": transport},
+            )
+        raise
+
+
+def _receive(deployment: Deployment, token: str, transport: str, accept: bool) -> Received:
+    now = utcnow()
+    with deployment.database.transaction() as session:
+        partner, body = _verified(session, deployment, token, now)
+        earlier = _received(session, body.package_id)
+        if earlier is not None and accept and earlier.status == "pending":
+            case = _open_case(session, deployment, earlier, body)
+            _decided(session, deployment, earlier, partner, case.reference, None)
+            return Received(body.package_id, earlier.status, case.reference, False)
+        if earlier is not None:
+            _audit(session, deployment, "exchange.package.repeat", partner, body, transport)
+            return Received(body.package_id, earlier.status, _reference(session, earlier), False)
+        row = ExchangePackage(
+            package_id=body.package_id,
+            direction="received",
+            partner_id=partner.id,
+            purpose=body.purpose.value,
+            schema_version=body.schema_version,
+            partner_case=body.sender.case,
+            fields=" ".join(sorted(_child(body))),
+            issued_at=body.issued_at,
+            expires_at=body.expires_at,
+            recorded_at=now,
+            status="pending",
+            token=token,
+        )
+        session.add(row)
+        opened = _open_case(session, deployment, row, body) if accept else None
+        _audit(session, deployment, "exchange.package.receive", partner, body, transport, opened)
+        return Received(body.package_id, row.status, opened.reference if opened else None, True)
+
+
+def accept_package(deployment: Deployment, package_id: str) -> str:
+    """Open a case from a package in the coordinator's queue (its provenance kept beside it)
+    and tell the partner, signed; returns the case reference."""
+    with deployment.database.transaction() as session:
+        row = _pending(session, package_id)
+        partner = session.get(ExchangePartner, row.partner_id)
+        assert partner is not None and row.token is not None
+        try:
+            signed = unseal(row.token, decryption_keys(session, deployment))
+            data = json.loads(verified_payload(signed, partner_keys(partner)))
+            body = package_model(row.purpose, row.schema_version).model_validate(data)
+        except (JoseRefusal, ValueError, ValidationError) as error:
+            raise PackageRefused("unverified", "refused: the package no longer verifies") from error
+        case = _open_case(session, deployment, row, body)
+        _decided(session, deployment, row, partner, case.reference, None)
+        return case.reference
+
+
+def decline_package(deployment: Deployment, package_id: str, reason: str) -> None:
+    """Decline a package in the queue: its content is deleted, the reason goes back signed."""
+    reason = reason.strip()
+    if not 1 <= len(reason) <= 200:
+        raise InvalidInput("a reason of 1 to 200 characters is needed to decline")
+    with deployment.database.transaction() as session:
+        row = _pending(session, package_id)
+        partner = session.get(ExchangePartner, row.partner_id)
+        assert partner is not None
+        row.status, row.reason, row.token = "declined", reason, None
+        _decided(session, deployment, row, partner, None, reason)
+
+
+def _open_case(
+    session: Session, deployment: Deployment, row: ExchangePackage, body: Envelope
+) -> Case:
+    case = add_case(session, deployment, _intake(session), _case_in(body))
+    row.case_id, row.status, row.token = case.id, "accepted", None
+    return case
+
+
+def _decided(
+    session: Session,
+    deployment: Deployment,
+    row: ExchangePackage,
+    partner: ExchangePartner,
+    reference: str | None,
+    reason: str | None,
+) -> None:
+    """Audit the decision and queue the signed word back to the partner (if it has a URL)."""
+    from routecare.exchange.outbox import queue
+    from routecare.exchange.receipts import sign_receipt
+
+    audit.record(
+        session,
+        deployment.keyring.audit_key,
+        action=DECISIONS[row.status],
+        subject_type="case" if row.case_id else None,
+        subject_id=row.case_id,
+        detail={"package": row.package_id, "partner": partner.name, "status": row.status},
+    )
+    if partner.base_url:
+        receipt = sign_receipt(session, deployment, row.package_id, row.status, reference, reason)
+        queue(session, partner, row.package_id, receipt, utcnow(), kind="receipt")
+
+
+def _received(session: Session, package_id: str) -> ExchangePackage | None:
+    return session.scalars(
+        select(ExchangePackage).where(
+            ExchangePackage.direction == "received", ExchangePackage.package_id == package_id
+        )
+    ).first()
+
+
+def _pending(session: Session, package_id: str) -> ExchangePackage:
+    row = _received(session, package_id)
+    if row is None:
+        raise NotFound("no received package with that id")
+    if row.status != "pending":
+        raise Conflict(f"that package was already {row.status}")
+    return row
+
+
+def _reference(session: Session, row: ExchangePackage) -> str | None:
+    if row.case_id is None:
+        return None
+    return session.scalar(select(Case.reference).where(Case.id == row.case_id))
+
+
+def _verified(
+    session: Session, deployment: Deployment, token: str, now: datetime
+) -> tuple[ExchangePartner, Envelope]:
+    try:
+        signed = unseal(token, decryption_keys(session, deployment))
+        partner = sender_of_kid(session, signer_kid(signed))
+        if partner is None:
+            raise PackageRefused(
+                "unknown_sender", "refused: the package is signed by no registered partner"
+            )
+        payload = verified_payload(signed, partner_keys(partner))
+    except JoseRefusal as error:
+        raise PackageRefused("unverified", f"refused: {error}") from error
+    try:
+        data: Any = json.loads(payload)
+        head = Envelope.model_validate(_envelope(data))
+        body = package_model(head.purpose.value, head.schema_version).model_validate(data)
+    except (ValueError, ValidationError, TypeError) as error:
+        raise PackageRefused(
+            "malformed", "refused: the package does not match its schema"
+        ) from error
+    reason = refusal(partner, body.purpose.value, now)
+    if reason is not None:
+        raise PackageRefused("partner", f"refused: the sender {partner.name} {reason}")
+    if body.expires_at <= now:
+        raise PackageRefused("expired", "refused: the package has expired")
+    return partner, body
+
+
+def _envelope(data: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in data.items() if key != "child"}
+
+
+def _child(body: Envelope) -> dict[str, Any]:
+    """The received child fields (each purpose's model adds `child` to the envelope)."""
+    child: Any = body.child  # type: ignore[attr-defined]
+    return child.model_dump(exclude_none=True)  # type: ignore[no-any-return]
+
+
+def _case_in(body: Envelope) -> CaseIn:
+    """The received fields, under our column names; a package naming no child is refused."""
+    values: dict[str, Any] = {}
+    for name, value in _child(body).items():
+        table, column = FIELDS[name].source.split(".")
+        if column != "status":
+            values[column] = value
+    if "given_name" not in values:
+        raise PackageRefused(
+            "no_identity", "refused: the package carries no given name to open a case with"
+        )
+    try:
+        return CaseIn.model_validate(values)
+    except ValidationError as error:
+        raise PackageRefused(
+            "malformed", "refused: the package's fields are inconsistent"
+        ) from error
+
+
+def _intake(session: Session) -> Principal:
+    """Received cases open with the national coordinator's organisation, who refers them on."""
+    user = session.scalars(
+        select(User)
+        .where(User.role == Role.COORDINATOR, User.is_active.is_(True))
+        .order_by(User.id)
+        .limit(1)
+    ).first()
+    if user is None:
+        raise Forbidden("refused: this deployment has no coordinator to receive packages")
+    return Principal.of(user)
+
+
+def _audit(
+    session: Session,
+    deployment: Deployment,
+    action: str,
+    partner: ExchangePartner,
+    body: Envelope,
+    transport: str,
+    case: Case | None = None,
+) -> None:
+    audit.record(
+        session,
+        deployment.keyring.audit_key,
+        action=action,
+        subject_type="case" if case else None,
+        subject_id=case.id if case else None,
+        detail={
+            "package": body.package_id,
+            "partner": partner.name,
+            "purpose": body.purpose.value,
+            "agreement": partner.agreement,
+            "fields": sorted(_child(body)),
+            "transport": transport,
+        },
+        children=[case.child_id] if case else [],
+    )
