@@ -51,6 +51,7 @@ from routecare.linkage.encoded import (
 )
 from routecare.linkage.names import NameTokens, normalise
 from routecare.linkage.records import Registration
+from routecare.linkage.salting import SALTED_FIELDS, family_salt, salted
 from routecare.linkage.workers import CORES, split
 
 HASHES_PER_GRAM = 8
@@ -243,6 +244,11 @@ class Encoder:
         self._fields = {
             f: _FilterMaker(self.keys.key(f"bloom/{f}"), bits) for f, bits in FILTER_BITS.items()
         }
+        self._salt_keys = {
+            f"{f}_{form}": self.keys.key(f"salt/{f}_{form}")
+            for f in SALTED_FIELDS
+            for form in ("latin", "skeleton")
+        }
         self._token_mac = _Mac(self.keys.key("tokens"))
         self._flip_key = self.keys.key("flips")
         self._token_cache: dict[str, int] = {}
@@ -298,6 +304,11 @@ class Encoder:
             self._fill(encoded, f"{field}_skeleton", [n.skeleton for n in names], rows)
             if field == "all_names":
                 all_names, name_rows = names, rows
+        salts = [family_salt(r) for r in records]
+        for field in SALTED_FIELDS:
+            for form in ("latin", "skeleton"):
+                key = f"{field}_{form}"
+                encoded.bloom[key] = salted(encoded.bloom[key], salts, self._salt_keys[key])
         documents = [_document(r.document_number) for r in records]
         self._fill(encoded, "document", [(d,) if d else () for d in documents], None)
         years = [r.birth_year() for r in records]
@@ -312,14 +323,18 @@ class Encoder:
         groups = {n: _group(n) for n in set(nationalities)}
         tokens["nationality_group"] = self._tokens("natgroup", [groups[n] for n in nationalities])
         tokens["birth_date"] = self._tokens("dob", dobs)
-        distinct_years, rows = _distinct([y[0] if y else 0 for y in years])
+        tokens["salt"] = self._tokens("salt", salts)
+        # Year tokens under the record's salt: windows chain years within a salt only.
+        distinct_years, rows = _distinct(
+            [(salt, y[0]) if y else ("", 0) for salt, y in zip(salts, years, strict=True)]
+        )
         window = np.array(
             [
                 [
-                    self.token("year", str(y + d)) if y else 0
+                    self.token("year", f"{salt}|{y + d}") if y else 0
                     for d in range(-YEAR_WINDOW, YEAR_WINDOW + 1)
                 ]
-                for y in distinct_years
+                for salt, y in distinct_years
             ],
             dtype=np.uint64,
         ).reshape(-1, 2 * YEAR_WINDOW + 1)

@@ -1,0 +1,60 @@
+"""Salting by the family name (scheme `routecare-pprl/4`): the filters of the given, father's
+and mother's names, and the birth-year tokens, are keyed by a short prefix of the family
+name's consonant skeleton as well as by the secret.
+
+Why: a keyless holder of a file in clear (a linkage unit) compares its records with each other
+as `match` compares them across files. Unsalted, the records of one file cluster by given
+name, and the clusters' sizes and similarities, set against a public name list, name them
+(`bench/linkage/attacks`); the year windows chain every birth year in order. Salted, the
+given-name filters of two records are comparable only when their family names begin alike:
+the bit positions of a bigram differ between salts (a keyed permutation of the filter), so
+neither clusters nor learned bigram positions carry over from one salt to another, and year
+tokens chain only within a salt. The same child in two files keeps its salt as long as the
+first consonants of its family name agree, which the skeleton (vowels and clerks' spelling
+conventions folded away) keeps for most spellings. Measured in docs/linkage.md (Privacy).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+
+import numpy as np
+
+from routecare.linkage.names import normalise
+from routecare.linkage.records import Registration
+
+SALT_LETTERS = 2  # consonants of the family name's skeleton that key the salted fields
+SALTED_FIELDS = ("given", "father", "mother")  # by role; the family name is the salt
+
+
+def family_salt(record: Registration) -> str:
+    """The salt of a record: the first SALT_LETTERS of its family name's first skeleton token
+    (tokens in order, so a reordered compound family name keeps it); empty without one."""
+    skeleton = sorted(normalise(record.family_name).skeleton)
+    return skeleton[0][:SALT_LETTERS] if skeleton else ""
+
+
+def permutation(key: bytes, salt: str, width: int) -> np.ndarray:
+    """A keyed permutation of `width` bit positions for `salt`: positions sorted by a keyed
+    pseudo-random value (SHAKE-256 over key and salt, so every installation derives the same
+    one)."""
+    stream = hashlib.shake_256(key + b"\x00" + salt.encode()).digest(4 * width)
+    return np.argsort(np.frombuffer(stream, dtype="<u4"), kind="stable")
+
+
+def salted(filters: np.ndarray, salts: Sequence[str], key: bytes) -> np.ndarray:
+    """(records, words) uint64 filters, each one's bits permuted by its salt's permutation."""
+    width = filters.shape[1] * 64
+    bits = np.unpackbits(
+        np.ascontiguousarray(filters.astype("<u8")).view(np.uint8), axis=1, bitorder="little"
+    )
+    distinct, rows = np.unique(np.asarray(salts, dtype=object), return_inverse=True)
+    order = np.argsort(rows, kind="stable")
+    bounds = np.concatenate(([0], np.cumsum(np.bincount(rows, minlength=len(distinct)))))
+    out = np.empty_like(bits)
+    for i, salt in enumerate(distinct.tolist()):
+        members = order[bounds[i] : bounds[i + 1]]
+        out[members] = bits[members][:, permutation(key, salt, width)]
+    packed = np.packbits(out, axis=1, bitorder="little")
+    return np.ascontiguousarray(packed).view("<u8").astype(np.uint64)
