@@ -22,8 +22,8 @@ privacy preserving record linkage") for the randomized response:
 - the given, father's and mother's names and the birth-year tokens salted by the family name
   (`linkage/salting.py`), so the attacks over a whole file in clear get the base rate;
 - other fields as keyed tokens (sex, nationality and its confusion group, birth-year window,
-  exact date of birth, the salt); blocking keys are keyed hashes of pairs of name skeletons, and of the
-  exact date of birth.
+  exact date of birth, the salt); blocking keys are keyed hashes of pairs of name skeletons,
+  and of the exact date of birth.
 
 Records are encoded as a batch into arrays (`encode_set`): each distinct name is hashed once and
 its filter copied, which is what makes encoding a country's registrations take seconds.
