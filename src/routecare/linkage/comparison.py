@@ -148,8 +148,7 @@ def compare(left: EncodedSet, right: EncodedSet, li: np.ndarray, ri: np.ndarray)
     """Levels (pairs × FIELDS, -1 = missing), column-major: each field is written and read
     as one contiguous column. Salted names (`linkage/salting.py`) of two records salted
     differently cannot be compared: missing, not disagreeing (a family name spelled or
-    placed differently must not make the given names look different). Their year tokens
-    simply differ (measured: reading those years as missing too cost route F1 3 points)."""
+    placed differently must not make the given names look different)."""
     levels = np.empty((li.size, len(FIELDS)), dtype=np.int8, order="F")
     _, _, same_salt = _token_levels(left, right, li, ri, "salt")
     for column, name in enumerate(ROLE_FIELDS):

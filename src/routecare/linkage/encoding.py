@@ -19,8 +19,8 @@ privacy preserving record linkage") for the randomized response:
   similar encodings (`bench/linkage/attacks`); stronger flips cost the linkage first. Balancing
   was tried and dropped: on short names it compressed similarities so much that true pairs
   spelled differently could not be told from strangers;
-- the given, father's and mother's names and the birth-year tokens salted by the family name
-  (`linkage/salting.py`), so the attacks over a whole file in clear get the base rate;
+- the given, father's and mother's names salted by the family name (`linkage/salting.py`), so
+  the attacks over a whole file in clear get the base rate of given names;
 - other fields as keyed tokens (sex, nationality and its confusion group, birth-year window,
   exact date of birth, the salt); blocking keys are keyed hashes of pairs of name skeletons,
   and of the exact date of birth.
@@ -327,19 +327,14 @@ class Encoder:
         tokens["nationality_group"] = self._tokens("natgroup", [groups[n] for n in nationalities])
         tokens["birth_date"] = self._tokens("dob", dobs)
         tokens["salt"] = self._tokens("salt", salts)
-        # Year tokens under the record's salt too: a year agreeing within a salt is better
-        # evidence (route F1 0.762 against 0.735 unsalted, docs/linkage.md). It does not keep
-        # years from an attacker who chains each salt on its own (bench/linkage/attacks/years.py).
-        distinct_years, rows = _distinct(
-            [(salt, y[0]) if y else ("", 0) for salt, y in zip(salts, years, strict=True)]
-        )
+        distinct_years, rows = _distinct([y[0] if y else 0 for y in years])
         window = np.array(
             [
                 [
-                    self.token("year", f"{salt}|{y + d}") if y else 0
+                    self.token("year", str(y + d)) if y else 0
                     for d in range(-YEAR_WINDOW, YEAR_WINDOW + 1)
                 ]
-                for salt, y in distinct_years
+                for y in distinct_years
             ],
             dtype=np.uint64,
         ).reshape(-1, 2 * YEAR_WINDOW + 1)

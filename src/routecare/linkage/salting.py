@@ -1,6 +1,6 @@
 """Salting by the family name (scheme `routecare-pprl/4`): the filters of the given, father's
-and mother's names, and the birth-year tokens, are keyed by a short prefix of the family
-name's consonant skeleton as well as by the secret.
+and mother's names are keyed by a short prefix of the family name's consonant skeleton as well
+as by the secret.
 
 Why: a keyless holder of a file in clear (a linkage unit) compares its records with each other
 as `match` compares them across files. Unsalted, the records of one file cluster by given
@@ -10,7 +10,9 @@ each salt (a keyed permutation of the filter), so clusters and learned bit posit
 carry over from one salt to another: the attacks over the whole file get the base rate. What
 it does not do (measured, docs/linkage.md): an attacker who reads the family names (not
 salted) and attacks each salt on its own still names a quarter of the given names in a file
-of 2,000, more in larger files; the years of each salt still chain. The same child in two
+of 2,000, more in larger files. Years are not salted: salted, they still chained within each
+salt, and their disagreement across salts made scores too high where few children cross
+(docs/linkage.md). The same child in two
 files keeps its salt while the first consonants of its family name agree, which the skeleton
 keeps for most spellings; where they differ the salted names compare as missing
 (`comparison.compare`, by the salt's keyed token).
