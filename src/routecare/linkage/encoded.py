@@ -1,5 +1,5 @@
 """Encoded registrations as arrays (what the comparison reads) and as files (what partners
-exchange): the layout of scheme `routecare-pprl/4` (names and years salted by the family name:
+exchange): the layout of scheme `routecare-pprl/4` (names salted by the family name:
 `linkage/salting.py`; files and stored rows may be sealed: `linkage/sealing.py`)."""
 
 from __future__ import annotations

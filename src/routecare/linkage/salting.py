@@ -5,17 +5,16 @@ as by the secret.
 Why: a keyless holder of a file in clear (a linkage unit) compares its records with each other
 as `match` compares them across files. Unsalted, the records of one file cluster by given
 name, and the clusters' sizes and bit positions, set against a public name list, name them
-(`bench/linkage/attacks`: 94 % of given names). Salted, a bigram sets different bits under
+(`bench/linkage/attacks`: nine in ten given names). Salted, a bigram sets different bits under
 each salt (a keyed permutation of the filter), so clusters and learned bit positions do not
 carry over from one salt to another: the attacks over the whole file get the base rate. What
 it does not do (measured, docs/linkage.md): an attacker who reads the family names (not
 salted) and attacks each salt on its own still names a quarter of the given names in a file
 of 2,000, more in larger files. Years are not salted: salted, they still chained within each
 salt, and their disagreement across salts made scores too high where few children cross
-(docs/linkage.md). The same child in two
-files keeps its salt while the first consonants of its family name agree, which the skeleton
-keeps for most spellings; where they differ the salted names compare as missing
-(`comparison.compare`, by the salt's keyed token).
+(docs/linkage.md). The same child in two files keeps its salt while the first consonants of
+its family name agree, which the skeleton keeps for most spellings; where they differ the
+salted names compare as missing (`comparison.compare`, by the salt's keyed token).
 """
 
 from __future__ import annotations
@@ -34,7 +33,7 @@ SALTED_FIELDS = ("given", "father", "mother")  # by role; the family name is the
 
 def family_salt(record: Registration) -> str:
     """The salt of a record: the first SALT_LETTERS of its family name's first skeleton token
-    (tokens in order, so a reordered compound family name keeps it); empty without one."""
+    (tokens sorted, so a reordered compound family name keeps it); empty without one."""
     skeleton = sorted(normalise(record.family_name).skeleton)
     return skeleton[0][:SALT_LETTERS] if skeleton else ""
 
