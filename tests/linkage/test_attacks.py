@@ -119,8 +119,22 @@ def test_birth_years_stay_at_the_base_rate(
     assert year.rate <= year.base_rate + 0.02
 
 
+def test_files_for_two_partners_share_no_blocking_key(
+    population: tuple[list[Registration], list[Registration]], shipped: EncodedSet
+) -> None:
+    """Blocking keys are keyed per partner pair (each pair agrees its own secret): the same
+    children in a file for another partner share no key, so two partners pooling their files
+    cannot join them on keys. Within one pair, see the expected failure below."""
+    attacked, _ = population
+    other = Encoder(b"the secret agreed with another partner")
+    theirs = other.encode_set([replace(r, record_id=f"x{r.record_id}") for r in attacked])
+    truth = {r.record_id: f"x{r.record_id}" for r in attacked}
+    assert pseudonym_attack(shipped, theirs, truth).joined == 0.0
+    assert not set(shipped.block_keys.tolist()) & set(theirs.block_keys.tolist())
+
+
 @NOT_MET
-def test_blocking_keys_join_no_two_files(
+def test_blocking_keys_join_no_two_files_under_one_secret(
     population: tuple[list[Registration], list[Registration]], shipped: EncodedSet
 ) -> None:
     attacked, _ = population
