@@ -1,8 +1,7 @@
 """The keyless attacker of docs/linkage.md, with the attacks of `bench/linkage/attacks`: each
-is shown to work on plain filters (scheme 3's, unsalted), to get the base rate of given names
-over a whole file in clear under scheme 4 (salted by family name), and no more than the base
-rate from a sealed file. The issue's targets scheme 4 does not meet in clear are strict
-expected failures, so the docs cannot claim them."""
+is shown to work on encodings in clear and to get no more than the base rate from a sealed
+file. The issue's targets for a file in clear, not met, are strict expected failures, so the
+docs cannot claim them; keys per partner pair are shown to keep two partners' files apart."""
 
 from __future__ import annotations
 
@@ -16,7 +15,6 @@ from bench.linkage.attacks.common import Outcome, base_rate, hit_rate, name_key
 from bench.linkage.attacks.names import name_attacks
 from bench.linkage.attacks.patterns import pattern_mining
 from bench.linkage.attacks.pseudonyms import pseudonym_attack
-from bench.linkage.attacks.salted import given_names_by_salt, per_salt_attacks
 from bench.linkage.attacks.sealed import joined_on_sealed_texts, sealed_bits, sealed_texts
 from bench.linkage.attacks.years import year_attacks
 
@@ -41,7 +39,7 @@ def population() -> tuple[list[Registration], list[Registration]]:
 
 @pytest.fixture(scope="module")
 def shipped(population: tuple[list[Registration], list[Registration]]) -> EncodedSet:
-    """The attacked registrations as a file in clear holds them (scheme 4)."""
+    """The attacked registrations as a file in clear holds them."""
     return Encoder(SECRET).encode_set(population[0])
 
 
@@ -53,54 +51,43 @@ def _rates(outcomes: list[Outcome]) -> dict[tuple[str, str], Outcome]:
 def on_clear_file(
     population: tuple[list[Registration], list[Registration]], shipped: EncodedSet
 ) -> dict[tuple[str, str], Outcome]:
-    """The name attacks over the whole of a scheme 4 file in clear."""
+    """The name attacks over the whole of a file in clear."""
     return _rates(name_attacks(shipped, *population)[0])
 
 
-def test_the_attacks_name_children_from_plain_filters(
+def test_the_attacks_name_children_from_encodings_in_clear(
     population: tuple[list[Registration], list[Registration]],
-) -> None:
-    """The attacks are strong: on plain filters (scheme 3's, unsalted) they name most children
-    and every birth year, and blocking keys join two files."""
-    attacked, sample = population
-    encoder = Encoder(SECRET)
-    plain = encoder.encode_set(attacked, hardened=False)
-    found = _rates(name_attacks(plain, attacked, sample)[0])
-    given = found[("pattern mining, given names", "sample")]
-    pair = found[("pattern mining, given + family", "sample")]
-    assert given.rate >= 0.5 > given.base_rate + 0.02
-    assert pair.rate >= 0.3 > pair.base_rate + 0.01
-    year = {o.attacker: o for o in year_attacks(plain, attacked, sample)}["sample"]
-    assert year.rate >= 0.9 > year.base_rate + 0.5
-    again = encoder.encode_set([replace(r, record_id=f"x{r.record_id}") for r in attacked])
-    truth = {r.record_id: f"x{r.record_id}" for r in attacked}
-    assert pseudonym_attack(encoder.encode_set(attacked), again, truth).joined >= 0.4
-
-
-def test_over_a_whole_clear_file_the_name_attacks_get_the_base_rate(
+    shipped: EncodedSet,
     on_clear_file: dict[tuple[str, str], Outcome],
 ) -> None:
-    """Scheme 4 in clear: salted by the family name, given names neither cluster nor give
-    their bigrams' positions away over the whole file (scheme 3's: 96 % by pattern mining)."""
-    for (attack, attacker), outcome in on_clear_file.items():
-        if attack.endswith("given names"):
-            assert outcome.rate <= outcome.base_rate + 0.02, (attack, attacker)
+    """The attacks are strong: on the encodings in clear (a scheme 3 file unsealed, or opened
+    by a key holder) they name most children and every birth year, and blocking keys join
+    two files."""
+    attacked, sample = population
+    given = on_clear_file[("pattern mining, given names", "sample")]
+    pair = on_clear_file[("pattern mining, given + family", "sample")]
+    assert given.rate >= 0.5 > given.base_rate + 0.02
+    assert pair.rate >= 0.3 > pair.base_rate + 0.01
+    year = {o.attacker: o for o in year_attacks(shipped, attacked, sample)}["sample"]
+    assert year.rate >= 0.9 > year.base_rate + 0.5
+    again = Encoder(SECRET).encode_set([replace(r, record_id=f"x{r.record_id}") for r in attacked])
+    truth = {r.record_id: f"x{r.record_id}" for r in attacked}
+    assert pseudonym_attack(shipped, again, truth).joined >= 0.4
 
 
-# The issue's targets that scheme 4 does not meet yet (docs/linkage.md, Privacy): strict, so
-# that meeting one fails here and the docs are brought up to date with it.
-NOT_MET = pytest.mark.xfail(strict=True, reason="not met by scheme 4: docs/linkage.md")
+# The issue's targets for a file in clear, which no design tried meets with the linkage intact
+# (docs/linkage.md, Privacy): strict expected failures, so that meeting one fails here and the
+# docs are brought up to date with it.
+NOT_MET = pytest.mark.xfail(strict=True, reason="not met in clear: docs/linkage.md")
 
 
 @NOT_MET
-def test_an_attacker_inside_each_salt_gets_the_base_rate(
-    population: tuple[list[Registration], list[Registration]], shipped: EncodedSet
+def test_given_names_in_clear_stay_at_the_base_rate(
+    on_clear_file: dict[tuple[str, str], Outcome],
 ) -> None:
-    attacked, sample = population
-    truth = [name_key(r.given_name) for r in attacked]
-    guesses = per_salt_attacks(shipped, attacked, given_names_by_salt(sample))
-    base = base_rate(truth, Counter(name_key(r.given_name) for r in sample))
-    assert hit_rate(guesses["pattern mining"], truth) <= base + 0.02
+    for (attack, attacker), outcome in on_clear_file.items():
+        if attack.endswith("given names"):
+            assert outcome.rate <= outcome.base_rate + 0.02, (attack, attacker)
 
 
 @NOT_MET
@@ -170,7 +157,7 @@ def test_a_keyless_attacker_gets_the_base_rate_from_sealed_files(
     assert hit_rate(mined, truth) <= base + 0.02
     assert hit_rate(list(zip(mined, family_mined, strict=True)), pairs) <= 0.01
     # No token, window or blocking key to read: nothing to chain years or join files on.
-    with pytest.raises(LinkageInputError, match="not a routecare-pprl/4 encoding"):
+    with pytest.raises(LinkageInputError, match="not a routecare-pprl/3 encoding"):
         from_encodings([{"sealed": t} for t in texts], "")
     assert joined_on_sealed_texts(texts, sealed_texts(paths[1])) == 0.0
     assert joined_on_sealed_texts(texts, sealed_texts(paths[0])) == 1.0  # the join works

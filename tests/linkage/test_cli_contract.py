@@ -280,12 +280,11 @@ def test_a_different_secret_is_refused(tmp_path: Path, files: dict[str, Path]) -
     assert not (tmp_path / "m.csv").exists()
 
 
-@pytest.mark.parametrize("scheme", ["routecare-pprl/3", "routecare-pprl/2", "routecare-pprl/0"])
+@pytest.mark.parametrize("scheme", ["routecare-pprl/2", "routecare-pprl/0"])
 def test_another_scheme_version_is_refused(
     tmp_path: Path, files: dict[str, Path], scheme: str
 ) -> None:
-    """Scheme 3's files (names unsalted), scheme 2's (encodings in clear) and any other
-    version are refused by name."""
+    """Scheme 2's files (encodings in clear) and any other version are refused by name."""
     lines = files["right_enc"].read_text(encoding="utf-8").splitlines()
     header = json.loads(lines[0])
     header["scheme"] = scheme

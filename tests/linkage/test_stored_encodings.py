@@ -1,7 +1,6 @@
 """Children's encodings at rest: sealed under a key derived from the keyring's linkage key,
 so a copy of the database (or a backup) holds no filter to attack; encodings stored in clear
-by an older scheme (2 in clear, 3 unsalted) are renewed on first use, under the same linkage
-id."""
+by scheme 2 are renewed on first use, under the same linkage id."""
 
 from __future__ import annotations
 
@@ -15,7 +14,6 @@ from routecare.linkage.index import LinkageIndex
 from routecare.linkage.models import ChildEncoding
 from routecare.linkage.records import LinkageInputError
 from routecare.linkage.sealing import stored_seal
-from routecare.linkage.store import STORED_PREFIX, opened
 from tests.conftest import World
 from tests.linkage.registrations import open_case, register_population
 
@@ -42,32 +40,27 @@ def test_a_database_copy_holds_no_encoding_to_attack(world: World) -> None:
     stranger = stored_seal(Keyring.generate().linkage_key)
     for text in stored.values():
         with pytest.raises(LinkageInputError, match="cannot be opened"):
-            opened(stranger, text)
+            stranger.open(text, "a copied row")
     # The deployment itself reads them.
     own = stored_seal(world.deployment.keyring.linkage_key)
-    assert all(opened(own, text)["bloom"] for text in stored.values())
+    opened = [own.open(text, "a row") for text in stored.values()]
+    assert all(record["bloom"] for record in opened)
 
 
-@pytest.mark.parametrize("scheme", [2, 3])
-def test_an_encoding_stored_by_an_older_scheme_is_renewed_and_still_matched(
-    world: World, scheme: int
-) -> None:
-    """Scheme 2 stored encodings in clear (JSON), scheme 3 sealed without the scheme's
-    prefix (and under scheme 3's keys, which no longer open): both are re-encoded."""
+def test_an_encoding_stored_in_clear_is_renewed_and_still_matched(world: World) -> None:
     register_population(world, size=60)
     api = world.api("case_worker")
     open_case(api, "Abdoulaye", "Diallo", "Ibrahima")
     open_case(api, "Abdulai", "Jallow", "Ibrahima")
     stored = _stored(world)
     own = stored_seal(world.deployment.keyring.linkage_key)
-    # As the older scheme left them.
+    # As scheme 2 left them: every encoding in clear (JSON).
     with world.deployment.database.transaction() as session:
         for linkage_id, text in stored.items():
-            old = json.dumps(opened(own, text)) if scheme == 2 else text[len(STORED_PREFIX) :]
             session.execute(
                 update(ChildEncoding)
                 .where(ChildEncoding.linkage_id == linkage_id)
-                .values(encoding=old)
+                .values(encoding=json.dumps(own.open(text, "row")))
             )
     index = LinkageIndex(world.deployment.keyring)  # as a deployment starts after the upgrade
     with world.deployment.database.transaction() as session:
@@ -80,6 +73,5 @@ def test_an_encoding_stored_by_an_older_scheme_is_renewed_and_still_matched(
         found = index.candidates(session, newest)
     renewed = _stored(world)
     assert renewed.keys() == stored.keys()  # the same linkage ids, partners' notices hold
-    assert all(text.startswith(STORED_PREFIX) for text in renewed.values())
-    assert all(opened(own, text)["bloom"] for text in renewed.values())
+    assert not any(text.startswith("{") for text in renewed.values())
     assert found  # Abdulai Jallow still finds Abdoulaye Diallo

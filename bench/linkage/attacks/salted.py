@@ -1,4 +1,4 @@
-"""Attacks inside each salt (scheme `routecare-pprl/4`, `linkage/salting.py`): given names are
+"""Attacks inside each salt (the salting design, `attacks/salting.py`): given names are
 comparable only between records whose family names begin alike, so the attacker groups the
 records by their salt token (in clear in the file) and runs cluster alignment and pattern
 mining inside each group, against the given names of the families of that salt in its own
@@ -15,10 +15,10 @@ import numpy as np
 from bench.linkage.attacks.clusters import cluster_attack
 from bench.linkage.attacks.common import bits_of, name_key
 from bench.linkage.attacks.patterns import pattern_mining
+from bench.linkage.attacks.salting import family_salt
 
 from routecare.linkage.encoded import EncodedSet
 from routecare.linkage.records import Registration
-from routecare.linkage.salting import family_salt
 
 SMALLEST = 4  # a group this small is named by its commonest name: too few to cluster
 

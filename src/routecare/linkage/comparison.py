@@ -8,7 +8,6 @@ from functools import cache
 import numpy as np
 
 from routecare.linkage.encoded import FIELD_BITS, EncodedSet
-from routecare.linkage.salting import SALTED_FIELDS
 
 # Dice similarity cut into levels. Both sides spelled in Latin: compare canonical spellings;
 # otherwise only consonant skeletons exist on one side, which agree more by chance: stricter cuts.
@@ -146,16 +145,10 @@ def _token_levels(
 
 def compare(left: EncodedSet, right: EncodedSet, li: np.ndarray, ri: np.ndarray) -> np.ndarray:
     """Levels (pairs × FIELDS, -1 = missing), column-major: each field is written and read
-    as one contiguous column. Salted names (`linkage/salting.py`) of two records salted
-    differently cannot be compared: missing, not disagreeing (a family name spelled or
-    placed differently must not make the given names look different)."""
+    as one contiguous column."""
     levels = np.empty((li.size, len(FIELDS)), dtype=np.int8, order="F")
-    _, _, same_salt = _token_levels(left, right, li, ri, "salt")
     for column, name in enumerate(ROLE_FIELDS):
-        found = _role_levels(left, right, li, ri, name)
-        levels[:, column] = (
-            found if name not in SALTED_FIELDS else np.where(same_salt, found, MISSING)
-        )
+        levels[:, column] = _role_levels(left, right, li, ri, name)
     both = _present(left, right, li, ri, "document")
     levels[:, FIELDS.index("document")] = _levels_where(both, left, right, li, ri, "document")
     for name in ("sex", "birth_date"):

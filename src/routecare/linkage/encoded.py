@@ -1,6 +1,6 @@
 """Encoded registrations as arrays (what the comparison reads) and as files (what partners
-exchange): the layout of scheme `routecare-pprl/4` (names salted by the family name:
-`linkage/salting.py`; files and stored rows may be sealed: `linkage/sealing.py`)."""
+exchange): the layout of scheme `routecare-pprl/3` (scheme 2's encodings, each record sealed:
+`linkage/sealing.py`)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from routecare.linkage.records import LinkageInputError
 if TYPE_CHECKING:
     from routecare.linkage.sealing import Seal
 
-SCHEME = "routecare-pprl/4"
+SCHEME = "routecare-pprl/3"
 FIELD_BITS = {
     "given": 256,
     "father": 256,
@@ -32,8 +32,7 @@ FILTER_BITS = {
     **{f"{f}_{form}": b for f, b in FIELD_BITS.items() for form in ("latin", "skeleton")},
     "document": 256,
 }
-# "salt": the family-name salt of the salted fields (`linkage/salting.py`), as a keyed token.
-TOKEN_FIELDS = ("sex", "nationality", "nationality_group", "year", "birth_date", "salt")
+TOKEN_FIELDS = ("sex", "nationality", "nationality_group", "year", "birth_date")
 BLOCK_BITS = 48  # blocking keys: the first 48 bits of a keyed token, written as 12 hex digits
 YEAR_WINDOW = 2  # estimated ages are rarely more than two years off
 WINDOW = 2 * YEAR_WINDOW + 1

@@ -1,7 +1,7 @@
 """Privacy-preserving encodings of registrations, made locally with a secret shared by partners.
 
-Scheme `routecare-pprl/4` (files and stored rows seal each encoding: `linkage/sealing.py`,
-because the encodings below, once readable, still name children: docs/linkage.md), following
+Scheme `routecare-pprl/3` (files and stored rows seal each encoding: `linkage/sealing.py`,
+because the encodings below, once readable, name children: docs/linkage.md), following
 Schnell, Borgs & Encheva (2016, "Hardening encrypted patient names against cryptographic
 attacks using cell or attribute level Bloom filters in record linkage") for attribute-level
 filters and Schnell & Borgs (2016, "Randomized response and balanced Bloom filters for
@@ -19,11 +19,9 @@ privacy preserving record linkage") for the randomized response:
   similar encodings (`bench/linkage/attacks`); stronger flips cost the linkage first. Balancing
   was tried and dropped: on short names it compressed similarities so much that true pairs
   spelled differently could not be told from strangers;
-- the given, father's and mother's names salted by the family name (`linkage/salting.py`), so
-  the attacks over a whole file in clear get the base rate of given names;
 - other fields as keyed tokens (sex, nationality and its confusion group, birth-year window,
-  exact date of birth, the salt); blocking keys are keyed hashes of pairs of name skeletons,
-  and of the exact date of birth.
+  exact date of birth); blocking keys are keyed hashes of pairs of name skeletons, and of the
+  exact date of birth.
 
 Records are encoded as a batch into arrays (`encode_set`): each distinct name is hashed once and
 its filter copied, which is what makes encoding a country's registrations take seconds.
@@ -53,7 +51,6 @@ from routecare.linkage.encoded import (
 )
 from routecare.linkage.names import NameTokens, normalise
 from routecare.linkage.records import Registration
-from routecare.linkage.salting import SALTED_FIELDS, family_salt, salted
 from routecare.linkage.workers import CORES, split
 
 HASHES_PER_GRAM = 8
@@ -246,11 +243,6 @@ class Encoder:
         self._fields = {
             f: _FilterMaker(self.keys.key(f"bloom/{f}"), bits) for f, bits in FILTER_BITS.items()
         }
-        self._salt_keys = {
-            f"{f}_{form}": self.keys.key(f"salt/{f}_{form}")
-            for f in SALTED_FIELDS
-            for form in ("latin", "skeleton")
-        }
         self._token_mac = _Mac(self.keys.key("tokens"))
         self._flip_key = self.keys.key("flips")
         self._token_cache: dict[str, int] = {}
@@ -284,9 +276,8 @@ class Encoder:
         """Encodings of `records` as arrays, split over `cores` worker processes (default:
         all, for batch-sized sets); the result does not depend on the split.
 
-        `hardened=False` gives plain Bloom filters, unsalted and unflipped (scheme 3's before
-        its randomized response); it exists only so the attack test and the benchmark can
-        compare, and is never written by the CLI.
+        `hardened=False` gives plain Bloom filters; it exists only so the attack test and the
+        benchmark can compare, and is never written by the CLI.
         """
         if cores is None:
             cores = CORES if len(records) >= PARALLEL_RECORDS else 1
@@ -307,11 +298,6 @@ class Encoder:
             self._fill(encoded, f"{field}_skeleton", [n.skeleton for n in names], rows)
             if field == "all_names":
                 all_names, name_rows = names, rows
-        salts = [family_salt(r) if hardened else "" for r in records]
-        for field in SALTED_FIELDS:
-            for form in ("latin", "skeleton"):
-                key = f"{field}_{form}"
-                encoded.bloom[key] = salted(encoded.bloom[key], salts, self._salt_keys[key])
         documents = [_document(r.document_number) for r in records]
         self._fill(encoded, "document", [(d,) if d else () for d in documents], None)
         years = [r.birth_year() for r in records]
@@ -326,7 +312,6 @@ class Encoder:
         groups = {n: _group(n) for n in set(nationalities)}
         tokens["nationality_group"] = self._tokens("natgroup", [groups[n] for n in nationalities])
         tokens["birth_date"] = self._tokens("dob", dobs)
-        tokens["salt"] = self._tokens("salt", salts)
         distinct_years, rows = _distinct([y[0] if y else 0 for y in years])
         window = np.array(
             [

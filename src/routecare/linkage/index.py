@@ -29,7 +29,7 @@ from routecare.linkage.matching import candidate_pairs, fit
 from routecare.linkage.model import Model
 from routecare.linkage.models import ChildEncoding, LinkageDecision
 from routecare.linkage.sealing import Seal, stored_seal
-from routecare.linkage.store import opened, renew_outdated
+from routecare.linkage.store import renew_unsealed
 from routecare.storage.database import Database
 
 if TYPE_CHECKING:
@@ -42,13 +42,13 @@ KEY_CHECK = "deployment"  # all stored encodings share the deployment's linkage 
 
 def _encoded(seal: Seal, texts: Sequence[str]) -> EncodedSet:
     """Stored encodings opened (each is sealed: `linkage.sealing`)."""
-    return from_encodings([opened(seal, text) for text in texts], KEY_CHECK)
+    return from_encodings([seal.open(text, "a stored encoding") for text in texts], KEY_CHECK)
 
 
 class LinkageIndex:
     """One per deployment (`Deployment.linkage_index`); safe to share between threads.
     Stored encodings are opened with the seal of the keyring's linkage key; encodings
-    stored by an older scheme are renewed (re-encoded and sealed) before the first read."""
+    stored in clear by scheme 2 are renewed (re-encoded and sealed) before the first read."""
 
     def __init__(self, keyring: Keyring) -> None:
         self._keyring = keyring
@@ -91,7 +91,7 @@ class LinkageIndex:
     def _current(self, session: Session) -> list[EncodedSet]:
         """The sets to search: the whole set as built, plus the encodings stored since."""
         if not self._renewed:
-            renew_outdated(session, self._keyring)
+            renew_unsealed(session, self._keyring)
             session.flush()
             self._renewed = True
         newer = session.execute(

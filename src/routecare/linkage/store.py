@@ -20,16 +20,12 @@ from routecare.children.models import Child
 from routecare.children.records import cipher_for
 from routecare.clock import utcnow
 from routecare.crypto import Keyring
-from routecare.linkage.encoded import SCHEME
 from routecare.linkage.encoding import Encoder
 from routecare.linkage.models import ChildEncoding, LinkageDecision, MatchNotice
 from routecare.linkage.records import SEXES, Registration
-from routecare.linkage.sealing import Seal, stored_seal
+from routecare.linkage.sealing import stored_seal
 
 NAME_FIELDS = ("given_name", "family_name", "other_names", "birth_date")
-# Stored encodings of this scheme start with it: older rows (scheme 2 in clear, scheme 3 sealed
-# under scheme 3's keys) are found by its absence and renewed.
-STORED_PREFIX = f"{SCHEME.rsplit('/', 1)[1]}:"
 
 
 def registration_of(
@@ -69,7 +65,7 @@ def store_encoding(
     row = ChildEncoding(
         child_id=child.id,
         linkage_id=linkage_id,
-        encoding=STORED_PREFIX + stored_seal(keyring.linkage_key).seal(record),
+        encoding=stored_seal(keyring.linkage_key).seal(record),
         created_at=utcnow(),
     )
     session.add(row)
@@ -91,20 +87,14 @@ def reencode(session: Session, keyring: Keyring, child: Child) -> None:
     store_encoding(session, keyring, child, decrypted_identity(keyring, child), linkage_id)
 
 
-def opened(seal: Seal, text: str) -> dict[str, object]:
-    """A stored encoding of this scheme, opened."""
-    return seal.open(text.removeprefix(STORED_PREFIX), "a stored encoding")
-
-
-def renew_outdated(session: Session, keyring: Keyring) -> int:
-    """Encodings stored by an older scheme (2: in clear; 3: sealed, names unsalted):
-    re-encoded under this scheme and sealed, each keeping its `linkage_id` (partners' notices
-    point at it). Returns how many. A migration cannot do it: it has no key to decrypt the
-    identities."""
+def renew_unsealed(session: Session, keyring: Keyring) -> int:
+    """Encodings stored in clear by scheme 2 (before sealing): re-encoded under this scheme
+    and sealed, each keeping its `linkage_id` (partners' notices point at it). Returns how
+    many. A migration cannot do it: it has no key to decrypt the identities."""
     children = session.execute(
         select(Child)
         .join(ChildEncoding, ChildEncoding.child_id == Child.id)
-        .where(~ChildEncoding.encoding.startswith(STORED_PREFIX))
+        .where(ChildEncoding.encoding.startswith("{"))
     ).scalars()
     count = 0
     for child in list(children):
