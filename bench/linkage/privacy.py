@@ -19,9 +19,9 @@ import sys
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 
 import numpy as np
@@ -40,15 +40,17 @@ from bench.linkage.attacks.graphs import (  # noqa: E402
 )
 from bench.linkage.attacks.patterns import pattern_mining  # noqa: E402
 from bench.linkage.attacks.pseudonyms import pseudonym_attack  # noqa: E402
+from bench.linkage.attacks.salted import given_names_by_salt, per_salt_attacks  # noqa: E402
+from bench.linkage.attacks.salting import salt_rule, salted_design  # noqa: E402
 from bench.linkage.attacks.sealed import (  # noqa: E402
     joined_on_sealed_texts,
     sealed_bits,
     sealed_texts,
 )
 from bench.linkage.attacks.years import year_attack  # noqa: E402
-from bench.linkage.run import febrl4, scores  # noqa: E402
+from bench.linkage.run import febrl4, measured, scores  # noqa: E402
 from tests.linkage.helpers import registration  # noqa: E402
-from tests.linkage.route_data import generate  # noqa: E402
+from tests.linkage.route_data import generate, write_csv  # noqa: E402
 
 from routecare.linkage import comparison  # noqa: E402
 from routecare.linkage.encoded import EncodedSet, write_encoded  # noqa: E402
@@ -60,6 +62,7 @@ from routecare.linkage.sealing import partner_seal  # noqa: E402
 SECRET = b"benchmark secret agreed by partners"
 FIELDS = {"given": "given_name", "family": "family_name"}
 ATTACKS = ("cluster alignment", "pattern mining", "graph matching")
+PER_SALT = "pattern mining per salt"  # bench/linkage/attacks/salted.py
 FLIPS = 0.02  # the shipped randomized response, also over the diffused designs
 
 
@@ -73,7 +76,8 @@ class View:
     encoded: EncodedSet | None
     model: Model
     joined: float
-    pattern: bool = True  # bigram positions survive (plain Bloom filters)
+    pattern: bool = True  # bigram positions survive (Bloom filters, not diffused)
+    salted: bool = False  # given names salted by family name (attacks/salting.py): attack each salt
 
 
 def _year(record: Registration) -> int:
@@ -99,6 +103,14 @@ def name_rates(view: View, attacked: list[Registration], sample: list[Registrati
             if view.pattern:
                 guesses["pattern mining"][field] = pattern_mining(denoised, counts)
             guesses["graph matching"][field] = graph_matching(denoised, counts, view.model)
+        if view.salted and view.encoded is not None:
+            by_salt = (
+                given_names_by_salt(sample)
+                if attacker == "sample"
+                else given_names_by_salt(attacked)
+            )
+            within = per_salt_attacks(view.encoded, attacked, by_salt)["pattern mining"]
+            guesses[PER_SALT] = {"given": within, "family": guesses["pattern mining"]["family"]}
         for attack, found in guesses.items():
             if found:
                 both = list(zip(found["given"], found["family"], strict=True))
@@ -122,9 +134,14 @@ def year_rate(view: View, attacked: list[Registration], sample: list[Registratio
     return hit_rate(guesses, truth), base_rate(truth, years)
 
 
-def clear_view(encoder: Encoder, attacked: list[Registration], transform=None) -> View:
-    encoded = encoder.encode_set(attacked)
-    again = encoder.encode_set([replace(r, record_id=f"x{r.record_id}") for r in attacked])
+def clear_view(
+    encoder: Encoder, attacked: list[Registration], transform=None, salted: bool = False
+) -> View:
+    """What a holder of the design's file in clear sees (`salted`: the family-name salting
+    design of `attacks/salting.py`)."""
+    encode = partial(salted_design, encoder) if salted else encoder.encode_set
+    encoded = encode(attacked)
+    again = encode([replace(r, record_id=f"x{r.record_id}") for r in attacked])
     truth = {r.record_id: f"x{r.record_id}" for r in attacked}
     model: Model = bloom_distances
     if transform is not None:
@@ -136,6 +153,7 @@ def clear_view(encoder: Encoder, attacked: list[Registration], transform=None) -
         model,
         pseudonym_attack(encoded, again, truth).joined,
         pattern=transform is None,
+        salted=salted and transform is None,
     )
 
 
@@ -152,8 +170,10 @@ def sealed_view(encoder: Encoder, attacked: list[Registration], work: Path) -> V
     return View({f: bits for f in FIELDS}, None, bloom_distances, joined_on_sealed_texts(*texts))
 
 
-def quality(encoder: Encoder, left, right, truth) -> float:
-    links = link(encoder.encode_set(left), encoder.encode_set(right), THRESHOLDS["probable"])
+def quality(encoder: Encoder, left, right, truth, salted: bool = False) -> float:
+    encode = partial(salted_design, encoder) if salted else encoder.encode_set
+    with salt_rule() if salted else nullcontext():
+        links = link(encode(left), encode(right), THRESHOLDS["probable"])
     return scores({(lk.left_id, lk.right_id) for lk in links}, truth)[2]
 
 
@@ -203,12 +223,20 @@ def main() -> None:
                 sealed_view(shipped, attacked, work),
             ),
             (
-                "Bloom filters, 2 % flips (scheme 2 in clear; scheme 3 once opened)",
+                "Bloom filters, 2 % flips (scheme 3 once opened, or in clear)",
                 f1,
                 clear_view(shipped, attacked),
             ),
+            (
+                "names salted by family name, 2 % flips (design, not shipped)",
+                (
+                    quality(shipped, *route, truth, salted=True),
+                    quality(shipped, *febrl, febrl_truth, salted=True),
+                ),
+                clear_view(shipped, attacked, salted=True),
+            ),
         ]
-        for flips in (0.05, 0.10, 0.20):
+        for flips in (0.05, 0.10):
             encoder = Encoder(SECRET, flip_probability=flips)
             designs.append(
                 (
@@ -229,15 +257,17 @@ def main() -> None:
                     clear_view(shipped, attacked, _diffusion(taps)),
                 )
             )
+        route_files = write_csv(work / "left.csv", left), write_csv(work / "right.csv", right)
+        anchor = clk_anchor([(*route_files, truth), (a, b, febrl_truth)])
         for design, linkage, view in designs:
             rates, bases = name_rates(view, attacked, sample)
             year, year_base = year_rate(view, attacked, sample)
             rows.append((design, linkage, rates, bases, year, year_base, view.joined))
             print(f"measured {design}", file=sys.stderr)
     print(
-        "\n| design | F1 route | F1 FEBRL4 | given names: cluster / pattern / graph "
-        "(another sample; exact frequencies) | given + family (another sample) "
-        "| year chain | base rates (given, pair, year) | joined across files |"
+        "\n| design | F1 route | F1 FEBRL4 | given names: cluster / pattern / graph / "
+        "pattern per salt (another sample; exact frequencies) | given + family (another "
+        "sample) | year chain | base rates (given, pair, year) | joined across files |"
     )
     print("|---|---|---|---|---|---|---|---|")
     for design, linkage, rates, bases, year, year_base, joined in rows:
@@ -246,15 +276,24 @@ def main() -> None:
             return f"{100 * rates[key]:.1f}" if key in rates else "–"
 
         given = " / ".join(
-            f"{pct((a, 'sample', 'given'))}; {pct((a, 'exact', 'given'))}" for a in ATTACKS
+            f"{pct((a, 'sample', 'given'))}; {pct((a, 'exact', 'given'))}"
+            for a in (*ATTACKS, PER_SALT)
         )
-        pair = " / ".join(pct((a, "sample", "pair")) for a in ATTACKS)
+        pair = " / ".join(pct((a, "sample", "pair")) for a in (*ATTACKS, PER_SALT))
         f1 = f"{linkage[0]:.3f} | {linkage[1]:.3f}" if linkage else "– | –"
         print(
             f"| {design} | {f1} | {given} | {pair} | {100 * year:.1f} "
             f"| {100 * bases['given']:.1f}, {100 * bases['pair']:.1f}, {100 * year_base:.1f} "
             f"| {100 * joined:.1f} % |"
         )
+    print(f"\n{anchor}")
+
+
+def clk_anchor(runs: list[tuple[Path, Path, set[tuple[str, str]]]]) -> str:
+    """clkhash + anonlink on the same route and FEBRL4 files, in this run (in its own
+    environment: `run.anchor_python`), for reference: record-level CLKs, one Dice cut."""
+    f1 = [measured(["clk"], *run, repeats=1)[0]["clk"].get("f1", float("nan")) for run in runs]
+    return f"clkhash + anonlink (anchor, this run): F1 route {f1[0]:.3f}, FEBRL4 {f1[1]:.3f}"
 
 
 if __name__ == "__main__":
