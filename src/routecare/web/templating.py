@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from routecare.web.i18n import LANGUAGES, language_of, load_translations
+from routecare.web.labels import ROUTE_LANGUAGES, Labels, all_countries
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 
@@ -34,6 +35,11 @@ class Pages:
                 extensions=["jinja2.ext.i18n"],
             )
             environment.install_gettext_translations(translations[code], newstyle=True)  # type: ignore[attr-defined]
+            environment.globals.update(
+                label=Labels(translations[code], code),
+                country_codes=all_countries(),
+                route_languages=ROUTE_LANGUAGES,
+            )
             self._environments[code] = environment
 
     def render(
