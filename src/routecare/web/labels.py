@@ -319,6 +319,11 @@ class Labels:
         name = self._locale.languages.get(code)
         return str(name[:1].upper() + name[1:]) if name else code
 
+    def country_names(self) -> dict[str, str]:
+        """Every territory's name in the page language by ISO alpha-2 code, for the map."""
+        territories = self._locale.territories.items()
+        return {code: str(name) for code, name in territories if len(code) == 2}
+
     def choices(self, kind: str, codes: Iterable[object]) -> list[tuple[str, str]]:
         """(code, label) pairs sorted by label, for a select the reader can scan."""
         pairs = [(str(getattr(c, "value", c)), self(kind, c)) for c in codes]
