@@ -32,6 +32,7 @@ from routecare.cases.vocabulary import (
     VictimStatus,
 )
 from routecare.children.schemas import Sex
+from routecare.placement.schemas import Rule
 from routecare.referrals.workflow import DeclineReason, ReferralReason, State, Step
 from routecare.screening.catalogue import Element
 from routecare.screening.engine import AgeBasis
@@ -228,6 +229,14 @@ CODE_LABELS: dict[str, dict[str, str]] = {
         DeclineReason.SAFETY_CONCERN: N_("Safety concern"),
         DeclineReason.OTHER: N_("Other"),
     },
+    "placement_rule": {
+        Rule.FREE_BED: N_("No free bed"),
+        Rule.AGE: N_("Age range"),
+        Rule.SEX: N_("Girls or boys only"),
+        Rule.NEED: N_("Need not supported"),
+        Rule.UNACCOMPANIED: N_("Does not take unaccompanied children"),
+        Rule.VICTIMS_ONLY: N_("Victims of trafficking only"),
+    },
     "service_kind": {
         ServiceKind.EMERGENCY_SHELTER: N_("Emergency shelter"),
         ServiceKind.LONG_TERM_SHELTER: N_("Long-term shelter"),
@@ -270,7 +279,7 @@ LABELLED_ENUMS: tuple[type[StrEnum], ...] = (
     Role, OrganisationKind, Sex, Stage, CaseStatus, RiskLevel, VictimStatus, DecisionOrg,
     Exploitation, FamilyTracing, DurableSolution, ClosureReason, ConsentScope, GivenBy,
     AgeMethod, LinkRelation, DocumentKind, Element, AgeBasis, State, Step, ReferralReason,
-    DeclineReason, ServiceKind, Need,
+    DeclineReason, ServiceKind, Need, Rule,
 )  # fmt: skip
 
 
