@@ -50,9 +50,13 @@ class Pages:
         *,
         status_code: int = 200,
     ) -> HTMLResponse:
+        return HTMLResponse(self.html(request, template, context), status_code=status_code)
+
+    def html(self, request: Request, template: str, context: dict[str, Any] | None = None) -> str:
+        """The page as text in the request's language, for a response or a PDF."""
         language = language_of(request)
         page = self._environments[language.code].get_template(template)
-        html = page.render(
+        return page.render(
             request=request,
             language=language,
             languages=LANGUAGES.values(),
@@ -60,4 +64,3 @@ class Pages:
             csrf_token=getattr(request.state, "csrf_token", None),
             **(context or {}),
         )
-        return HTMLResponse(html, status_code=status_code)
