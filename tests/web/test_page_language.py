@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from fastapi import FastAPI
+from fastapi.testclient import TestClient
 
 from routecare.auth.policy.routes import ROUTES
 from routecare.demo.seed import seed_demo
@@ -54,7 +55,7 @@ def kind_of(path: str) -> str:
     return "/".join("*" if any(c.isdigit() for c in part) else part for part in path.split("/"))
 
 
-def crawl(client, start: list[str]) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def crawl(client: TestClient, start: list[str]) -> dict[str, str]:
     """Every page reachable from `start` (at most PER_KIND of a kind): path -> html."""
     seen: dict[str, str] = {}
     per_kind: Counter[str] = Counter()

@@ -32,6 +32,10 @@ def export_case(
         out = present_case(deployment.keyring, principal, case, child, fields)
         if may_manage_child(principal, child.owner_organisation_id):
             attach_lists(session, deployment.keyring, out, case, child)
-        detail = {"format": export_format, "language": language, "fields": sorted(fields)}
+        detail: dict[str, object] = {
+            "format": export_format,
+            "language": language,
+            "fields": sorted(fields),
+        }
         audit_case(session, deployment, principal, "case.export", case, detail)
         return out
