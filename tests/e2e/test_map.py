@@ -1,5 +1,5 @@
 """The map works offline: every request the page makes stays on the deployment, markers and
-borders render, and tapping the map fills the placement form's coordinates."""
+borders render, and tapping the map or "use my location" fills the placement form's coordinates."""
 
 from __future__ import annotations
 
@@ -31,7 +31,11 @@ def test_map_renders_offline_and_picks_a_place(
 ) -> None:
     seed_demo(deployment, PASSWORD)
     context = chromium.new_context(
-        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+        geolocation={"latitude": 16.97, "longitude": 7.99},  # Agadez
+        permissions=["geolocation"],
     )
     outside: list[str] = []
 
@@ -64,6 +68,9 @@ def test_map_renders_offline_and_picks_a_place(
     longitude = float(page.input_value("#longitude"))
     assert -90 <= latitude <= 90 and -180 <= longitude <= 180
     screenshot(page, "map-placement-picked")
+    page.click("#use-my-location")
+    page.wait_for_function("document.querySelector('#latitude').value === '16.97000'")
+    assert page.input_value("#longitude") == "7.99000"
     context.close()
     assert outside == [], outside
     assert errors == [], errors
