@@ -5,6 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from routecare.children.schemas import Sex
+from routecare.placement.relaxation import failures
+from routecare.placement.schemas import PlacementRequestIn
+from routecare.services.eligibility import ChildProfile, eligibility_problem
+from routecare.services.models import Service
+from routecare.services.schemas import Need
 from tests.conftest import World
 from tests.services.helpers import add_shelter_organisation, shelter
 
@@ -66,3 +75,56 @@ def test_no_explanation_when_a_place_fits(world: World) -> None:
     shelter(world)
     body = world.api("case_worker").post("/api/v1/placement/requests", json=AGADEZ).json()
     assert body["status"] == "open" and body["no_fit"] is None
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    beds_free=st.integers(0, 3),
+    ages=st.tuples(st.integers(0, 17), st.integers(0, 17)).map(sorted),
+    sexes=st.sets(st.sampled_from(["female", "male", "other"]), min_size=1),
+    supported=st.sets(st.sampled_from(list(Need))),
+    accepts_unaccompanied=st.booleans(),
+    victims_only=st.booleans(),
+    age=st.none() | st.integers(0, 20),
+    sex=st.sampled_from(list(Sex)),
+    needs=st.sets(st.sampled_from(list(Need)), max_size=2),
+    unaccompanied=st.booleans(),
+    victim=st.none() | st.booleans(),
+)
+def test_a_shelter_fails_no_rule_exactly_when_the_shared_eligibility_rule_and_the_search_admit(
+    beds_free: int,
+    ages: list[int],
+    sexes: set[str],
+    supported: set[Need],
+    accepts_unaccompanied: bool,
+    victims_only: bool,
+    age: int | None,
+    sex: Sex,
+    needs: set[Need],
+    unaccompanied: bool,
+    victim: bool | None,
+) -> None:
+    """The explanation names the rules of the search and of services/eligibility.py, no other:
+    a shelter it finds nothing against is one the search would offer, and the reverse."""
+    service = Service(
+        beds_free=beds_free,
+        min_age=ages[0],
+        max_age=ages[1],
+        sexes=" ".join(sorted(sexes)),
+        needs_supported=" ".join(sorted(n.value for n in supported)),
+        accepts_unaccompanied=accepts_unaccompanied,
+        victims_of_trafficking_only=victims_only,
+    )
+    request = PlacementRequestIn(
+        **AGADEZ,
+        age=age,
+        sex=sex,
+        needs=sorted(needs),
+        unaccompanied=unaccompanied,
+        victim_of_trafficking=victim,
+    )
+    profile = ChildProfile(age, sex.value, unaccompanied, victim)
+    admitted = (
+        beds_free > 0 and needs <= supported and eligibility_problem(service, profile) is None
+    )
+    assert (failures(service, request) == []) == admitted
