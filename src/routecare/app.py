@@ -16,6 +16,7 @@ from routecare.deployment import Deployment
 from routecare.storage.migrate import upgrade
 from routecare.web import (
     account_pages,
+    case_export_pages,
     case_pages,
     case_record_pages,
     home_pages,
@@ -64,6 +65,7 @@ def create_app(settings: Settings, deployment: Deployment | None = None) -> Fast
     app.include_router(home_pages.router)
     app.include_router(case_pages.router)
     app.include_router(case_record_pages.router)
+    app.include_router(case_export_pages.router)
     app.include_router(service_pages.router)
     app.include_router(placement_pages.router)
     app.include_router(referral_pages.router)

@@ -152,6 +152,8 @@ EXPECTED: dict[tuple[str, str], str | set[Role]] = {
     ("POST", "/cases"): CASE_WRITERS,
     ("GET", "/cases/{reference}"): CASE_READERS,
     ("GET", "/cases/{reference}/edit"): CASE_WRITERS,
+    ("GET", "/cases/{reference}/summary"): CASE_READERS,
+    ("GET", "/cases/{reference}/summary.pdf"): CASE_READERS,
     ("POST", "/cases/{reference}/edit"): CASE_WRITERS,
     ("POST", "/cases/{reference}/stage"): CASE_WRITERS,
     ("POST", "/cases/{reference}/approvals"): CASE_APPROVERS,

@@ -21,7 +21,7 @@ def test_case_worker_opens_a_case_on_a_phone(world: World, live_server: str, pag
     page.fill("input[name=given_name]", "Aïssatou")
     page.fill("input[name=family_name]", "Diallo")
     page.fill("input[name=age]", "15")
-    page.fill("input[name=nationality]", "GIN")
+    page.select_option("select[name=nationality]", "GIN")
     page.check("input[name=unaccompanied]")
     page.select_option("select[name=risk_level]", "high")
     page.click("form[action='/cases'] button[type=submit]")

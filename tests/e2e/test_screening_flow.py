@@ -38,7 +38,7 @@ def test_screening_in_arabic_opens_a_case(
     expect(page.locator(".steps li").first).to_be_visible()
     screenshot(page, f"screening-result-arabic-{backend}")
     page.fill("#open-case input[name=given_name]", "Fatoumata")
-    page.fill("#open-case input[name=nationality]", "GIN")
+    page.select_option("#open-case select[name=nationality]", "GIN")
     page.click("#open-case button[type=submit]")
     expect(page.locator("#case-opened")).to_be_visible()  # a screener hands over here
     screenshot(page, f"screening-case-opened-{backend}")

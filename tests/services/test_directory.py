@@ -65,13 +65,13 @@ def test_only_the_providers_staff_update_capacity(world: World) -> None:
     )
 
 
-def test_directory_page_draws_an_inline_map_and_capacity_form(world: World) -> None:
+def test_directory_page_maps_services_and_has_a_capacity_form(world: World) -> None:
     add_shelter_organisation(world)
     place = shelter(world)
     browser = world.browser("shelter_worker")
     page = browser.get("/services", params={"kind": "emergency_shelter", "has_free_beds": "true"})
     assert page.status_code == 200
-    assert "<svg" in page.text and f'href="/services/{place.id}"' in page.text
+    assert "data-map" in page.text and f'"url": "/services/{place.id}"' in page.text
     detail = browser.get(f"/services/{place.id}")
     saved = browser.post(
         f"/services/{place.id}/capacity",

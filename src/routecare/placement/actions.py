@@ -32,6 +32,7 @@ from routecare.placement.capacity import (
 )
 from routecare.placement.models import BedReservation, PlacementRequest
 from routecare.placement.records import present_request, present_reservation
+from routecare.placement.relaxation import explain_no_fit
 from routecare.placement.schemas import (
     PlacementRequestIn,
     PlacementRequestOut,
@@ -81,7 +82,8 @@ def request_placement(
             {"places": len(places), "status": request.status},
             request.case_reference,
         )
-        return present_request(deployment.keyring, request, now, places)
+        no_fit = None if places else explain_no_fit(session, principal.country, data)
+        return present_request(deployment.keyring, request, now, places, no_fit)
 
 
 def reserve_bed(

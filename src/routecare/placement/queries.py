@@ -18,6 +18,7 @@ from routecare.errors import NotFound
 from routecare.placement.capacity import expire_reservations
 from routecare.placement.models import BedReservation, PlacementRequest
 from routecare.placement.records import present_request, present_reservation
+from routecare.placement.relaxation import explain_no_fit
 from routecare.placement.schemas import PlacementRequestOut, ReservationOut
 from routecare.placement.sealing import opened_search
 from routecare.placement.search import find_places
@@ -42,9 +43,12 @@ def read_request(
             raise NotFound("no placement request of yours with that id")
         search = opened_search(deployment.keyring, request)
         places = []
+        no_fit = None
         if request.status in ("open", "escalated") and search is not None:
             places = find_places(session, request.country, search)
-        return present_request(deployment.keyring, request, now, places)
+            if not places:
+                no_fit = explain_no_fit(session, request.country, search)
+        return present_request(deployment.keyring, request, now, places, no_fit)
 
 
 def coordinator_queue(deployment: Deployment, principal: Principal) -> list[PlacementRequestOut]:

@@ -7,7 +7,7 @@ from datetime import datetime
 from routecare.children.schemas import Sex
 from routecare.crypto import Keyring
 from routecare.placement.models import BedReservation, PlacementRequest
-from routecare.placement.schemas import PlacementRequestOut, PlaceOut, ReservationOut
+from routecare.placement.schemas import NoFitOut, PlacementRequestOut, PlaceOut, ReservationOut
 from routecare.placement.sealing import opened_profile
 from routecare.services.models import Service
 from routecare.services.schemas import Need
@@ -18,6 +18,7 @@ def present_request(
     request: PlacementRequest,
     now: datetime,
     places: list[PlaceOut] | None = None,
+    no_fit: NoFitOut | None = None,
 ) -> PlacementRequestOut:
     """The request with its profile decrypted (unknown once the child's record was erased)."""
     until = request.resolved_at or now
@@ -36,6 +37,7 @@ def present_request(
         resolved_at=request.resolved_at,
         waiting_seconds=max(0, int((until - request.created_at).total_seconds())),
         places=places or [],
+        no_fit=no_fit,
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -36,6 +37,31 @@ class PlaceOut(BaseModel):
     speaks_language: bool
 
 
+class Rule(StrEnum):
+    """The conditions a place must meet, in the words of placement/search.py."""
+
+    FREE_BED = "free_bed"
+    AGE = "age"
+    SEX = "sex"
+    NEED = "need"
+    UNACCOMPANIED = "unaccompanied"
+    VICTIMS_ONLY = "victims_only"
+
+
+class RuleOut(BaseModel):
+    rule: Rule
+    need: Need | None = Field(None, description="The need not supported, for rule `need`.")
+    excluded: int = Field(description="Active emergency shelters of the country it excludes.")
+    nearest_if_relaxed: PlaceOut | None = Field(
+        None, description="The nearest shelter that fails this rule alone."
+    )
+
+
+class NoFitOut(BaseModel):
+    shelters: int = Field(description="Active emergency shelters in the country.")
+    rules: list[RuleOut] = Field(description="Rules that exclude at least one shelter.")
+
+
 class PlacementRequestOut(BaseModel):
     id: int
     status: str = Field(description="open | escalated | reserved | cancelled")
@@ -50,6 +76,9 @@ class PlacementRequestOut(BaseModel):
     resolved_at: datetime | None
     waiting_seconds: int = Field(description="Time since the request, until it was resolved.")
     places: list[PlaceOut] = Field(default_factory=list)
+    no_fit: NoFitOut | None = Field(
+        None, description="Why no place fits, when none does (placement/relaxation.py)."
+    )
 
 
 class ReservationIn(BaseModel):

@@ -12,7 +12,8 @@ from routecare.auth.http import CurrentPrincipal, DeploymentDep
 from routecare.children.schemas import Sex
 from routecare.placement import actions, queries
 from routecare.placement.schemas import PlacementRequestIn
-from routecare.services.schemas import Need
+from routecare.services import queries as service_queries
+from routecare.services.schemas import Need, ServiceFilter, ServiceKind
 from routecare.web.service_pages import parse_form
 from routecare.web.templating import pages_of
 
@@ -24,10 +25,13 @@ def placement_form(
     request: Request, deployment: DeploymentDep, principal: CurrentPrincipal
 ) -> Response:
     held = queries.organisation_reservations(deployment, principal)
+    shelters = service_queries.search_services(
+        deployment, principal, ServiceFilter(kind=ServiceKind.EMERGENCY_SHELTER)
+    )
     return pages_of(request).render(
         request,
         "placement/request.html",
-        {"reservations": held, "sexes": list(Sex), "needs": list(Need)},
+        {"reservations": held, "sexes": list(Sex), "needs": list(Need), "shelters": shelters},
     )
 
 

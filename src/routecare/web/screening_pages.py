@@ -27,10 +27,10 @@ from routecare.screening.engine import AgeBasis, Engine
 from routecare.screening.engines import engine_for
 from routecare.screening.schemas import ScreeningIn
 from routecare.web.i18n import language_of
+from routecare.web.labels import ROUTE_LANGUAGES
 from routecare.web.templating import pages_of
 
 router = APIRouter(include_in_schema=False)
-INTERVIEW_LANGUAGES = ["fr", "en", "ar", "ff", "man", "sus", "bm", "ha", "ti", "so", "it"]
 
 
 def _answers(form: FormData, engine: Engine) -> dict[str, bool]:
@@ -59,7 +59,7 @@ def start(request: Request, deployment: DeploymentDep, principal: CurrentPrincip
     return pages_of(request).render(
         request,
         "screening/start.html",
-        {"bases": list(AgeBasis), "interview_languages": INTERVIEW_LANGUAGES},
+        {"bases": list(AgeBasis), "interview_languages": ROUTE_LANGUAGES},
     )
 
 

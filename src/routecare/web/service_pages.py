@@ -14,7 +14,6 @@ from routecare.errors import InvalidInput
 from routecare.placement import actions as placement_actions
 from routecare.placement.schemas import ReservationIn
 from routecare.services import actions, queries
-from routecare.services.map import service_map
 from routecare.services.schemas import CapacityIn, ServiceFilter, ServiceKind
 from routecare.web.templating import pages_of
 
@@ -42,7 +41,6 @@ def directory(request: Request, deployment: DeploymentDep, principal: CurrentPri
         "services/directory.html",
         {
             "services": found,
-            "map": service_map(found),
             "chosen": chosen,
             "kinds": list(ServiceKind),
         },
@@ -56,7 +54,6 @@ def service_page(
     service = queries.read_service(deployment, principal, service_id)
     context = {
         "service": service,
-        "map": service_map([service]),
         "may_update": service.beds_total is not None
         and may_manage_service(principal, service.organisation_id),
         "may_reserve": service.beds_total is not None

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from routecare.web.i18n import LANGUAGES, language_of, load_translations
+from routecare.web.labels import ROUTE_LANGUAGES, Labels, all_countries
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 
@@ -34,6 +35,11 @@ class Pages:
                 extensions=["jinja2.ext.i18n"],
             )
             environment.install_gettext_translations(translations[code], newstyle=True)  # type: ignore[attr-defined]
+            environment.globals.update(
+                label=Labels(translations[code], code),
+                country_codes=all_countries(),
+                route_languages=ROUTE_LANGUAGES,
+            )
             self._environments[code] = environment
 
     def render(
@@ -44,9 +50,13 @@ class Pages:
         *,
         status_code: int = 200,
     ) -> HTMLResponse:
+        return HTMLResponse(self.html(request, template, context), status_code=status_code)
+
+    def html(self, request: Request, template: str, context: dict[str, Any] | None = None) -> str:
+        """The page as text in the request's language, for a response or a PDF."""
         language = language_of(request)
         page = self._environments[language.code].get_template(template)
-        html = page.render(
+        return page.render(
             request=request,
             language=language,
             languages=LANGUAGES.values(),
@@ -54,4 +64,3 @@ class Pages:
             csrf_token=getattr(request.state, "csrf_token", None),
             **(context or {}),
         )
-        return HTMLResponse(html, status_code=status_code)

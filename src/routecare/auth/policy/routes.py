@@ -149,6 +149,8 @@ ROUTES: dict[tuple[str, str], Requirement] = {
     ("POST", "/cases"): Permission.CASE_WRITE,
     ("GET", "/cases/{reference}"): Permission.CASE_READ,
     ("GET", "/cases/{reference}/edit"): Permission.CASE_WRITE,
+    ("GET", "/cases/{reference}/summary"): Permission.CASE_READ,
+    ("GET", "/cases/{reference}/summary.pdf"): Permission.CASE_READ,
     ("POST", "/cases/{reference}/edit"): Permission.CASE_WRITE,
     ("POST", "/cases/{reference}/stage"): Permission.CASE_WRITE,
     ("POST", "/cases/{reference}/approvals"): Permission.CASE_APPROVE,
