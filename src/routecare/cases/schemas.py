@@ -213,6 +213,14 @@ class CaseSearch(BaseModel):
     offset: int = Field(0, ge=0, le=MAX_ID)
 
 
+class ApprovalWaiting(BaseModel):
+    """A case whose care plan or closure is written and awaits a supervisor's approval."""
+
+    reference: str
+    approval: Stage
+    updated_at: datetime
+
+
 class OverdueTask(BaseModel):
     reference: str
     task_id: int
