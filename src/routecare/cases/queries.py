@@ -17,9 +17,9 @@ from routecare.auth.policy import (
     require,
 )
 from routecare.auth.principal import Principal
+from routecare.cases import sop
 from routecare.cases.blind_index import query_tokens
 from routecare.cases.lists import attach_lists
-from routecare.cases import sop
 from routecare.cases.models import Case, CaseTask, NameToken
 from routecare.cases.records import audit_case, present_case, visible_case
 from routecare.cases.schemas import (
