@@ -16,6 +16,8 @@ from routecare.deployment import Deployment
 from routecare.storage.migrate import upgrade
 from routecare.web import (
     account_pages,
+    admin_pages,
+    audit_pages,
     case_pages,
     case_record_pages,
     home_pages,
@@ -68,6 +70,8 @@ def create_app(settings: Settings, deployment: Deployment | None = None) -> Fast
     app.include_router(referral_pages.router)
     app.include_router(screening_pages.router)
     app.include_router(linkage_pages.router)
+    app.include_router(admin_pages.router)
+    app.include_router(audit_pages.router)
     app.include_router(api.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     install_openapi(app)

@@ -13,7 +13,7 @@ from routecare.children.schemas import Sex
 from routecare.placement import actions, queries
 from routecare.placement.schemas import PlacementRequestIn
 from routecare.services.schemas import Need
-from routecare.web.service_pages import parse_form
+from routecare.web.forms import parse_form
 from routecare.web.templating import pages_of
 
 router = APIRouter(include_in_schema=False)

@@ -14,7 +14,7 @@ from routecare.auth.principal import Principal
 from routecare.referrals import actions, queries
 from routecare.referrals.schemas import DEFAULT_FIELDS, DeclineIn, ReferralIn, ReferralOut
 from routecare.referrals.workflow import STEPS, DeclineReason, Side, Step
-from routecare.web.service_pages import parse_form
+from routecare.web.forms import parse_form
 from routecare.web.templating import pages_of
 
 router = APIRouter(include_in_schema=False)
