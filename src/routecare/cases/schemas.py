@@ -108,6 +108,7 @@ class NoteOut(BaseModel):
     body: str
     created_at: datetime
     author_user_id: int
+    author: str = Field(description="The author's username, shown beside the note.")
 
 
 class ConsentSummary(BaseModel):

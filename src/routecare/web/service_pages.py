@@ -79,4 +79,7 @@ def reserve_bed(
 ) -> Response:
     data = parse_form(ReservationIn, {"case": case, "placement_request": placement_request})
     reservation = placement_actions.reserve_bed(deployment, principal, service_id, data)
-    return RedirectResponse(f"/services/{service_id}?reserved={reservation.id}", status_code=303)
+    back = f"&case={data.case}" if data.case else ""
+    return RedirectResponse(
+        f"/services/{service_id}?reserved={reservation.id}{back}", status_code=303
+    )

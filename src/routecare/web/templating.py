@@ -3,6 +3,7 @@ languages never share translation state."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -14,12 +15,21 @@ from routecare.web.i18n import LANGUAGES, language_of, load_translations
 from routecare.web.menu import menu_for
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
+# A case reference carried from page to page (`?case=`), so forms reached from a case are
+# filled in with it; anything else is ignored.
+CASE_REFERENCE = re.compile(r"[A-Z0-9]{2,6}-[A-Z0-9]{4,12}")
 
 
 def pages_of(request: Request) -> Pages:
     """The app's renderer, as handlers reach it."""
     pages: Pages = request.app.state.pages
     return pages
+
+
+def carried_case(request: Request) -> str | None:
+    """The case reference the page was reached from, when the URL carries a valid one."""
+    reference = request.query_params.get("case", "").strip().upper()
+    return reference if CASE_REFERENCE.fullmatch(reference) else None
 
 
 class Pages:
@@ -57,6 +67,7 @@ class Pages:
             principal=principal,
             menu=menu_for(principal) if signed_in else [],
             current_path=request.url.path,
+            for_case=carried_case(request),
             csrf_token=getattr(request.state, "csrf_token", None),
             **(context or {}),
         )

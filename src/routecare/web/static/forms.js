@@ -32,11 +32,13 @@ function showProblems(form, refusal) {
   });
   const message = refusal.querySelector(".error-message");
   if (message) general.push(message.textContent);
-  if (general.length) {
+  const offers = refusal.querySelectorAll(".error-action");
+  if (general.length || offers.length) {
     const note = document.createElement("p");
     note.className = "form-error error";
     note.setAttribute("role", "alert");
     note.textContent = general.join(" ");
+    offers.forEach((offer) => note.append(" ", document.importNode(offer, true)));
     form.insertAdjacentElement("afterbegin", note);
     first = first || note;
   }
