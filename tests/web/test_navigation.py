@@ -12,7 +12,9 @@ from tests.services.helpers import add_shelter_organisation, shelter
 
 
 def _value_of(html: str, form_action: str, name: str) -> str | None:
-    form = re.search(rf'<form method="post" action="{re.escape(form_action)}".*?</form>', html, re.S)
+    form = re.search(
+        rf'<form method="post" action="{re.escape(form_action)}".*?</form>', html, re.S
+    )
     assert form, form_action
     found = re.search(rf'name="{name}"[^>]*value="([^"]*)"', form.group(0))
     return found.group(1) if found else None
