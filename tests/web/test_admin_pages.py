@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from fastapi.testclient import TestClient
+from httpx import Response
 from sqlalchemy import select
 
 from routecare.audit.models import AuditEntry
@@ -16,7 +17,7 @@ from routecare.auth.schemas import UserIn
 from tests.conftest import World, csrf_from, https_client, sign_in
 
 
-def _post(browser: TestClient, path: str, **data: str) -> object:
+def _post(browser: TestClient, path: str, **data: str) -> Response:
     token = csrf_from(browser.get("/admin/users").text)
     return browser.post(path, data={"csrf_token": token, **data}, follow_redirects=False)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from routecare.auth.roles import Role
 from routecare.web.menu import MENU
 from tests.conftest import World
@@ -15,6 +17,8 @@ def _menu_links(html: str) -> set[str]:
     return set(re.findall(r'href="([^"]+)"', menu.group(0))) if menu else set()
 
 
+# Pages over queries tested on both databases elsewhere: SQLite alone keeps the suite lean.
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_every_role_gets_exactly_the_pages_it_may_open(world: World) -> None:
     for role in Role:
         browser = world.browser(role.value)
@@ -29,6 +33,7 @@ def test_every_role_gets_exactly_the_pages_it_may_open(world: World) -> None:
         assert "/" in shown
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_no_menu_before_the_second_factor(world: World) -> None:
     world.deployment.settings.two_factor_required = True
     page = world.browser("administrator").get("/account/two-factor")

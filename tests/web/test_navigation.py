@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from tests.cases.helpers import create_case
 from tests.conftest import World, csrf_from
 from tests.services.helpers import add_shelter_organisation, shelter
@@ -20,6 +22,8 @@ def _value_of(html: str, form_action: str, name: str) -> str | None:
     return found.group(1) if found else None
 
 
+# Pages over queries tested on both databases elsewhere: SQLite alone keeps the suite lean.
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_from_a_case_every_next_step_is_a_link_with_the_case_filled_in(world: World) -> None:
     add_shelter_organisation(world)
     place = shelter(world)
@@ -41,6 +45,7 @@ def test_from_a_case_every_next_step_is_a_link_with_the_case_filled_in(world: Wo
     assert "<script>alert" not in crafted and _value_of(crafted, "/referrals", "case") == ""
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_a_missing_consent_is_named_and_offered_filled_in(world: World) -> None:
     add_shelter_organisation(world)
     place = shelter(world)
@@ -76,6 +81,7 @@ def test_a_missing_consent_is_named_and_offered_filled_in(world: World) -> None:
     assert "Enregistrer ce consentement" in french.text
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_notes_show_their_author_and_time(world: World) -> None:
     reference = create_case(world.api("case_worker"))["reference"]
     world.api("supervisor").post(
@@ -87,6 +93,7 @@ def test_notes_show_their_author_and_time(world: World) -> None:
     assert "UTC</time>" in note.group(1)
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_a_stage_move_waits_for_what_is_missing_and_says_so(world: World) -> None:
     reference = create_case(world.api("case_worker"))["reference"]
     case = world.browser("case_worker").get(f"/cases/{reference}").text
@@ -94,6 +101,7 @@ def test_a_stage_move_waits_for_what_is_missing_and_says_so(world: World) -> Non
     assert button and "disabled" in button.group(2)
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_form_problems_are_named_per_field_without_echoing_values(world: World) -> None:
     browser = world.browser("case_worker")
     form = browser.get("/cases/new")

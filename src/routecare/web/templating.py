@@ -11,6 +11,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from routecare.auth.principal import Principal
 from routecare.web.i18n import LANGUAGES, language_of, load_translations
 from routecare.web.menu import menu_for
 
@@ -56,16 +57,16 @@ class Pages:
         status_code: int = 200,
     ) -> HTMLResponse:
         language = language_of(request)
-        principal = getattr(request.state, "principal", None)
+        principal: Principal | None = getattr(request.state, "principal", None)
         # A session still owing its second factor reaches only the code pages: no menu.
-        signed_in = principal is not None and getattr(request.state, "pending", None) is None
+        pending = getattr(request.state, "pending", None) is not None
         page = self._environments[language.code].get_template(template)
         html = page.render(
             request=request,
             language=language,
             languages=LANGUAGES.values(),
             principal=principal,
-            menu=menu_for(principal) if signed_in else [],
+            menu=menu_for(principal) if principal is not None and not pending else [],
             current_path=request.url.path,
             for_case=carried_case(request),
             csrf_token=getattr(request.state, "csrf_token", None),

@@ -48,9 +48,14 @@ function showProblems(form, refusal) {
   }
 }
 
+// Only forms where something is typed or chosen can be refused for a field; a form of buttons
+// (accept, approve, mark done) submits as the browser does.
+const ENTRY = "input:not([type=hidden]):not([type=submit]):not([type=checkbox]):not([type=radio]), select, textarea";
+
 async function submitInPlace(event) {
   const form = event.target;
-  if (!(form instanceof HTMLFormElement) || form.method !== "post" || "plain" in form.dataset) {
+  if (!(form instanceof HTMLFormElement) || form.method !== "post" || "plain" in form.dataset
+      || !form.querySelector(ENTRY)) {
     return;
   }
   event.preventDefault();
