@@ -30,6 +30,7 @@ TEMPORARY_PASSWORD_BYTES = 12  # 16 URL-safe characters, above the 12-character 
 
 
 def _managed(session: Session, by: Principal, user_id: int) -> User:
+    """The account `by` may manage, or 404 exactly as for a missing one."""
     require(by, Permission.USER_MANAGE)
     user = session.get(User, user_id) if 1 <= user_id <= MAX_ID else None
     if user is None or not may_manage_user(by, user.organisation_id):
@@ -37,8 +38,15 @@ def _managed(session: Session, by: Principal, user_id: int) -> User:
     return user
 
 
-def _record(session: Session, deployment: Deployment, by: Principal, action: str, user: User,
-            detail: dict[str, str] | None = None) -> None:  # fmt: skip
+def _record(
+    session: Session,
+    deployment: Deployment,
+    by: Principal,
+    action: str,
+    user: User,
+    detail: dict[str, str] | None = None,
+) -> None:
+    """The audit entry of an account change: who (the administrator) did what to which user."""
     audit.record(
         session,
         deployment.keyring.audit_key,

@@ -22,7 +22,7 @@ from routecare.web.forms import parse_form
 from routecare.web.templating import pages_of
 
 router = APIRouter(include_in_schema=False)
-Field = Annotated[str, Form(max_length=200)]
+FormText = Annotated[str, Form(max_length=200)]
 
 
 def _users_page(
@@ -47,8 +47,8 @@ def open_account(
     request: Request,
     deployment: DeploymentDep,
     principal: CurrentPrincipal,
-    username: Field = "",
-    role: Field = "",
+    username: FormText = "",
+    role: FormText = "",
 ) -> Response:
     account = parse_form(NewUserIn, {"username": username.strip(), "role": role})
     password = administration.open_account(deployment, principal, account)
@@ -59,7 +59,7 @@ def open_account(
 
 @router.post("/admin/users/{user_id}/active")
 def set_active(
-    user_id: int, deployment: DeploymentDep, principal: CurrentPrincipal, active: Field = ""
+    user_id: int, deployment: DeploymentDep, principal: CurrentPrincipal, active: FormText = ""
 ) -> Response:
     administration.set_active(deployment, principal, user_id, active=active == "true")
     return RedirectResponse(f"/admin/users#user-{user_id}", status_code=303)
@@ -67,7 +67,7 @@ def set_active(
 
 @router.post("/admin/users/{user_id}/role")
 def change_role(
-    user_id: int, deployment: DeploymentDep, principal: CurrentPrincipal, role: Field = ""
+    user_id: int, deployment: DeploymentDep, principal: CurrentPrincipal, role: FormText = ""
 ) -> Response:
     change = parse_form(RoleChangeIn, {"role": role})
     administration.change_role(deployment, principal, user_id, change.role)
@@ -111,7 +111,7 @@ def organisations(
 
 @router.post("/admin/organisations")
 def register_organisation(
-    deployment: DeploymentDep, principal: CurrentPrincipal, name: Field = "", kind: Field = ""
+    deployment: DeploymentDep, principal: CurrentPrincipal, name: FormText = "", kind: FormText = ""
 ) -> Response:
     data = parse_form(OrganisationIn, {"name": name, "kind": kind})
     created = administration.register_organisation(deployment, principal, data)
