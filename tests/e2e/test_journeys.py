@@ -48,7 +48,7 @@ def test_case_worker_consent_referral_and_bed_by_links(
         page.click("form[action='/referrals'] button[type=submit]")
         expect(page.locator(".referral-state")).to_be_visible()
         walk.check("referral")
-        page.goto(f"{live_server}/cases/{queues.case}")  # the browser's back, as a user would
+        page.click("#referral-case")
         page.click("#bed-for-case")
         expect(page.locator("form[action='/placement'] input[name=case]")).to_have_value(
             queues.case

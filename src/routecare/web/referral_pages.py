@@ -96,7 +96,12 @@ def referral_page(
     return pages_of(request).render(
         request,
         "referrals/referral.html",
-        {"referral": referral, "steps": steps, "decline_reasons": list(DeclineReason)},
+        {
+            "referral": referral,
+            "steps": steps,
+            "decline_reasons": list(DeclineReason),
+            "our_case": side is Side.SENDER,  # the sender's case page is one link away
+        },
     )
 
 
