@@ -17,6 +17,8 @@ from routecare.storage.migrate import upgrade
 from routecare.web import (
     account_pages,
     case_export_pages,
+    admin_pages,
+    audit_pages,
     case_pages,
     case_record_pages,
     home_pages,
@@ -72,6 +74,8 @@ def create_app(settings: Settings, deployment: Deployment | None = None) -> Fast
     app.include_router(screening_pages.router)
     app.include_router(linkage_pages.router)
     app.include_router(observatory_pages.router)
+    app.include_router(admin_pages.router)
+    app.include_router(audit_pages.router)
     app.include_router(api.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     install_openapi(app)

@@ -204,6 +204,19 @@ def make_token(world: World) -> Made:
     return Made(str(newest.id), None, frozenset())
 
 
+def make_user(world: World) -> Made:
+    """An account of the home organisation: its administrator alone manages it."""
+    created = account_actions.create_user(
+        world.deployment,
+        organisation_id=world.organisation_ids[HOME],
+        user=UserIn(
+            username=f"managed_{len(world.user_ids)}", password=PASSWORD, role=Role.SCREENER
+        ),
+    )
+    world.user_ids[f"managed_{created}"] = created
+    return Made(str(created), None)
+
+
 FACTORIES: dict[str, Callable[[World], Made]] = {
     "service_id": make_service,
     "reservation_id": make_reservation,
@@ -215,4 +228,5 @@ FACTORIES: dict[str, Callable[[World], Made]] = {
     "share_id": make_share,
     "notice_id": make_notice,
     "token_id": make_token,
+    "user_id": make_user,
 }

@@ -104,6 +104,15 @@ EXPECTED: dict[tuple[str, str], str | set[Role]] = {
     ("GET", "/api/v1/users"): {R.ADMINISTRATOR},
     ("POST", "/api/v1/users"): {R.ADMINISTRATOR},
     ("GET", "/api/v1/audit"): {R.DATA_PROTECTION_OFFICER},
+    ("GET", "/admin/users"): {R.ADMINISTRATOR},
+    ("POST", "/admin/users"): {R.ADMINISTRATOR},
+    ("POST", "/admin/users/{user_id}/active"): {R.ADMINISTRATOR},
+    ("POST", "/admin/users/{user_id}/role"): {R.ADMINISTRATOR},
+    ("POST", "/admin/users/{user_id}/password"): {R.ADMINISTRATOR},
+    ("POST", "/admin/users/{user_id}/second-factor"): {R.ADMINISTRATOR},
+    ("GET", "/admin/organisations"): {R.ADMINISTRATOR},
+    ("POST", "/admin/organisations"): {R.ADMINISTRATOR},
+    ("GET", "/audit"): {R.DATA_PROTECTION_OFFICER},
     # Services directory and emergency placement.
     ("GET", "/services"): SERVICE_READERS,
     ("GET", "/services/{service_id}"): SERVICE_READERS,
@@ -370,6 +379,9 @@ BODIES |= {
     ("POST", "/api/v1/referrals/{referral_id}/decline"): {"reason": "no_capacity"},
 }
 FORMS |= {
+    # Harmless to user 1 (the screener the role matrix calls with), whom these forms name.
+    ("POST", "/admin/users/{user_id}/active"): {"active": "true"},
+    ("POST", "/admin/users/{user_id}/role"): {"role": "screener"},
     ("POST", "/services/{service_id}/capacity"): {"beds_total": "50", "beds_free": "30"},
     ("POST", "/referrals/{referral_id}/decline"): {"reason": "no_capacity"},
 }

@@ -21,6 +21,7 @@ from routecare.auth.principal import Principal
 from routecare.auth.roles import OrganisationKind, Role
 from routecare.auth.schemas import UserIn
 from routecare.auth.second_factor import second_step
+from routecare.auth.sessions import end_sessions
 from routecare.clock import utcnow
 from routecare.deployment import Deployment
 from routecare.errors import Conflict, InvalidInput, NotAuthenticated, NotFound
@@ -100,13 +101,7 @@ def set_user_active(deployment: Deployment, username: str, *, active: bool) -> N
             raise NotFound("no such user")
         user.is_active = active
         if not active:
-            now = utcnow()
-            for web_session in session.execute(
-                select(WebSession).where(
-                    WebSession.user_id == user.id, WebSession.ended_at.is_(None)
-                )
-            ).scalars():
-                web_session.ended_at = now
+            end_sessions(session, user.id)
         audit.record(
             session,
             deployment.keyring.audit_key,

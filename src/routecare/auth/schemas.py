@@ -40,3 +40,25 @@ class ApiTokenOut(BaseModel):
     expires_at: datetime
     last_used_at: datetime | None
     revoked: bool
+
+
+class NewUserIn(BaseModel):
+    """An account as an administrator opens it: the password is generated and shown once."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    username: str = Field(min_length=3, max_length=80, pattern=r"^[a-z0-9._-]+$")
+    role: Role
+
+
+class RoleChangeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    role: Role
+
+
+class OrganisationIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=2, max_length=120)
+    kind: OrganisationKind

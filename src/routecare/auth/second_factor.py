@@ -16,7 +16,7 @@ from typing import TypeVar
 
 import pyotp
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import CursorResult, delete, select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
 from routecare import audit
@@ -24,6 +24,7 @@ from routecare.auth import throttle
 from routecare.auth.credentials import account_key, secret_hash
 from routecare.auth.models import RecoveryCode, SecondFactor, User, WebSession
 from routecare.auth.principal import Principal
+from routecare.auth.sessions import forget_second_factor
 from routecare.clock import utcnow
 from routecare.deployment import Deployment
 from routecare.errors import Conflict, InvalidInput, NotAuthenticated, NotFound
@@ -108,13 +109,7 @@ def reset(deployment: Deployment, username: str) -> None:
         user = session.execute(select(User).where(User.username == username)).scalar()
         if user is None:
             raise NotFound(f"no user named {username!r}")
-        session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
-        session.execute(delete(SecondFactor).where(SecondFactor.user_id == user.id))
-        session.execute(
-            update(WebSession)
-            .where(WebSession.user_id == user.id, WebSession.ended_at.is_(None))
-            .values(ended_at=utcnow())
-        )
+        forget_second_factor(session, user.id)
         audit.record(
             session,
             deployment.keyring.audit_key,

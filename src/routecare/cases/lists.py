@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from routecare.auth.models import User
 from routecare.cases.models import (
     AgeAssessment,
     Case,
@@ -51,19 +52,21 @@ def attach_lists(
         for t in tasks
     ]
     notes = session.execute(
-        select(CaseNote)
+        select(CaseNote, User.username)
+        .join(User, User.id == CaseNote.author_user_id)
         .where(CaseNote.case_id == case.id)
         .order_by(CaseNote.id.desc())
         .limit(NOTES_SHOWN)
-    ).scalars()
+    ).all()
     out.notes = [
         NoteOut(
             id=n.id,
             body=cipher.decrypt("case.note", n.body) or "",
             created_at=n.created_at,
             author_user_id=n.author_user_id,
+            author=author,
         )
-        for n in notes
+        for n, author in notes
     ]
     consents = session.execute(
         select(CaseConsent).where(CaseConsent.case_id == case.id).order_by(CaseConsent.id)

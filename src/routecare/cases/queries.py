@@ -3,7 +3,7 @@ case list and search, the overdue-task queue, and the admins' listing."""
 
 from __future__ import annotations
 
-from sqlalchemy import CompoundSelect, Select, intersect, or_, select
+from sqlalchemy import CompoundSelect, Select, and_, intersect, or_, select
 from sqlalchemy.orm import Session
 
 from routecare import audit
@@ -17,11 +17,18 @@ from routecare.auth.policy import (
     require,
 )
 from routecare.auth.principal import Principal
+from routecare.cases import sop
 from routecare.cases.blind_index import query_tokens
 from routecare.cases.lists import attach_lists
 from routecare.cases.models import Case, CaseTask, NameToken
 from routecare.cases.records import audit_case, present_case, visible_case
-from routecare.cases.schemas import CaseOut, CaseSearch, CaseSummary, OverdueTask
+from routecare.cases.schemas import (
+    ApprovalWaiting,
+    CaseOut,
+    CaseSearch,
+    CaseSummary,
+    OverdueTask,
+)
 from routecare.children.models import Child, ChildShare
 from routecare.children.records import cipher_for, grants_by_child
 from routecare.clock import utcnow
@@ -170,6 +177,50 @@ def overdue_tasks(deployment: Deployment, principal: Principal) -> list[OverdueT
         return [
             OverdueTask(reference=reference, task_id=task.id, kind=task.kind, due_at=task.due_at)
             for task, reference, _ in rows
+        ]
+
+
+def awaiting_approval(deployment: Deployment, principal: Principal) -> list[ApprovalWaiting]:
+    """The organisation's own cases whose care plan or closure is written, at the stage the
+    SOP approves it, and not yet approved: the supervisor's queue, oldest change first."""
+    require(principal, Permission.CASE_APPROVE)
+    waiting = [
+        and_(
+            Case.stage == at_stage.value,
+            getattr(Case, sop.APPROVAL_NEEDS[approval]).is_not(None),
+            getattr(Case, sop.APPROVAL_FIELDS[approval][0]).is_(None),
+        )
+        for approval, at_stage in sop.APPROVALS.items()
+    ]
+    with deployment.database.transaction() as session:
+        rows = session.execute(
+            select(Case, Child.id)
+            .join(Child, Child.id == Case.child_id)
+            .where(
+                of_own_organisation(principal, Child.owner_organisation_id),
+                Child.erased_at.is_(None),
+                or_(*waiting),
+            )
+            .order_by(Case.updated_at, Case.id)
+            .limit(LIST_LIMIT)
+        ).all()
+        audit.record(
+            session,
+            deployment.keyring.audit_key,
+            action="case.approval_list",
+            actor_user_id=principal.user_id,
+            actor_organisation_id=principal.organisation_id,
+            detail={"count": len(rows)},
+            children=[child_id for _, child_id in rows],
+        )
+        stage_approval = {stage.value: approval for approval, stage in sop.APPROVALS.items()}
+        return [
+            ApprovalWaiting(
+                reference=case.reference,
+                approval=stage_approval[case.stage],
+                updated_at=case.updated_at,
+            )
+            for case, _ in rows
         ]
 
 

@@ -108,6 +108,7 @@ class NoteOut(BaseModel):
     body: str
     created_at: datetime
     author_user_id: int
+    author: str = Field(description="The author's username, shown beside the note.")
 
 
 class ConsentSummary(BaseModel):
@@ -211,6 +212,14 @@ class CaseSearch(BaseModel):
     stage: Stage | None = None
     limit: int = Field(50, ge=1, le=200)
     offset: int = Field(0, ge=0, le=MAX_ID)
+
+
+class ApprovalWaiting(BaseModel):
+    """A case whose care plan or closure is written and awaits a supervisor's approval."""
+
+    reference: str
+    approval: Stage
+    updated_at: datetime
 
 
 class OverdueTask(BaseModel):

@@ -19,6 +19,17 @@ from routecare.services.models import Service
 VICTIM_STATUSES = frozenset({VictimStatus.POSSIBLE.value, VictimStatus.ACTUAL.value})
 
 
+class ConsentMissing(InvalidInput):
+    """No live consent covers a referral: pages name the consent and offer to record it."""
+
+    def __init__(self, purpose: str) -> None:
+        super().__init__(
+            f"consent.missing: no live referral consent on the case covers the purpose "
+            f"'{purpose}' and the receiving organisation"
+        )
+        self.purpose = purpose
+
+
 def covering_consent(
     session: Session, case: Case, purpose: str, recipient_organisation_id: int, now: datetime
 ) -> CaseConsent:
@@ -39,10 +50,7 @@ def covering_consent(
         .order_by(CaseConsent.given_at.desc())
     ).scalar()
     if consent is None:
-        raise InvalidInput(
-            f"consent.missing: no live referral consent on the case covers the purpose "
-            f"'{purpose}' and the receiving organisation"
-        )
+        raise ConsentMissing(purpose)
     return consent
 
 

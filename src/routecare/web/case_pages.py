@@ -8,11 +8,10 @@ in the thread pool, as FastAPI does for plain handlers.
 from __future__ import annotations
 
 import secrets
-from typing import Any, TypeVar
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
-from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from routecare.auth.http import CurrentPrincipal, DeploymentDep
@@ -32,9 +31,10 @@ from routecare.cases.vocabulary import (
 )
 from routecare.children.schemas import Sex
 from routecare.deployment import Deployment
-from routecare.errors import InvalidInput, PreconditionFailed
+from routecare.errors import PreconditionFailed
 from routecare.linkage import queries as linkage_queries
 from routecare.referrals import queries as referral_queries
+from routecare.web.forms import Model, parse_form
 from routecare.web.templating import pages_of
 
 router = APIRouter(include_in_schema=False)
@@ -51,7 +51,6 @@ CHOICES = {
     "closure_reason": list(ClosureReason),
     "stages": list(Stage),
 }
-Model = TypeVar("Model", bound=BaseModel)
 
 
 async def form_values(request: Request) -> dict[str, object]:
@@ -72,13 +71,8 @@ async def form_values(request: Request) -> dict[str, object]:
 
 
 def validated(model: type[Model], values: dict[str, object]) -> Model:
-    """Validate a form; problems name the fields, never echo the values."""
-    known = {k: v for k, v in values.items() if k in model.model_fields}
-    try:
-        return model.model_validate(known)
-    except ValidationError as error:
-        fields = sorted({str(e["loc"][0]) for e in error.errors() if e["loc"]} or {"form"})
-        raise InvalidInput(f"check these fields: {', '.join(fields)}") from None
+    """Validate a case form; a blank field is sent as blank (an edit clears with it)."""
+    return parse_form(model, values, blank_is_unset=False)
 
 
 def new_form_key() -> str:

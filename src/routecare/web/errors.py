@@ -24,6 +24,7 @@ from routecare.errors import (
     SecondFactorNeeded,
     TooManyAttempts,
 )
+from routecare.web.forms import FormInvalid, field_problems
 from routecare.web.templating import Pages
 
 
@@ -50,15 +51,18 @@ def _audit_refusal(request: Request, status: int) -> None:
 
 def install_error_handlers(app: FastAPI, pages: Pages) -> None:
     def respond(
-        request: Request, status: int, message: str, headers: dict[str, str] | None = None
+        request: Request,
+        status: int,
+        message: str,
+        headers: dict[str, str] | None = None,
+        fields: dict[str, str] | None = None,
     ) -> Response:
         if _wants_json(request):
             return JSONResponse({"detail": message}, status_code=status, headers=headers)
         if status == 401:
             return RedirectResponse("/login", status_code=303)
-        return pages.render(
-            request, "error.html", {"status": status, "message": message}, status_code=status
-        )
+        context = {"status": status, "message": message, "fields": fields or {}}
+        return pages.render(request, "error.html", context, status_code=status)
 
     @app.exception_handler(RoutecareError)
     async def domain_error(request: Request, error: RoutecareError) -> Response:
@@ -71,7 +75,8 @@ def install_error_handlers(app: FastAPI, pages: Pages) -> None:
             headers = {"WWW-Authenticate": "Bearer"}
         if isinstance(error, SecondFactorNeeded) and not _wants_json(request):
             return RedirectResponse(error.next_page, status_code=303)
-        return respond(request, error.status_code, str(error), headers)
+        fields = error.fields if isinstance(error, FormInvalid) else None
+        return respond(request, error.status_code, str(error), headers, fields)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, error: RequestValidationError) -> Response:
@@ -81,12 +86,8 @@ def install_error_handlers(app: FastAPI, pages: Pages) -> None:
         ]
         if _wants_json(request):
             return JSONResponse({"detail": problems}, status_code=422)
-        return pages.render(
-            request,
-            "error.html",
-            {"status": 422, "message": "; ".join(p["msg"] for p in problems)},
-            status_code=422,
-        )
+        fields = field_problems(problems, skip=("body", "query", "path"))
+        return respond(request, 422, "check the form", None, fields)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> Response:

@@ -13,7 +13,7 @@ from routecare.observatory.charts import charts_of
 from routecare.observatory.facts import Event
 from routecare.observatory.queries import crosstab
 from routecare.observatory.schemas import EQUAL_FILTERS, CrossTabQuery, Dimension, Format
-from routecare.web.service_pages import parse_form
+from routecare.web.forms import parse_form
 from routecare.web.templating import pages_of
 
 router = APIRouter(include_in_schema=False)

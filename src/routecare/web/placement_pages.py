@@ -14,7 +14,7 @@ from routecare.placement import actions, queries
 from routecare.placement.schemas import PlacementRequestIn
 from routecare.services import queries as service_queries
 from routecare.services.schemas import Need, ServiceFilter, ServiceKind
-from routecare.web.service_pages import parse_form
+from routecare.web.forms import parse_form
 from routecare.web.templating import pages_of
 
 router = APIRouter(include_in_schema=False)

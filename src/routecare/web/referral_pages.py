@@ -12,9 +12,10 @@ from routecare.auth.http import CurrentPrincipal, DeploymentDep
 from routecare.auth.policy import referral_side
 from routecare.auth.principal import Principal
 from routecare.referrals import actions, queries
+from routecare.referrals.checks import ConsentMissing
 from routecare.referrals.schemas import DEFAULT_FIELDS, DeclineIn, ReferralIn, ReferralOut
 from routecare.referrals.workflow import STEPS, DeclineReason, Side, Step
-from routecare.web.service_pages import parse_form
+from routecare.web.forms import parse_form
 from routecare.web.templating import pages_of
 
 router = APIRouter(include_in_schema=False)
@@ -42,6 +43,7 @@ def _side(principal: Principal, referral: ReferralOut) -> Side | None:
 
 @router.post("/referrals")
 def send_referral(
+    request: Request,
     deployment: DeploymentDep,
     principal: CurrentPrincipal,
     case: Annotated[str, Form(max_length=30)],
@@ -62,7 +64,13 @@ def send_referral(
             "fields": fields or DEFAULT_FIELDS,
         },
     )
-    referral = actions.send_referral(deployment, principal, data)
+    try:
+        referral = actions.send_referral(deployment, principal, data)
+    except ConsentMissing as missing:
+        # Say which consent is missing and offer to record it on the case, filled in.
+        context = {"status": 422, "message": str(missing), "fields": {}}
+        context |= {"missing_consent": {"case": data.case, "purpose": missing.purpose}}
+        return pages_of(request).render(request, "error.html", context, status_code=422)
     return RedirectResponse(f"/referrals/{referral.id}", status_code=303)
 
 
@@ -88,7 +96,12 @@ def referral_page(
     return pages_of(request).render(
         request,
         "referrals/referral.html",
-        {"referral": referral, "steps": steps, "decline_reasons": list(DeclineReason)},
+        {
+            "referral": referral,
+            "steps": steps,
+            "decline_reasons": list(DeclineReason),
+            "our_case": side is Side.SENDER,  # the sender's case page is one link away
+        },
     )
 
 

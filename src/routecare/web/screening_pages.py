@@ -26,6 +26,7 @@ from routecare.screening.catalogue import DEFAULT_CATALOGUE, Element
 from routecare.screening.engine import AgeBasis, Engine
 from routecare.screening.engines import engine_for
 from routecare.screening.schemas import ScreeningIn
+from routecare.web.forms import FormInvalid, field_problems
 from routecare.web.i18n import language_of
 from routecare.web.labels import ROUTE_LANGUAGES
 from routecare.web.templating import pages_of
@@ -88,7 +89,7 @@ async def interview(
                 interpreter_language=str(form.get("interpreter_language") or "") or None,
             )
         except ValidationError as error:
-            raise InvalidInput("; ".join(str(e["msg"]) for e in error.errors())) from error
+            raise FormInvalid(field_problems(error.errors())) from error
         stored = actions.record_screening(deployment, principal, data, source="web")
         return RedirectResponse(f"/screenings/{stored.reference}", status_code=303)
     element = engine.catalogue.by_id[remaining[0]].element
@@ -150,7 +151,7 @@ def open_case(
             exploitation_forms=[Exploitation(f) for f in result["forms"]] or None,
         )
     except ValidationError as error:
-        raise InvalidInput("; ".join(str(e["msg"]) for e in error.errors())) from error
+        raise FormInvalid(field_problems(error.errors())) from error
     case = create_case(deployment, principal, case_in, idempotency_key=f"screening-{reference}")
     actions.link_case(deployment, principal, reference, case.child.reference)
     # A screener hands over here; those who manage cases go straight to the new case.

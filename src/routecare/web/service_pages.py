@@ -2,33 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Annotated, TypeVar
+from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
-from pydantic import BaseModel, ValidationError
 
 from routecare.auth.http import CurrentPrincipal, DeploymentDep
 from routecare.auth.policy import Permission, allows, may_manage_service, may_refer_to_service
-from routecare.errors import InvalidInput
 from routecare.placement import actions as placement_actions
 from routecare.placement.schemas import ReservationIn
 from routecare.services import actions, queries
 from routecare.services.schemas import CapacityIn, ServiceFilter, ServiceKind
+from routecare.web.forms import parse_form
 from routecare.web.templating import pages_of
 
 router = APIRouter(include_in_schema=False)
-Model = TypeVar("Model", bound=BaseModel)
 FILTER_FIELDS = ("kind", "country", "admin_area_pcode", "language", "has_free_beds", "text")
-
-
-def parse_form(model: type[Model], values: dict[str, object]) -> Model:
-    """Validate a page's form; problems name the fields, never echo the values."""
-    try:
-        return model.model_validate({k: v for k, v in values.items() if v not in ("", None)})
-    except ValidationError as error:
-        fields = sorted({str(e["loc"][0]) for e in error.errors() if e["loc"]})
-        raise InvalidInput(f"check these fields: {', '.join(fields)}") from None
 
 
 @router.get("/services")
@@ -87,4 +76,7 @@ def reserve_bed(
 ) -> Response:
     data = parse_form(ReservationIn, {"case": case, "placement_request": placement_request})
     reservation = placement_actions.reserve_bed(deployment, principal, service_id, data)
-    return RedirectResponse(f"/services/{service_id}?reserved={reservation.id}", status_code=303)
+    back = f"&case={data.case}" if data.case else ""
+    return RedirectResponse(
+        f"/services/{service_id}?reserved={reservation.id}{back}", status_code=303
+    )

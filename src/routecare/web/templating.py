@@ -3,6 +3,7 @@ languages never share translation state."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -10,16 +11,27 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from routecare.auth.principal import Principal
 from routecare.web.i18n import LANGUAGES, language_of, load_translations
 from routecare.web.labels import ROUTE_LANGUAGES, Labels, all_countries
+from routecare.web.menu import menu_for
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
+# A case reference carried from page to page (`?case=`), so forms reached from a case are
+# filled in with it; anything else is ignored.
+CASE_REFERENCE = re.compile(r"[A-Z0-9]{2,6}-[A-Z0-9]{4,12}")
 
 
 def pages_of(request: Request) -> Pages:
     """The app's renderer, as handlers reach it."""
     pages: Pages = request.app.state.pages
     return pages
+
+
+def carried_case(request: Request) -> str | None:
+    """The case reference the page was reached from, when the URL carries a valid one."""
+    reference = request.query_params.get("case", "").strip().upper()
+    return reference if CASE_REFERENCE.fullmatch(reference) else None
 
 
 class Pages:
@@ -55,12 +67,18 @@ class Pages:
     def html(self, request: Request, template: str, context: dict[str, Any] | None = None) -> str:
         """The page as text in the request's language, for a response or a PDF."""
         language = language_of(request)
+        principal: Principal | None = getattr(request.state, "principal", None)
+        # A session still owing its second factor reaches only the code pages: no menu.
+        pending = getattr(request.state, "pending", None) is not None
         page = self._environments[language.code].get_template(template)
         return page.render(
             request=request,
             language=language,
             languages=LANGUAGES.values(),
-            principal=getattr(request.state, "principal", None),
+            principal=principal,
+            menu=menu_for(principal) if principal is not None and not pending else [],
+            current_path=request.url.path,
+            for_case=carried_case(request),
             csrf_token=getattr(request.state, "csrf_token", None),
             **(context or {}),
         )

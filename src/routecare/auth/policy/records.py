@@ -84,6 +84,16 @@ def may_manage_child(principal: Principal, owner_organisation_id: int) -> bool:
     return principal.organisation_id == owner_organisation_id
 
 
+# Accounts.
+
+
+def may_manage_user(principal: Principal, user_organisation_id: int) -> bool:
+    """An administrator manages the accounts of their own organisation only."""
+    return allows(principal, Permission.USER_MANAGE) and (
+        principal.organisation_id == user_organisation_id
+    )
+
+
 # Screenings.
 
 

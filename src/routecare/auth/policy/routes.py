@@ -142,6 +142,16 @@ ROUTES: dict[tuple[str, str], Requirement] = {
     ("GET", "/api/v1/users"): Permission.USER_MANAGE,
     ("POST", "/api/v1/users"): Permission.USER_MANAGE,
     ("GET", "/api/v1/audit"): Permission.AUDIT_READ,
+    # Administrators' and data-protection officers' pages (issue 18).
+    ("GET", "/admin/users"): Permission.USER_MANAGE,
+    ("POST", "/admin/users"): Permission.USER_MANAGE,
+    ("POST", "/admin/users/{user_id}/active"): Permission.USER_MANAGE,
+    ("POST", "/admin/users/{user_id}/role"): Permission.USER_MANAGE,
+    ("POST", "/admin/users/{user_id}/password"): Permission.USER_MANAGE,
+    ("POST", "/admin/users/{user_id}/second-factor"): Permission.USER_MANAGE,
+    ("GET", "/admin/organisations"): Permission.USER_MANAGE,
+    ("POST", "/admin/organisations"): Permission.USER_MANAGE,
+    ("GET", "/audit"): Permission.AUDIT_READ,
     # Cases (issue 7).
     ("GET", "/cases"): Permission.CASE_READ,
     ("POST", "/cases/search"): Permission.CASE_READ,

@@ -1,0 +1,83 @@
+"""A world where every role's work queue holds something, built through the public API:
+a case at the care-plan stage awaiting approval, with consent, an overdue task, a referral
+sent to a shelter, a bed held there, and an escalated emergency request."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from tests.cases.helpers import create_case, patch
+from tests.conftest import World
+from tests.services.helpers import add_shelter_organisation, shelter
+
+AGADEZ = {"latitude": 16.97, "longitude": 7.99}
+
+
+@dataclass
+class Queues:
+    case: str  # at the care-plan stage, plan written, not approved
+    referral_id: int  # sent by the case worker to the shelter, unanswered
+    reservation_id: int  # a bed held at the shelter for the case
+    service_id: int
+    escalated_id: int  # an emergency request nobody could place
+
+
+def _fill(client: TestClient, reference: str, **fields: Any) -> None:
+    etag = client.get(f"/api/v1/cases/{reference}").headers["ETag"]
+    assert patch(client, reference, etag, **fields).status_code == 200
+
+
+def _move(client: TestClient, reference: str, to: str) -> None:
+    moved = client.post(f"/api/v1/cases/{reference}/stage", json={"to": to})
+    assert moved.status_code == 200, moved.text
+
+
+def fill_every_queue(world: World) -> Queues:
+    add_shelter_organisation(world)
+    place = shelter(world)
+    worker = world.api("case_worker")
+    reference = create_case(worker, unaccompanied=False)["reference"]
+    for field, value, stage in [
+        ("risk_level", "high", "registration"),
+        ("family_tracing_status", "in_progress", "assessment"),
+        ("assessment_summary", "Needs shelter and a guardian", "care_plan"),
+    ]:
+        _fill(worker, reference, **{field: value})
+        _move(worker, reference, stage)
+    _fill(worker, reference, care_plan="Shelter, guardian, schooling")
+    task = worker.post(
+        f"/api/v1/cases/{reference}/tasks",
+        json={"title": "Call the juvenile court", "due_at": "2020-01-01T09:00:00Z"},
+    )
+    assert task.status_code == 201, task.text
+    consent = worker.post(
+        f"/api/v1/cases/{reference}/consents",
+        json={
+            "scope": "referral",
+            "purpose": "continuity_of_care",
+            "given_by": "child",
+            "child_assent": True,
+        },
+    )
+    assert consent.status_code == 201, consent.text
+    referral = worker.post(
+        "/api/v1/referrals",
+        json={"case": reference, "service_id": place.id, "purpose": "continuity_of_care"},
+    )
+    assert referral.status_code == 201, referral.text
+    held = worker.post(f"/api/v1/services/{place.id}/reservations", json={"case": reference})
+    assert held.status_code == 201, held.text
+    escalated = worker.post(
+        "/api/v1/placement/requests", json={**AGADEZ, "age": 16, "needs": ["mother_and_baby"]}
+    )
+    assert escalated.json()["status"] == "escalated", escalated.text
+    return Queues(
+        case=reference,
+        referral_id=referral.json()["id"],
+        reservation_id=held.json()["id"],
+        service_id=place.id,
+        escalated_id=escalated.json()["id"],
+    )
