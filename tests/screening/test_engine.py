@@ -6,8 +6,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from routecare.screening.catalogue import Element
 from routecare.screening.engine import (
     OUTCOME_RANK,
+    SECTIONS,
     AgeBasis,
     Engine,
     UnknownIndicators,
@@ -163,12 +165,14 @@ def test_positive_dimensions_are_named_in_the_readers_language(engine: Engine) -
         assert not any("_" in text or "{" in text for text in texts)
 
 
-def test_skip_logic_stops_once_nothing_can_change(engine: Engine) -> None:
-    assert engine.questions_that_matter(PURPOSE, *CHILD) == []
-    at_risk = engine.questions_that_matter(VULNERABLE, *CHILD)
-    assert at_risk and all(q.startswith("purpose.") for q in at_risk)
-    assert not any(q.startswith("means.") for q in engine.questions_that_matter({}, *CHILD))
-    assert any(q.startswith("means.") for q in engine.questions_that_matter({}, *ADULT))
+def test_every_section_is_asked_even_once_trafficking_is_presumed(engine: Engine) -> None:
+    asked = engine.questions_to_ask(PURPOSE)
+    assert {q.split(".")[0] for q in asked} == {e.value for e in SECTIONS}
+    assert not set(asked) & PURPOSE.keys()
+    assert [q.split(".")[0] for q in asked] == sorted(
+        (q.split(".")[0] for q in asked), key=lambda e: SECTIONS.index(Element(e))
+    )
+    assert engine.questions_to_ask(dict.fromkeys(engine.catalogue.by_id, False)) == []
 
 
 answers_strategy = st.dictionaries(

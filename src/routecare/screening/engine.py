@@ -42,6 +42,8 @@ MEDICAL_FORMS = frozenset({"SexualExploitation", "OrganRemoval", "Surrogacy"})
 STRENGTH_SLOTS = ("strong", "medium", "weak")
 SCORED_DIMENSIONS = MEANS_DIMENSIONS | {"exploitative_conditions"}  # act etc. are not ILO/EC
 ELEMENTS = tuple(Element)
+# The interview's sections, in asking order: the journey first, borders last.
+SECTIONS = (Element.ACT, Element.PURPOSE, Element.VULNERABILITY, Element.MEANS, Element.SMUGGLING)
 
 
 class AgeBasis(StrEnum):
@@ -361,29 +363,16 @@ class Engine:
         steps = self.table.next_steps
         return [{"code": c, "text": steps[c].get(language, steps[c]["en"])} for c in codes]
 
-    def questions_that_matter(
-        self, answers: Mapping[str, bool], age: int | None, age_basis: AgeBasis
-    ) -> list[str]:
-        """Unanswered indicators whose answer could still change the outcome, in asking order.
+    def questions_to_ask(self, answers: Mapping[str, bool]) -> list[str]:
+        """Unanswered indicators, section by section in `SECTIONS` order.
 
-        Nothing once trafficking is presumed. For a child at risk only purpose questions can
-        still raise the outcome (means never count for a child); for an adult at risk, act,
-        purpose and means. Below `at_risk` every element matters, smuggling only while the
-        outcome is below `smuggling`.
+        Every section is asked, even once trafficking is presumed: vulnerability and smuggling
+        answers decide the person's protection (a guardian for an unaccompanied child, a
+        shelter), and means are recorded for a child too, not only the outcome.
         """
-        current = self.score(answers, age, age_basis).outcome
-        if current == "presumed_trafficking":
-            return []
-        child = decide_age(age, age_basis).treated_as_child
-        if current == "at_risk":
-            elements = [Element.PURPOSE] if child else [Element.ACT, Element.PURPOSE, Element.MEANS]
-        else:
-            elements = [Element.ACT, Element.PURPOSE, Element.VULNERABILITY]
-            elements += [] if child else [Element.MEANS]
-            elements += [Element.SMUGGLING] if current == "no_indicators" else []
         return [
             i.id
-            for element in elements
+            for element in SECTIONS
             for i in self.catalogue.indicators
             if i.element is element and i.id not in answers
         ]

@@ -1,5 +1,6 @@
-"""The screening interview on a phone: one group of questions per screen, skipping what can no
-longer change the outcome, then the result with its reasons and the decision (case or not).
+"""The screening interview on a phone: one section of questions per screen, every section asked
+(protection depends on all of them, not only the outcome), then the result with its reasons and
+the decision (case or not).
 
 The answers so far travel in hidden fields, so nothing half-finished is stored and a dropped
 connection loses at most one screen.
@@ -22,8 +23,8 @@ from routecare.cases.vocabulary import Exploitation, VictimStatus
 from routecare.children.schemas import Sex
 from routecare.errors import InvalidInput
 from routecare.screening import actions, queries
-from routecare.screening.catalogue import DEFAULT_CATALOGUE, Element
-from routecare.screening.engine import AgeBasis, Engine
+from routecare.screening.catalogue import DEFAULT_CATALOGUE
+from routecare.screening.engine import SECTIONS, AgeBasis, Engine
 from routecare.screening.engines import engine_for
 from routecare.screening.schemas import ScreeningIn
 from routecare.web.i18n import language_of
@@ -75,8 +76,8 @@ async def interview(
     for shown in str(form.get("shown") or "").split():
         if shown in engine.catalogue.by_id and shown not in answers:
             answers[shown] = False  # shown and left unticked: the answer was no
-    remaining = engine.questions_that_matter(answers, age, basis)
-    if form.get("finish") or not remaining:
+    remaining = engine.questions_to_ask(answers)
+    if not remaining:
         try:
             data = ScreeningIn(
                 age=age,
@@ -108,7 +109,8 @@ async def interview(
             "location": form.get("location") or "",
             "interpreter_language": form.get("interpreter_language") or "",
             "current": current,
-            "elements": [e.value for e in Element],
+            "section_number": SECTIONS.index(element) + 1,
+            "section_count": len(SECTIONS),
         },
     )
 
