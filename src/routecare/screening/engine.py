@@ -144,7 +144,8 @@ class Result:
     positive_dimensions: list[str]
     ilo_ec_adult_combination: bool
     smuggling: bool
-    forms: list[str]
+    forms: list[str]  # described by the person: an answer naming this form alone
+    suggested_forms: list[str]  # named by an answer that fits several forms: to review
     indicators_present: list[str]
     reasons: list[dict[str, Any]]
     next_steps: list[dict[str, str]]
@@ -196,6 +197,7 @@ class Engine:
         counts: dict[str, list[int]] = {}
         by_element: dict[Element, list[str]] = {e: [] for e in ELEMENTS}
         forms: set[str] = set()
+        suggested: set[str] = set()
         entries = self._entries
         for indicator_id in present:
             entry = entries[indicator_id]
@@ -204,8 +206,12 @@ class Engine:
             if tally is None:
                 tally = counts[entry.dimension] = [0, 0, 0]
             tally[entry.strength_slot[child]] += 1
-            if entry.purpose_forms:
+            # An answer naming one form describes it; one naming several (someone takes the
+            # earnings, long hours) only suggests them, for the case worker to review.
+            if len(entry.purpose_forms) == 1:
                 forms.update(entry.purpose_forms)
+            else:
+                suggested.update(entry.purpose_forms)
         positive = sorted(
             d
             for d, (s, m, w) in counts.items()
@@ -288,6 +294,7 @@ class Engine:
             ),
             smuggling=smuggling,
             forms=sorted(forms),
+            suggested_forms=sorted(suggested - forms),
             indicators_present=present,
             reasons=reasons,
             next_steps=self._next_steps(decisive.outcome, age_decision, answers, forms, language),

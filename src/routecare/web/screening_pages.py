@@ -121,7 +121,9 @@ def result(
 ) -> Response:
     screening = queries.read_screening(deployment, principal, reference, language_of(request).code)
     return pages_of(request).render(
-        request, "screening/result.html", {"screening": screening, "sexes": list(Sex)}
+        request,
+        "screening/result.html",
+        {"screening": screening, "sexes": list(Sex), "exploitation_forms": list(Exploitation)},
     )
 
 
@@ -135,8 +137,10 @@ def open_case(
     family_name: Annotated[str, Form(max_length=120)] = "",
     sex: Annotated[Sex, Form()] = Sex.UNKNOWN,
     nationality: Annotated[str, Form(max_length=3)] = "",
+    exploitation_forms: Annotated[list[Exploitation] | None, Form()] = None,
 ) -> Response:
-    """One action from the result to a case: the child's record, the case, the link."""
+    """One action from the result to a case: the child's record, the case, the link. The forms
+    of exploitation are those the case worker ticked, reviewing what the child described."""
     screening = queries.read_screening(deployment, principal, reference)
     result = screening.result
     presumed = result["outcome"] == "presumed_trafficking"
@@ -149,7 +153,7 @@ def open_case(
             nationality=nationality.upper() or None,
             unaccompanied=screening.answers.get("vulnerability.unaccompanied"),
             victim_status=VictimStatus.POSSIBLE if presumed else None,
-            exploitation_forms=[Exploitation(f) for f in result["forms"]] or None,
+            exploitation_forms=sorted(set(exploitation_forms or [])) or None,
         )
     except ValidationError as error:
         raise InvalidInput("; ".join(str(e["msg"]) for e in error.errors())) from error
