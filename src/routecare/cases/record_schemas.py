@@ -63,3 +63,9 @@ class LinkIn(BaseModel):
 
     other_reference: CaseReference
     relation: LinkRelation
+
+    @model_validator(mode="after")
+    def _same_child_through_linkage(self) -> LinkIn:
+        if self.relation is LinkRelation.SAME_CHILD:
+            raise ValueError("the same child is linked by confirming a possible match")
+        return self

@@ -54,6 +54,10 @@ class CaseFields(BaseModel):
     def _identified_by_a_competent_body(self) -> CaseFields:
         if self.victim_status is VictimStatus.ACTUAL and self.victim_decision_org is None:
             raise ValueError("ActualVictimOfTrafficking needs victim_decision_org")
+        if self.closure_reason is ClosureReason.DUPLICATE:
+            raise ValueError(
+                "a duplicate is closed by confirming the same child on a possible match"
+            )
         return self
 
 

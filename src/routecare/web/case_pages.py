@@ -48,7 +48,7 @@ CHOICES = {
     "exploitation_forms": list(Exploitation),
     "family_tracing_status": list(FamilyTracing),
     "durable_solution": list(DurableSolution),
-    "closure_reason": list(ClosureReason),
+    "closure_reason": [r for r in ClosureReason if r is not ClosureReason.DUPLICATE],
     "stages": list(Stage),
 }
 Model = TypeVar("Model", bound=BaseModel)
