@@ -34,6 +34,7 @@ from routecare.children.schemas import Sex
 from routecare.deployment import Deployment
 from routecare.errors import InvalidInput, PreconditionFailed
 from routecare.linkage import queries as linkage_queries
+from routecare.placement import queries as placement_queries
 from routecare.referrals import queries as referral_queries
 from routecare.web.templating import pages_of
 
@@ -152,6 +153,10 @@ def case_page(
         if allows(principal, Permission.REFERRAL_READ)
         else [],
     }
+    if allows(principal, Permission.PLACEMENT_REQUEST):
+        context["beds"], context["placement_requests"] = placement_queries.case_placements(
+            deployment, principal, case.reference
+        )
     if context["owner"] and allows(principal, Permission.MATCH_REVIEW):
         context["possible_matches"] = linkage_queries.possible_matches(
             deployment, principal, reference
