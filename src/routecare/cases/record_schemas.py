@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from routecare.cases.schemas import CaseReference, ShortText, Text
 from routecare.cases.vocabulary import AgeMethod, ConsentScope, GivenBy, LinkRelation
+from routecare.clock import utcnow
 from routecare.storage.base import MAX_ID
 
 Purpose = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{2,59}$")]
@@ -25,7 +34,15 @@ class TaskIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     title: ShortText
-    due_at: datetime
+    due_at: AwareDatetime = Field(description="Today or later, with its time zone")
+
+    @field_validator("due_at")
+    @classmethod
+    def _not_in_the_past(cls, due_at: datetime) -> datetime:
+        """A task due before today is a typing slip (1999 for 2029), not a plan."""
+        if due_at.astimezone(UTC).date() < utcnow().date():
+            raise ValueError("the due date is in the past: give today or a later date")
+        return due_at
 
 
 class ConsentIn(BaseModel):

@@ -73,13 +73,18 @@ async def form_values(request: Request) -> dict[str, object]:
 
 
 def validated(model: type[Model], values: dict[str, object]) -> Model:
-    """Validate a form; problems name the fields, never echo the values."""
+    """Validate a form; problems name the fields and our own rules' explanations (a due date
+    in the past), never echo the values."""
     known = {k: v for k, v in values.items() if k in model.model_fields}
     try:
         return model.model_validate(known)
     except ValidationError as error:
         fields = sorted({str(e["loc"][0]) for e in error.errors() if e["loc"]} or {"form"})
-        raise InvalidInput(f"check these fields: {', '.join(fields)}") from None
+        rules = sorted(
+            {str(e["ctx"]["error"]) for e in error.errors() if e["type"] == "value_error"}
+        )
+        explained = "".join(f"; {rule}" for rule in rules)
+        raise InvalidInput(f"check these fields: {', '.join(fields)}{explained}") from None
 
 
 def new_form_key() -> str:

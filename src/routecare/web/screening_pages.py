@@ -26,7 +26,7 @@ from routecare.screening import actions, queries
 from routecare.screening.catalogue import DEFAULT_CATALOGUE
 from routecare.screening.engine import SECTIONS, AgeBasis, Engine
 from routecare.screening.engines import engine_for
-from routecare.screening.schemas import ScreeningIn
+from routecare.screening.schemas import NoCaseIn, ScreeningIn
 from routecare.web.i18n import language_of
 from routecare.web.templating import pages_of
 
@@ -174,7 +174,14 @@ def no_case(
     reference: str,
     deployment: DeploymentDep,
     principal: CurrentPrincipal,
-    reason: Annotated[str, Form(min_length=3, max_length=2000)],
+    reason: Annotated[str, Form(max_length=2000)],
 ) -> Response:
-    actions.record_no_case(deployment, principal, reference, reason)
+    """The reason, trimmed, must say something (three characters at least), as in the API."""
+    try:
+        decision = NoCaseIn(reason=reason)
+    except ValidationError as error:
+        raise InvalidInput(
+            "check this field: reason (at least 3 characters besides spaces)"
+        ) from error
+    actions.record_no_case(deployment, principal, reference, decision.reason)
     return RedirectResponse(f"/screenings/{reference}", status_code=303)
