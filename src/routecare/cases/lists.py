@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from routecare.auth.models import User
 from routecare.cases.models import (
     AgeAssessment,
     Case,
@@ -18,12 +19,13 @@ from routecare.cases.schemas import (
     AgeAssessmentOut,
     CaseOut,
     ConsentSummary,
+    CorrectionOut,
     DocumentOut,
     LinkOut,
     NoteOut,
     TaskOut,
 )
-from routecare.children.models import Child
+from routecare.children.models import Child, ChildCorrection
 from routecare.children.records import cipher_for
 from routecare.clock import utcnow
 from routecare.crypto import Keyring
@@ -95,4 +97,23 @@ def attach_lists(
     ).all()
     out.links = [
         LinkOut(id=link.id, relation=link.relation, other_reference=ref) for link, ref in links
+    ]
+
+    corrections = session.execute(
+        select(ChildCorrection, User.username)
+        .join(User, User.id == ChildCorrection.corrected_by_user_id)
+        .where(ChildCorrection.child_id == child.id)
+        .order_by(ChildCorrection.id)
+    ).all()
+    out.corrections = [
+        CorrectionOut(
+            id=c.id,
+            field=c.field,
+            old_value=c.old_value,
+            new_value=c.new_value,
+            reason=cipher.decrypt("child.correction", c.reason),
+            corrected_at=c.corrected_at,
+            corrected_by=username,
+        )
+        for c, username in corrections
     ]

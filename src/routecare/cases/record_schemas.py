@@ -17,6 +17,7 @@ from pydantic import (
 
 from routecare.cases.schemas import CaseReference, ShortText, Text
 from routecare.cases.vocabulary import AgeMethod, ConsentScope, GivenBy, LinkRelation
+from routecare.children.schemas import CountryCode, Sex
 from routecare.clock import utcnow
 from routecare.storage.base import MAX_ID
 
@@ -85,4 +86,28 @@ class LinkIn(BaseModel):
     def _same_child_through_linkage(self) -> LinkIn:
         if self.relation is LinkRelation.SAME_CHILD:
             raise ValueError("the same child is linked by confirming a possible match")
+        return self
+
+
+class CorrectionIn(BaseModel):
+    """A correction of the child's sex or nationality, with why; the age is not corrected here
+    but through an age assessment (benefit of the doubt: the lowest age of its range)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    sex: Sex | None = None
+    nationality: CountryCode | None = None
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=500)]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _age_through_an_assessment(cls, data: object) -> object:
+        if isinstance(data, dict) and data.get("age") not in (None, ""):
+            raise ValueError("the age changes only through an age assessment")
+        return data
+
+    @model_validator(mode="after")
+    def _something_to_correct(self) -> CorrectionIn:
+        if self.sex is None and self.nationality is None:
+            raise ValueError("give the corrected sex or nationality")
         return self

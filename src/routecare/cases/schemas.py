@@ -143,6 +143,18 @@ class AgeAssessmentOut(BaseModel):
     assessed_at: datetime
 
 
+class CorrectionOut(BaseModel):
+    """A correction of the child's record: which field, from what to what, who, when, why."""
+
+    id: int
+    field: str = Field(description="sex | nationality | age (through an age assessment)")
+    old_value: str | None
+    new_value: str | None
+    reason: str | None = Field(description="None for an age assessment (it is the reason)")
+    corrected_at: datetime
+    corrected_by: str = Field(description="The username of who corrected it")
+
+
 class LinkOut(BaseModel):
     id: int
     relation: LinkRelation
@@ -185,6 +197,7 @@ class CaseOut(BaseModel):
     documents: list[DocumentOut] = Field(default_factory=list)
     age_assessments: list[AgeAssessmentOut] = Field(default_factory=list)
     links: list[LinkOut] = Field(default_factory=list)
+    corrections: list[CorrectionOut] = Field(default_factory=list)
 
 
 class CaseSummary(BaseModel):
