@@ -47,7 +47,7 @@ def create_app(settings: Settings, deployment: Deployment | None = None) -> Fast
         docs_url=None,
     )
     app.state.deployment = deployment
-    app.state.pages = Pages()
+    app.state.pages = Pages(settings.time_zone)
     app.add_middleware(SecurityMiddleware, max_body_bytes=settings.max_body_bytes)
     install_error_handlers(app, app.state.pages)
 

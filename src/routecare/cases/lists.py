@@ -117,3 +117,12 @@ def attach_lists(
         )
         for c, username in corrections
     ]
+    authors = {case.care_plan_author_user_id, case.care_plan_approved_by_user_id} - {None}
+    names = {
+        user_id: username
+        for user_id, username in session.execute(
+            select(User.id, User.username).where(User.id.in_(authors))
+        )
+    }
+    out.care_plan_written_by = names.get(case.care_plan_author_user_id)
+    out.care_plan_approved_by = names.get(case.care_plan_approved_by_user_id)

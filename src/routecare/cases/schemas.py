@@ -185,6 +185,11 @@ class CaseOut(BaseModel):
     best_interests_assessment: str | None = None
     care_plan: str | None = None
     care_plan_approved_at: datetime | None = None
+    care_plan_author_user_id: int | None = Field(
+        None, description="Who last wrote the care plan (four eyes: they do not approve it)"
+    )
+    care_plan_written_by: str | None = Field(None, description="Who last wrote the care plan")
+    care_plan_approved_by: str | None = Field(None, description="Who approved the care plan")
     services_summary: str | None = None
     follow_up_summary: str | None = None
     durable_solution: DurableSolution | None = None

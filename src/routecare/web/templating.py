@@ -3,9 +3,13 @@ languages never share translation state."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from babel.dates import format_datetime
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -24,8 +28,9 @@ def pages_of(request: Request) -> Pages:
 class Pages:
     """The app's page renderer; domains add templates under `web/templates/<domain>/`."""
 
-    def __init__(self) -> None:
+    def __init__(self, time_zone: str = "UTC") -> None:
         translations = load_translations()
+        zone = ZoneInfo(time_zone)
         self._environments: dict[str, Environment] = {}
         for code in LANGUAGES:
             environment = Environment(
@@ -34,6 +39,7 @@ class Pages:
                 extensions=["jinja2.ext.i18n"],
             )
             environment.install_gettext_translations(translations[code], newstyle=True)  # type: ignore[attr-defined]
+            environment.filters["local_time"] = partial(_local_time, zone=zone, locale=code)
             self._environments[code] = environment
 
     def render(
@@ -55,3 +61,8 @@ class Pages:
             **(context or {}),
         )
         return HTMLResponse(html, status_code=status_code)
+
+
+def _local_time(moment: datetime, *, zone: ZoneInfo, locale: str) -> str:
+    """A stored UTC time as the reader's deployment and language write it, with the zone."""
+    return format_datetime(moment, "medium", tzinfo=zone, locale=locale) + f" ({zone.key})"

@@ -1,4 +1,5 @@
-"""Corrections of a child's sex, nationality and age, with who, when and why.
+"""Corrections of a child's sex, nationality and age, with who, when and why; the author of a
+case's care plan (four eyes: the author does not approve it).
 
 Revision ID: 0015_field_records
 Revises: 0011_match_review
@@ -40,8 +41,21 @@ def upgrade() -> None:
     op.create_index(
         op.f("ix_child_corrections_child_id"), "child_corrections", ["child_id"], unique=False
     )
+    with op.batch_alter_table("cases", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("care_plan_author_user_id", sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(
+            batch_op.f("fk_cases_care_plan_author_user_id_users"),
+            "users",
+            ["care_plan_author_user_id"],
+            ["id"],
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("cases", schema=None) as batch_op:
+        batch_op.drop_constraint(
+            batch_op.f("fk_cases_care_plan_author_user_id_users"), type_="foreignkey"
+        )
+        batch_op.drop_column("care_plan_author_user_id")
     op.drop_index(op.f("ix_child_corrections_child_id"), table_name="child_corrections")
     op.drop_table("child_corrections")
