@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from routecare.screening.catalogue import Element
+from routecare.screening.catalogue import DEFAULT_CATALOGUE, CatalogueRegistry, Element
 from routecare.screening.engine import (
     OUTCOME_RANK,
     SECTIONS,
@@ -36,9 +36,14 @@ DECISION_TABLE_ROWS = [
     ("3 child risk indicator", CHILD, VULNERABLE, "at_risk", "R3"),
     ("3 unaccompanied child", CHILD, {"vulnerability.unaccompanied": True}, "at_risk", "R3"),
     ("3 child act only", CHILD, ACT, "at_risk", "R3"),
+    ("3 child means only", CHILD, MEANS, "at_risk", "R3"),
+    ("3 child one weak means", CHILD, {"means.deceived_pay": True}, "at_risk", "R3"),
     ("4 adult purpose, no means", ADULT, {**ACT, **PURPOSE}, "at_risk", "R4"),
     ("4 adult means+purpose, no act", ADULT, {**MEANS, **PURPOSE}, "at_risk", "R4"),
     ("4 adult risk", ADULT, VULNERABLE, "at_risk", "R4"),
+    ("4 adult means only", ADULT, MEANS, "at_risk", "R4"),
+    ("4 adult one means", ADULT, {"means.threats": True}, "at_risk", "R4"),
+    ("4 adult means+smuggling", ADULT, {**MEANS, **SMUGGLING}, "at_risk", "R4"),
     ("5 smuggling only, adult", ADULT, SMUGGLING, "smuggling", "R5"),
     ("5 smuggling only, child", CHILD, SMUGGLING, "smuggling", "R5"),
     ("6 nothing, adult", ADULT, {}, "no_indicators", "R6"),
@@ -215,14 +220,43 @@ def test_adding_smuggling_never_lowers_presumed_trafficking(
 
 @settings(max_examples=300, deadline=None)
 @given(answers=answers_strategy, age=st.integers(0, 17))
-def test_means_never_change_a_childs_outcome(
+def test_means_never_qualify_a_child_but_always_flag_a_risk(
     engine: Engine, answers: dict[str, bool], age: int
 ) -> None:
+    """Means never make a child's trafficking (no rule needs them), but a child who reports
+    them is at least at risk: they only ever raise the outcome to `at_risk`."""
     without_means = {k: v for k, v in answers.items() if not k.startswith("means.")}
-    assert (
-        engine.score(answers, age, AgeBasis.DOCUMENTED).outcome
-        == engine.score(without_means, age, AgeBasis.DOCUMENTED).outcome
-    )
+    outcome = engine.score(answers, age, AgeBasis.DOCUMENTED).outcome
+    without = engine.score(without_means, age, AgeBasis.DOCUMENTED).outcome
+    if OUTCOME_RANK[without] >= OUTCOME_RANK["at_risk"]:
+        assert outcome == without
+    else:
+        assert outcome in (without, "at_risk")
+
+
+@settings(max_examples=200, deadline=None)
+@given(answers=answers_strategy, age=ages, basis=bases)
+def test_any_yes_answer_never_reads_no_indicators(
+    engine: Engine, answers: dict[str, bool], age: int | None, basis: AgeBasis
+) -> None:
+    outcome = engine.score(answers, age, basis).outcome
+    assert (outcome == "no_indicators") == (not any(answers.values()))
+
+
+@pytest.fixture(scope="module")
+def core() -> Engine:
+    return Engine(CatalogueRegistry().get(DEFAULT_CATALOGUE))
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.data(), age=ages, basis=bases)
+def test_any_yes_answer_never_reads_no_indicators_in_the_published_catalogue(
+    core: Engine, data: st.DataObject, age: int | None, basis: AgeBasis
+) -> None:
+    ids = st.sampled_from(sorted(core.catalogue.by_id))
+    answers = data.draw(st.dictionaries(ids, st.booleans(), min_size=1, max_size=6))
+    outcome = core.score(answers, age, basis).outcome
+    assert (outcome == "no_indicators") == (not any(answers.values()))
 
 
 @settings(max_examples=300, deadline=None)

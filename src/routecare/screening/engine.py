@@ -7,11 +7,12 @@ It applies, in this order:
    + 1 medium or weak, or 3 medium, or 2 medium + 1 weak; weak indicators alone never count;
 3. the elements — act (any act indicator), means (a positive means dimension; relevant for
    adults only), purpose (the exploitative-conditions dimension positive = present; any purpose
-   indicator = indicated), smuggling, and risk (act, purpose or vulnerability indicators);
+   indicator = indicated), smuggling, and risk (act, purpose, vulnerability or means indicators);
 4. the decision table (data, `decision-table-*.yaml`): first match decides, all are recorded.
 
-Means never influence a child's outcome, and smuggling never lowers a trafficking outcome:
-the tests hold both as properties.
+Means never qualify a child's trafficking (they only ever raise the outcome to `at_risk`),
+any indicator answered yes never reads `no_indicators`, and smuggling never lowers a
+trafficking outcome: the tests hold these as properties.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from routecare.screening.catalogue import (
     Element,
 )
 
-DECISION_TABLE = Path(__file__).parent / "decision-table-1.0.yaml"
+DECISION_TABLE = Path(__file__).parent / "decision-table-1.1.yaml"
 ADULTHOOD = 18
 ESTIMATE_MARGIN_YEARS = 2  # typical error of a visual or interview-based age estimate
 OUTCOME_RANK = {"no_indicators": 0, "smuggling": 1, "at_risk": 2, "presumed_trafficking": 3}
@@ -221,8 +222,13 @@ class Engine:
         means = any(d in MEANS_DIMENSIONS for d in positive)
         purpose_present = "exploitative_conditions" in positive
         purpose_indicated = bool(by_element[Element.PURPOSE])
+        # Any indicator answered yes is a risk: means alone (threats, debt, documents taken,
+        # deception) never read "no indicators", for a child or an adult.
         risk = bool(
-            by_element[Element.ACT] or purpose_indicated or by_element[Element.VULNERABILITY]
+            by_element[Element.ACT]
+            or purpose_indicated
+            or by_element[Element.VULNERABILITY]
+            or by_element[Element.MEANS]
         )
         smuggling = bool(by_element[Element.SMUGGLING])
         facts: dict[str, str | bool] = {
