@@ -16,9 +16,9 @@ from routecare.deployment import Deployment
 from routecare.storage.migrate import upgrade
 from routecare.web import (
     account_pages,
-    case_export_pages,
     admin_pages,
     audit_pages,
+    case_export_pages,
     case_pages,
     case_record_pages,
     home_pages,
@@ -51,7 +51,7 @@ def create_app(settings: Settings, deployment: Deployment | None = None) -> Fast
         docs_url=None,
     )
     app.state.deployment = deployment
-    app.state.pages = Pages()
+    app.state.pages = Pages(settings.time_zone)
     app.add_middleware(SecurityMiddleware, max_body_bytes=settings.max_body_bytes)
     install_error_handlers(app, app.state.pages)
 

@@ -7,8 +7,9 @@ code, so a deployment that forgot its keys fails loudly instead of running with 
 from __future__ import annotations
 
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from routecare.auth.roles import Role
@@ -98,6 +99,21 @@ class Settings(BaseSettings):
         description="Require a time-based one-time code (TOTP) at sign-in for the roles in "
         "two_factor_roles; off only for demonstrations.",
     )
+    time_zone: str = Field(
+        "UTC",
+        description="IANA time zone the pages show times in (e.g. Africa/Niamey): one deployment "
+        "serves one country. Times are stored in UTC whatever it says.",
+    )
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_time_zone(cls, name: str) -> str:
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"unknown time zone {name!r}: use an IANA name") from error
+        return name
+
     two_factor_roles: list[Role] = Field(
         [Role.ADMINISTRATOR, Role.DATA_PROTECTION_OFFICER, Role.COORDINATOR],
         description="Roles that must enrol a one-time-code app before anything else (JSON list).",

@@ -167,6 +167,7 @@ EXPECTED: dict[tuple[str, str], str | set[Role]] = {
     ("POST", "/cases/{reference}/stage"): CASE_WRITERS,
     ("POST", "/cases/{reference}/approvals"): CASE_APPROVERS,
     ("POST", "/cases/{reference}/notes"): CASE_WRITERS,
+    ("POST", "/cases/{reference}/corrections"): CASE_WRITERS,
     ("POST", "/cases/{reference}/tasks"): CASE_WRITERS,
     ("POST", "/cases/{reference}/tasks/{task_id}/done"): CASE_WRITERS,
     ("POST", "/cases/{reference}/consents"): CASE_WRITERS,
@@ -187,6 +188,7 @@ EXPECTED: dict[tuple[str, str], str | set[Role]] = {
     ("POST", "/api/v1/cases/{reference}/consents"): CASE_WRITERS,
     ("POST", "/api/v1/cases/{reference}/consents/{consent_id}/withdrawal"): CASE_WRITERS,
     ("POST", "/api/v1/cases/{reference}/age-assessments"): CASE_WRITERS,
+    ("POST", "/api/v1/cases/{reference}/corrections"): CASE_WRITERS,
     ("POST", "/api/v1/cases/{reference}/links"): CASE_WRITERS,
     ("POST", "/api/v1/cases/{reference}/documents"): CASE_WRITERS,
     ("GET", "/api/v1/cases/{reference}/documents/{document_id}"): CASE_READERS,
@@ -231,6 +233,7 @@ BODIES: dict[tuple[str, str], dict[str, object]] = {
         "minimum_age": 15,
         "maximum_age": 16,
     },
+    ("POST", "/api/v1/cases/{reference}/corrections"): {"sex": "female", "reason": "misread"},
     ("POST", "/api/v1/cases/{reference}/links"): {
         "other_reference": "NER-AAAAAAAA",
         "relation": "sibling",
@@ -241,6 +244,7 @@ BODIES: dict[tuple[str, str], dict[str, object]] = {
     ("POST", "/cases/{reference}/stage"): {"to": "registration"},
     ("POST", "/cases/{reference}/approvals"): {"stage": "care_plan"},
     ("POST", "/cases/{reference}/notes"): {"body": "note"},
+    ("POST", "/cases/{reference}/corrections"): {"sex": "female", "reason": "misread"},
     ("POST", "/cases/{reference}/tasks"): {"title": "t", "due_date": "2030-01-01"},
     ("POST", "/cases/{reference}/consents"): {
         "scope": "services",

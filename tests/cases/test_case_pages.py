@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tests.cases.helpers import create_case, patch
+from tests.cases.helpers import add_overdue_task, create_case, patch
 from tests.conftest import World, csrf_from
 
 
@@ -75,10 +75,7 @@ def test_edit_conflict_shows_both_values_and_merges(world: World) -> None:
 def test_overdue_task_on_the_home_page(world: World) -> None:
     client = world.api("case_worker")
     reference = create_case(client, unaccompanied=False)["reference"]
-    client.post(
-        f"/api/v1/cases/{reference}/tasks",
-        json={"title": "Call the juvenile court", "due_at": "2020-01-01T09:00:00Z"},
-    )
+    add_overdue_task(world.deployment, client, reference)
     home = world.browser("case_worker").get("/")
     overdue = home.text.split('id="overdue-tasks"')[1].split("</ul>")[0]
     assert reference in overdue

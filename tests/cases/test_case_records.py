@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.cases.helpers import create_case
+from tests.cases.helpers import add_overdue_task, create_case
 from tests.conftest import World
 
 
@@ -45,11 +45,7 @@ def test_consent_recorded_and_withdrawn(world: World) -> None:
 def test_tasks_overdue_and_done(world: World) -> None:
     client = world.api("case_worker")
     reference = create_case(client, unaccompanied=False)["reference"]
-    created = client.post(
-        f"/api/v1/cases/{reference}/tasks",
-        json={"title": "Call the juvenile court", "due_at": "2020-01-01T09:00:00Z"},
-    )
-    assert created.status_code == 201
+    add_overdue_task(world.deployment, client, reference)
     task = client.get(f"/api/v1/cases/{reference}").json()["tasks"][0]
     assert task["overdue"] and task["title"] == "Call the juvenile court"
     home = world.browser("case_worker").get("/")

@@ -27,11 +27,12 @@ def test_screening_in_arabic_opens_a_case(
         if page.locator("#outcome").count():
             break
         for indicator_id in wanted:
-            box = page.locator(f"input[name='a.{indicator_id}']")
+            box = page.locator(f"input[type=checkbox][name='a.{indicator_id}']")
             if box.count():
                 box.check()
         screenshot(page, f"screening-questions-arabic-{backend}")
-        page.click("button[name=next]")
+        with page.expect_navigation():  # the next screen, not the one still on view
+            page.click("button[name=next]")
     outcome = page.locator("#outcome")
     expect(outcome).to_have_attribute("data-outcome", "presumed_trafficking")
     expect(page.locator(".reasons li").first).to_contain_text("R1")

@@ -6,8 +6,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from routecare.screening.catalogue import DEFAULT_CATALOGUE, CatalogueRegistry, Element
 from routecare.screening.engine import (
     OUTCOME_RANK,
+    SECTIONS,
     AgeBasis,
     Engine,
     UnknownIndicators,
@@ -34,9 +36,14 @@ DECISION_TABLE_ROWS = [
     ("3 child risk indicator", CHILD, VULNERABLE, "at_risk", "R3"),
     ("3 unaccompanied child", CHILD, {"vulnerability.unaccompanied": True}, "at_risk", "R3"),
     ("3 child act only", CHILD, ACT, "at_risk", "R3"),
+    ("3 child means only", CHILD, MEANS, "at_risk", "R3"),
+    ("3 child one weak means", CHILD, {"means.deceived_pay": True}, "at_risk", "R3"),
     ("4 adult purpose, no means", ADULT, {**ACT, **PURPOSE}, "at_risk", "R4"),
     ("4 adult means+purpose, no act", ADULT, {**MEANS, **PURPOSE}, "at_risk", "R4"),
     ("4 adult risk", ADULT, VULNERABLE, "at_risk", "R4"),
+    ("4 adult means only", ADULT, MEANS, "at_risk", "R4"),
+    ("4 adult one means", ADULT, {"means.threats": True}, "at_risk", "R4"),
+    ("4 adult means+smuggling", ADULT, {**MEANS, **SMUGGLING}, "at_risk", "R4"),
     ("5 smuggling only, adult", ADULT, SMUGGLING, "smuggling", "R5"),
     ("5 smuggling only, child", CHILD, SMUGGLING, "smuggling", "R5"),
     ("6 nothing, adult", ADULT, {}, "no_indicators", "R6"),
@@ -163,12 +170,14 @@ def test_positive_dimensions_are_named_in_the_readers_language(engine: Engine) -
         assert not any("_" in text or "{" in text for text in texts)
 
 
-def test_skip_logic_stops_once_nothing_can_change(engine: Engine) -> None:
-    assert engine.questions_that_matter(PURPOSE, *CHILD) == []
-    at_risk = engine.questions_that_matter(VULNERABLE, *CHILD)
-    assert at_risk and all(q.startswith("purpose.") for q in at_risk)
-    assert not any(q.startswith("means.") for q in engine.questions_that_matter({}, *CHILD))
-    assert any(q.startswith("means.") for q in engine.questions_that_matter({}, *ADULT))
+def test_every_section_is_asked_even_once_trafficking_is_presumed(engine: Engine) -> None:
+    asked = engine.questions_to_ask(PURPOSE)
+    assert {q.split(".")[0] for q in asked} == {e.value for e in SECTIONS}
+    assert not set(asked) & PURPOSE.keys()
+    assert [q.split(".")[0] for q in asked] == sorted(
+        (q.split(".")[0] for q in asked), key=lambda e: SECTIONS.index(Element(e))
+    )
+    assert engine.questions_to_ask(dict.fromkeys(engine.catalogue.by_id, False)) == []
 
 
 answers_strategy = st.dictionaries(
@@ -211,14 +220,43 @@ def test_adding_smuggling_never_lowers_presumed_trafficking(
 
 @settings(max_examples=300, deadline=None)
 @given(answers=answers_strategy, age=st.integers(0, 17))
-def test_means_never_change_a_childs_outcome(
+def test_means_never_qualify_a_child_but_always_flag_a_risk(
     engine: Engine, answers: dict[str, bool], age: int
 ) -> None:
+    """Means never make a child's trafficking (no rule needs them), but a child who reports
+    them is at least at risk: they only ever raise the outcome to `at_risk`."""
     without_means = {k: v for k, v in answers.items() if not k.startswith("means.")}
-    assert (
-        engine.score(answers, age, AgeBasis.DOCUMENTED).outcome
-        == engine.score(without_means, age, AgeBasis.DOCUMENTED).outcome
-    )
+    outcome = engine.score(answers, age, AgeBasis.DOCUMENTED).outcome
+    without = engine.score(without_means, age, AgeBasis.DOCUMENTED).outcome
+    if OUTCOME_RANK[without] >= OUTCOME_RANK["at_risk"]:
+        assert outcome == without
+    else:
+        assert outcome in (without, "at_risk")
+
+
+@settings(max_examples=200, deadline=None)
+@given(answers=answers_strategy, age=ages, basis=bases)
+def test_any_yes_answer_never_reads_no_indicators(
+    engine: Engine, answers: dict[str, bool], age: int | None, basis: AgeBasis
+) -> None:
+    outcome = engine.score(answers, age, basis).outcome
+    assert (outcome == "no_indicators") == (not any(answers.values()))
+
+
+@pytest.fixture(scope="module")
+def core() -> Engine:
+    return Engine(CatalogueRegistry().get(DEFAULT_CATALOGUE))
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.data(), age=ages, basis=bases)
+def test_any_yes_answer_never_reads_no_indicators_in_the_published_catalogue(
+    core: Engine, data: st.DataObject, age: int | None, basis: AgeBasis
+) -> None:
+    ids = st.sampled_from(sorted(core.catalogue.by_id))
+    answers = data.draw(st.dictionaries(ids, st.booleans(), min_size=1, max_size=6))
+    outcome = core.score(answers, age, basis).outcome
+    assert (outcome == "no_indicators") == (not any(answers.values()))
 
 
 @settings(max_examples=300, deadline=None)

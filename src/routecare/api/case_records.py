@@ -13,7 +13,14 @@ from routecare.api.cases import IdempotencyKey, Reference
 from routecare.api.responses import ERROR_SCHEMA, RECORD
 from routecare.auth.http import CurrentPrincipal, DeploymentDep
 from routecare.cases import documents, record_actions
-from routecare.cases.record_schemas import AgeAssessmentIn, ConsentIn, LinkIn, NoteIn, TaskIn
+from routecare.cases.record_schemas import (
+    AgeAssessmentIn,
+    ConsentIn,
+    CorrectionIn,
+    LinkIn,
+    NoteIn,
+    TaskIn,
+)
 from routecare.cases.vocabulary import DocumentKind
 from routecare.storage.base import MAX_ID
 
@@ -86,6 +93,23 @@ def withdraw_consent(
 ) -> Response:
     record_actions.withdraw_consent(deployment, principal, reference, consent_id)
     return Response(status_code=204)
+
+
+@router.post("/corrections", status_code=201, responses=CREATED)
+def correct_child(
+    deployment: DeploymentDep,
+    principal: CurrentPrincipal,
+    reference: Reference,
+    correction: CorrectionIn,
+    idempotency_key: IdempotencyKey = None,
+) -> Created:
+    """Correct the child's sex or nationality with a reason; the case lists every correction
+    (who, when, why). The age changes only through an age assessment."""
+    return Created(
+        id=record_actions.correct_child(
+            deployment, principal, reference, correction, idempotency_key
+        )
+    )
 
 
 @router.post("/age-assessments", status_code=201, responses=CREATED)

@@ -37,7 +37,7 @@ from routecare.children.models import Child
 from routecare.children.records import cipher_for, grants_of, visible_child
 from routecare.clock import utcnow
 from routecare.deployment import Deployment
-from routecare.errors import InvalidInput, NotFound, PreconditionRequired
+from routecare.errors import Forbidden, InvalidInput, NotFound, PreconditionRequired
 from routecare.storage.idempotency import remember_result, run_idempotent
 
 GUARDIAN_DEADLINE = timedelta(days=3)  # guardian for an unaccompanied child (CoE art. 10(4))
@@ -111,6 +111,8 @@ def update_case(
         sent = patch.model_dump(include=patch.model_fields_set)
         names = {field: sent.pop(field) for field in CORRECTABLE_NAMES & sent.keys()}
         changed = _apply(case, child, deployment, sent)
+        if "care_plan" in changed:
+            case.care_plan_author_user_id = principal.user_id
         changed += correct_names(session, deployment.keyring, child, names)
         _touch(session, case, child)
         audit_case(session, deployment, principal, "case.update", case, {"fields": changed})
@@ -156,7 +158,8 @@ def approve(
     approval: ApprovalIn,
     expected_version: int | None = None,
 ) -> CaseOut:
-    """A supervisor approves the care plan, or the closure, as the SOP asks."""
+    """A supervisor approves the care plan, or the closure, as the SOP asks; the care plan's
+    author never approves it (four eyes, as the SOP expects)."""
     require(principal, Permission.CASE_APPROVE)
     if approval.stage not in sop.APPROVALS:
         raise InvalidInput("only care_plan and closure need approval")
@@ -169,6 +172,10 @@ def approve(
         needed = sop.APPROVAL_NEEDS[approval.stage]
         if getattr(case, needed) is None:
             raise InvalidInput(f"fill in {needed} before approval")
+        if approval.stage is Stage.CARE_PLAN and case.care_plan_author_user_id == principal.user_id:
+            raise Forbidden(
+                "four eyes: you wrote this care plan, so another supervisor approves it"
+            )
         at_field, by_field = sop.APPROVAL_FIELDS[approval.stage]
         setattr(case, at_field, utcnow())
         setattr(case, by_field, principal.user_id)
@@ -194,6 +201,8 @@ def _open(
     )
     fields = CaseFields.model_fields
     _apply(case, child, deployment, data.model_dump(include=set(fields) & data.model_fields_set))
+    if case.care_plan is not None:
+        case.care_plan_author_user_id = principal.user_id
     session.add(case)
     session.flush()
     index_names(session, deployment.keyring, child)

@@ -19,12 +19,13 @@ from routecare.cases.schemas import (
     AgeAssessmentOut,
     CaseOut,
     ConsentSummary,
+    CorrectionOut,
     DocumentOut,
     LinkOut,
     NoteOut,
     TaskOut,
 )
-from routecare.children.models import Child
+from routecare.children.models import Child, ChildCorrection
 from routecare.children.records import cipher_for
 from routecare.clock import utcnow
 from routecare.crypto import Keyring
@@ -99,3 +100,31 @@ def attach_lists(
     out.links = [
         LinkOut(id=link.id, relation=link.relation, other_reference=ref) for link, ref in links
     ]
+
+    corrections = session.execute(
+        select(ChildCorrection, User.username)
+        .join(User, User.id == ChildCorrection.corrected_by_user_id)
+        .where(ChildCorrection.child_id == child.id)
+        .order_by(ChildCorrection.id)
+    ).all()
+    out.corrections = [
+        CorrectionOut(
+            id=c.id,
+            field=c.field,
+            old_value=c.old_value,
+            new_value=c.new_value,
+            reason=cipher.decrypt("child.correction", c.reason),
+            corrected_at=c.corrected_at,
+            corrected_by=username,
+        )
+        for c, username in corrections
+    ]
+    authors = {case.care_plan_author_user_id, case.care_plan_approved_by_user_id} - {None}
+    names = {
+        user_id: username
+        for user_id, username in session.execute(
+            select(User.id, User.username).where(User.id.in_(authors))
+        )
+    }
+    out.care_plan_written_by = names.get(case.care_plan_author_user_id)
+    out.care_plan_approved_by = names.get(case.care_plan_approved_by_user_id)

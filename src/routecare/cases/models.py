@@ -38,6 +38,10 @@ class Case(Base):
     assessment_summary: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     best_interests_assessment: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     care_plan: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    # Who last wrote the care plan: the four-eyes rule keeps them from approving it.
+    care_plan_author_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id"), nullable=True
+    )
     care_plan_approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     care_plan_approved_by_user_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id"), nullable=True

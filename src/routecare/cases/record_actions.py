@@ -15,10 +15,17 @@ from routecare.auth.models import Organisation
 from routecare.auth.policy import Permission, require
 from routecare.auth.principal import Principal
 from routecare.cases.models import AgeAssessment, Case, CaseConsent, CaseLink, CaseNote, CaseTask
-from routecare.cases.record_schemas import AgeAssessmentIn, ConsentIn, LinkIn, NoteIn, TaskIn
+from routecare.cases.record_schemas import (
+    AgeAssessmentIn,
+    ConsentIn,
+    CorrectionIn,
+    LinkIn,
+    NoteIn,
+    TaskIn,
+)
 from routecare.cases.records import audit_case, managed_case
 from routecare.cases.vocabulary import TaskKind
-from routecare.children.models import Child
+from routecare.children.models import Child, ChildCorrection
 from routecare.children.records import cipher_for
 from routecare.clock import utcnow
 from routecare.deployment import Deployment
@@ -124,6 +131,8 @@ def add_age_assessment(
     (benefit of the doubt, CoE CM/Rec(2022)22)."""
 
     def build(session: Session, case: Case, child: Child) -> AgeAssessment:
+        if child.age != assessment.minimum_age:
+            session.add(_correction(principal, child, "age", str(assessment.minimum_age)))
         child.age = assessment.minimum_age
         return AgeAssessment(
             case_id=case.id,
@@ -190,3 +199,47 @@ def _close(
             row.withdrawn_at = utcnow()
             revoke_shares_under_consent(session, row.id, row.withdrawn_at)
         audit_case(session, deployment, principal, f"case.{action}", case, {"id": row_id})
+
+
+def correct_child(
+    deployment: Deployment,
+    principal: Principal,
+    reference: str,
+    correction: CorrectionIn,
+    key: str | None,
+) -> int:
+    """Correct the child's sex or nationality, keeping the values before and after, who, when
+    and why (the reason encrypted with the child's key); returns the last correction's id."""
+
+    def build(session: Session, case: Case, child: Child) -> ChildCorrection:
+        cipher = cipher_for(deployment.keyring, child)
+        changes = [
+            (name, value)
+            for name, value in (("sex", correction.sex), ("nationality", correction.nationality))
+            if value is not None and value != getattr(child, name)
+        ]
+        if not changes:
+            raise InvalidInput("nothing to correct: the record already says so")
+        rows = []
+        for name, value in changes:
+            row = _correction(principal, child, name, str(value))
+            row.reason = cipher.encrypt("child.correction", correction.reason)
+            setattr(child, name, str(value))
+            rows.append(row)
+        session.add_all(rows[:-1])
+        return rows[-1]
+
+    return add_record(deployment, principal, reference, "correction", key, build)
+
+
+def _correction(principal: Principal, child: Child, name: str, value: str) -> ChildCorrection:
+    """A correction row (before the child's field is changed: it reads the old value)."""
+    old = getattr(child, name)
+    return ChildCorrection(
+        child_id=child.id,
+        field=name,
+        old_value=None if old is None else str(old),
+        new_value=value,
+        corrected_at=utcnow(),
+        corrected_by_user_id=principal.user_id,
+    )

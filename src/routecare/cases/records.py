@@ -28,7 +28,7 @@ ENCRYPTED_FIELDS = frozenset(
     {"guardian_name", "assessment_summary", "best_interests_assessment", "care_plan"}
     | {"services_summary", "follow_up_summary", "best_interests_determination"}
 )
-APPROVAL_COLUMNS = ("care_plan_approved_at", "closure_approved_at")
+APPROVAL_COLUMNS = ("care_plan_approved_at", "closure_approved_at", "care_plan_author_user_id")
 
 
 def cipher_field(name: str) -> str:

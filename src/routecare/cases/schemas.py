@@ -54,6 +54,10 @@ class CaseFields(BaseModel):
     def _identified_by_a_competent_body(self) -> CaseFields:
         if self.victim_status is VictimStatus.ACTUAL and self.victim_decision_org is None:
             raise ValueError("ActualVictimOfTrafficking needs victim_decision_org")
+        if self.closure_reason is ClosureReason.DUPLICATE:
+            raise ValueError(
+                "a duplicate is closed by confirming the same child on a possible match"
+            )
         return self
 
 
@@ -140,6 +144,18 @@ class AgeAssessmentOut(BaseModel):
     assessed_at: datetime
 
 
+class CorrectionOut(BaseModel):
+    """A correction of the child's record: which field, from what to what, who, when, why."""
+
+    id: int
+    field: str = Field(description="sex | nationality | age (through an age assessment)")
+    old_value: str | None
+    new_value: str | None
+    reason: str | None = Field(description="None for an age assessment (it is the reason)")
+    corrected_at: datetime
+    corrected_by: str = Field(description="The username of who corrected it")
+
+
 class LinkOut(BaseModel):
     id: int
     relation: LinkRelation
@@ -170,6 +186,11 @@ class CaseOut(BaseModel):
     best_interests_assessment: str | None = None
     care_plan: str | None = None
     care_plan_approved_at: datetime | None = None
+    care_plan_author_user_id: int | None = Field(
+        None, description="Who last wrote the care plan (four eyes: they do not approve it)"
+    )
+    care_plan_written_by: str | None = Field(None, description="Who last wrote the care plan")
+    care_plan_approved_by: str | None = Field(None, description="Who approved the care plan")
     services_summary: str | None = None
     follow_up_summary: str | None = None
     durable_solution: DurableSolution | None = None
@@ -182,6 +203,7 @@ class CaseOut(BaseModel):
     documents: list[DocumentOut] = Field(default_factory=list)
     age_assessments: list[AgeAssessmentOut] = Field(default_factory=list)
     links: list[LinkOut] = Field(default_factory=list)
+    corrections: list[CorrectionOut] = Field(default_factory=list)
 
 
 class CaseSummary(BaseModel):

@@ -91,6 +91,7 @@ class ClosureReason(StrEnum):
     MOVED = "moved"
     TRANSFERRED = "transferred"  # HTCDS ClosedReferred
     LOST_CONTACT = "lost_contact"
+    DUPLICATE = "duplicate"  # a second registration of a child whose case continues
 
 
 class ConsentScope(StrEnum):
@@ -117,6 +118,7 @@ class LinkRelation(StrEnum):
     SIBLING = "sibling"
     TRAVELLING_COMPANION = "travelling_companion"
     OTHER_RELATIVE = "other_relative"
+    SAME_CHILD = "same_child"  # two registrations of one child (linkage: "same child")
 
 
 class DocumentKind(StrEnum):

@@ -30,7 +30,7 @@ from routecare.cases.models import (
     CaseTask,
     NameToken,
 )
-from routecare.children.models import Child
+from routecare.children.models import Child, ChildCorrection
 from routecare.clock import utcnow
 from routecare.crypto import Keyring
 from routecare.crypto.keystore import destroy_data_keys
@@ -63,6 +63,8 @@ def scrub_child(
         child.erased_at = now or utcnow()
     # The case search's name tokens would still confirm a guessed name: they go too.
     session.execute(delete(NameToken).where(NameToken.child_id == child.id))
+    # Corrections hold earlier values and why they changed.
+    session.execute(delete(ChildCorrection).where(ChildCorrection.child_id == child.id))
     # So do its linkage encoding and anything matched on it.
     forget_linkage(session, child.id)
     _scrub_case(session, child)

@@ -47,3 +47,21 @@ class ChildShare(Base):
     granted_by_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class ChildCorrection(Base):
+    """A correction of the child's sex, nationality or age: the values before and after, who
+    made it, when and why (the reason encrypted with the child's key). An age changes only
+    through an age assessment, which records its correction here too (no reason: the
+    assessment is the reason)."""
+
+    __tablename__ = "child_corrections"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("children.id"), index=True)
+    field: Mapped[str] = mapped_column(String(20))  # sex | nationality | age
+    old_value: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    new_value: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    reason: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    corrected_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    corrected_by_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))

@@ -15,6 +15,7 @@ from routecare.cases.demo import seed_cases
 from routecare.children import actions as children_actions
 from routecare.children.schemas import ChildIn, Sex, ShareIn
 from routecare.demo.fixtures import CHILDREN, FIRST_ORGANISATION_USERS, ORGANISATIONS, ROUTE_USERS
+from routecare.demo.queues import seed_queues, write_care_plans
 from routecare.deployment import Deployment
 from routecare.exchange.demo import seed_consented_fields
 from routecare.referrals.demo import seed_referrals
@@ -84,9 +85,10 @@ def seed_demo(deployment: Deployment, password: str) -> list[DemoLogin]:
             fields=["given_name", "family_name", "sex", "age", "nationality", "unaccompanied"],
         ),
     )
-    seed_cases(deployment)
+    write_care_plans(deployment, seed_cases(deployment))
     seed_consented_fields(deployment)
     seed_referrals(deployment, references)
+    seed_queues(deployment)
     return demo_logins(deployment)
 
 

@@ -9,8 +9,14 @@ from sqlalchemy.orm import Session
 
 from routecare import audit
 from routecare.auth.models import Organisation
-from routecare.auth.policy import Permission, may_review_match_notice, require
+from routecare.auth.policy import (
+    Permission,
+    may_manage_child,
+    may_review_match_notice,
+    require,
+)
 from routecare.auth.principal import Principal
+from routecare.cases.duplicates import merge_same_child
 from routecare.children.models import Child
 from routecare.clock import utcnow
 from routecare.deployment import Deployment
@@ -30,7 +36,9 @@ def decide(
     on it (else 404). A rejected pair is never suggested again; every decision moves the model.
     A confirmed match with another organisation's record (one shared with yours) reveals
     nothing more to either side: it creates a match notice per case for the country's
-    coordinators. Matches you were not shown answer 404 like unknown ones."""
+    coordinators. A confirmed match with a record of your own organisation links the two
+    cases: the earlier one continues, the later one is closed as a duplicate (its history
+    kept; `cases.duplicates`). Matches you were not shown answer 404 like unknown ones."""
     require(principal, Permission.MATCH_REVIEW)
     now = utcnow()
     with deployment.database.transaction() as session:
@@ -50,7 +58,11 @@ def decide(
         session.add(decision)
         session.flush()
         notices = []
-        if data.same_child and chosen.other.owner_organisation_id != child.owner_organisation_id:
+        continuing = None
+        if data.same_child and may_manage_child(principal, chosen.other.owner_organisation_id):
+            require(principal, Permission.CASE_WRITE)
+            continuing = merge_same_child(session, deployment, principal, child, chosen.other)
+        elif data.same_child:
             notices = cross_notices(session, child, chosen.other, chosen.candidate)
         audit.record(
             session,
@@ -72,6 +84,7 @@ def decide(
             same_child=data.same_child,
             decided_at=decision.decided_at,
             notices=len(notices),
+            continuing_case=continuing,
         )
 
 

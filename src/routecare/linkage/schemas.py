@@ -48,6 +48,11 @@ class DecisionOut(BaseModel):
     same_child: bool
     decided_at: datetime
     notices: int = Field(description="Match notices created for the coordinators")
+    continuing_case: str | None = Field(
+        None,
+        description="Same child within your organisation: the case that continues (the other"
+        " is closed as a duplicate)",
+    )
 
 
 class MatchNoticeOut(BaseModel):

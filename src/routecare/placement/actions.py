@@ -31,6 +31,7 @@ from routecare.placement.capacity import (
     take_bed,
 )
 from routecare.placement.models import BedReservation, PlacementRequest
+from routecare.placement.one_bed import check_one_bed
 from routecare.placement.records import present_request, present_reservation
 from routecare.placement.relaxation import explain_no_fit
 from routecare.placement.schemas import (
@@ -89,7 +90,8 @@ def request_placement(
 def reserve_bed(
     deployment: Deployment, principal: Principal, service_id: int, data: ReservationIn
 ) -> ReservationOut:
-    """Hold one bed atomically; Conflict (409) when the place has no free bed left."""
+    """Hold one bed atomically; Conflict (409) when the place has no free bed left, or when
+    the child already holds one and no supervisor overrides it (`one_bed.check_one_bed`)."""
     require(principal, Permission.PLACEMENT_REQUEST)
     now = utcnow()
     with deployment.database.transaction() as session:
@@ -104,12 +106,16 @@ def reserve_bed(
         request = _own_open_request(session, principal, data.placement_request)
         if data.case is not None:
             visible_case(session, principal, data.case, now)  # 404 unless the user sees it
+        case_reference = data.case or (request.case_reference if request else None)
+        override_note = check_one_bed(
+            session, deployment, principal, case_reference, data.override_reason
+        )
         if not take_bed(session, service_id):
             raise Conflict("no free bed at this place; choose another or escalate")
         reservation = BedReservation(
             service_id=service_id,
             placement_request_id=data.placement_request,
-            case_reference=data.case or (request.case_reference if request else None),
+            case_reference=case_reference,
             organisation_id=principal.organisation_id,
             reserved_by_user_id=principal.user_id,
             status="held",
@@ -129,7 +135,8 @@ def reserve_bed(
             "placement.reserve",
             "bed_reservation",
             reservation.id,
-            {"service_id": service_id},
+            {"service_id": service_id}
+            | ({"override_note_id": override_note} if override_note else {}),
             reservation.case_reference,
         )
         return present_reservation(reservation, service)

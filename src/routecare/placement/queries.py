@@ -87,3 +87,31 @@ def organisation_reservations(deployment: Deployment, principal: Principal) -> l
             .limit(QUEUE_LIMIT)
         ).all()
         return [present_reservation(reservation, service) for reservation, service in rows]
+
+
+def case_placements(
+    deployment: Deployment, principal: Principal, case_reference: str
+) -> tuple[list[ReservationOut], list[PlacementRequestOut]]:
+    """The beds reserved and the emergency requests made for one case, newest first, for the
+    case page (whose read already checked, and audited, that the user may see the case)."""
+    require(principal, Permission.PLACEMENT_REQUEST)
+    now = utcnow()
+    with deployment.database.transaction() as session:
+        expire_reservations(session, now)
+        beds = session.execute(
+            select(BedReservation, Service)
+            .join(Service, Service.id == BedReservation.service_id)
+            .where(BedReservation.case_reference == case_reference)
+            .order_by(BedReservation.created_at.desc(), BedReservation.id.desc())
+            .limit(QUEUE_LIMIT)
+        ).all()
+        requests = session.execute(
+            select(PlacementRequest)
+            .where(PlacementRequest.case_reference == case_reference)
+            .order_by(PlacementRequest.created_at.desc(), PlacementRequest.id.desc())
+            .limit(QUEUE_LIMIT)
+        ).scalars()
+        return (
+            [present_reservation(reservation, service) for reservation, service in beds],
+            [present_request(deployment.keyring, request, now) for request in requests],
+        )

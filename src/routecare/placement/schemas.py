@@ -86,6 +86,13 @@ class ReservationIn(BaseModel):
 
     case: CaseReference | None = None
     placement_request: int | None = Field(None, ge=1, le=MAX_ID)
+    override_reason: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=500)]
+        | None
+    ) = Field(
+        None,
+        description="Supervisors: why this child needs a second live bed (kept as a case note)",
+    )
 
 
 class ReservationOut(BaseModel):

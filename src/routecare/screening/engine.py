@@ -7,11 +7,12 @@ It applies, in this order:
    + 1 medium or weak, or 3 medium, or 2 medium + 1 weak; weak indicators alone never count;
 3. the elements — act (any act indicator), means (a positive means dimension; relevant for
    adults only), purpose (the exploitative-conditions dimension positive = present; any purpose
-   indicator = indicated), smuggling, and risk (act, purpose or vulnerability indicators);
+   indicator = indicated), smuggling, and risk (act, purpose, vulnerability or means indicators);
 4. the decision table (data, `decision-table-*.yaml`): first match decides, all are recorded.
 
-Means never influence a child's outcome, and smuggling never lowers a trafficking outcome:
-the tests hold both as properties.
+Means never qualify a child's trafficking (they only ever raise the outcome to `at_risk`),
+any indicator answered yes never reads `no_indicators`, and smuggling never lowers a
+trafficking outcome: the tests hold these as properties.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from routecare.screening.catalogue import (
     Element,
 )
 
-DECISION_TABLE = Path(__file__).parent / "decision-table-1.0.yaml"
+DECISION_TABLE = Path(__file__).parent / "decision-table-1.1.yaml"
 ADULTHOOD = 18
 ESTIMATE_MARGIN_YEARS = 2  # typical error of a visual or interview-based age estimate
 OUTCOME_RANK = {"no_indicators": 0, "smuggling": 1, "at_risk": 2, "presumed_trafficking": 3}
@@ -42,6 +43,8 @@ MEDICAL_FORMS = frozenset({"SexualExploitation", "OrganRemoval", "Surrogacy"})
 STRENGTH_SLOTS = ("strong", "medium", "weak")
 SCORED_DIMENSIONS = MEANS_DIMENSIONS | {"exploitative_conditions"}  # act etc. are not ILO/EC
 ELEMENTS = tuple(Element)
+# The interview's sections, in asking order: the journey first, borders last.
+SECTIONS = (Element.ACT, Element.PURPOSE, Element.VULNERABILITY, Element.MEANS, Element.SMUGGLING)
 
 
 class AgeBasis(StrEnum):
@@ -142,7 +145,8 @@ class Result:
     positive_dimensions: list[str]
     ilo_ec_adult_combination: bool
     smuggling: bool
-    forms: list[str]
+    forms: list[str]  # described by the person: an answer naming this form alone
+    suggested_forms: list[str]  # named by an answer that fits several forms: to review
     indicators_present: list[str]
     reasons: list[dict[str, Any]]
     next_steps: list[dict[str, str]]
@@ -194,6 +198,7 @@ class Engine:
         counts: dict[str, list[int]] = {}
         by_element: dict[Element, list[str]] = {e: [] for e in ELEMENTS}
         forms: set[str] = set()
+        suggested: set[str] = set()
         entries = self._entries
         for indicator_id in present:
             entry = entries[indicator_id]
@@ -202,8 +207,12 @@ class Engine:
             if tally is None:
                 tally = counts[entry.dimension] = [0, 0, 0]
             tally[entry.strength_slot[child]] += 1
-            if entry.purpose_forms:
+            # An answer naming one form describes it; one naming several (someone takes the
+            # earnings, long hours) only suggests them, for the case worker to review.
+            if len(entry.purpose_forms) == 1:
                 forms.update(entry.purpose_forms)
+            else:
+                suggested.update(entry.purpose_forms)
         positive = sorted(
             d
             for d, (s, m, w) in counts.items()
@@ -213,8 +222,13 @@ class Engine:
         means = any(d in MEANS_DIMENSIONS for d in positive)
         purpose_present = "exploitative_conditions" in positive
         purpose_indicated = bool(by_element[Element.PURPOSE])
+        # Any indicator answered yes is a risk: means alone (threats, debt, documents taken,
+        # deception) never read "no indicators", for a child or an adult.
         risk = bool(
-            by_element[Element.ACT] or purpose_indicated or by_element[Element.VULNERABILITY]
+            by_element[Element.ACT]
+            or purpose_indicated
+            or by_element[Element.VULNERABILITY]
+            or by_element[Element.MEANS]
         )
         smuggling = bool(by_element[Element.SMUGGLING])
         facts: dict[str, str | bool] = {
@@ -286,6 +300,7 @@ class Engine:
             ),
             smuggling=smuggling,
             forms=sorted(forms),
+            suggested_forms=sorted(suggested - forms),
             indicators_present=present,
             reasons=reasons,
             next_steps=self._next_steps(decisive.outcome, age_decision, answers, forms, language),
@@ -361,29 +376,16 @@ class Engine:
         steps = self.table.next_steps
         return [{"code": c, "text": steps[c].get(language, steps[c]["en"])} for c in codes]
 
-    def questions_that_matter(
-        self, answers: Mapping[str, bool], age: int | None, age_basis: AgeBasis
-    ) -> list[str]:
-        """Unanswered indicators whose answer could still change the outcome, in asking order.
+    def questions_to_ask(self, answers: Mapping[str, bool]) -> list[str]:
+        """Unanswered indicators, section by section in `SECTIONS` order.
 
-        Nothing once trafficking is presumed. For a child at risk only purpose questions can
-        still raise the outcome (means never count for a child); for an adult at risk, act,
-        purpose and means. Below `at_risk` every element matters, smuggling only while the
-        outcome is below `smuggling`.
+        Every section is asked, even once trafficking is presumed: vulnerability and smuggling
+        answers decide the person's protection (a guardian for an unaccompanied child, a
+        shelter), and means are recorded for a child too, not only the outcome.
         """
-        current = self.score(answers, age, age_basis).outcome
-        if current == "presumed_trafficking":
-            return []
-        child = decide_age(age, age_basis).treated_as_child
-        if current == "at_risk":
-            elements = [Element.PURPOSE] if child else [Element.ACT, Element.PURPOSE, Element.MEANS]
-        else:
-            elements = [Element.ACT, Element.PURPOSE, Element.VULNERABILITY]
-            elements += [] if child else [Element.MEANS]
-            elements += [Element.SMUGGLING] if current == "no_indicators" else []
         return [
             i.id
-            for element in elements
+            for element in SECTIONS
             for i in self.catalogue.indicators
             if i.element is element and i.id not in answers
         ]

@@ -125,14 +125,14 @@ def form_rows(catalogue: Catalogue) -> tuple[list[list[str]], list[list[str]]]:
         ["calculate", "form_version", "", "", "", *blank_hints, "", "", f"'{catalogue.key}'", ""]
     )
     for element in ELEMENT_ORDER:
-        relevant = "${is_child} = 0" if element is Element.MEANS else ""
+        # Every group is asked, means for a child too: alone they make the child at risk.
         survey.append(
             [
                 "begin_group",
                 f"{GROUP_PREFIX}{element.value}",
                 *ELEMENT_LABELS[element],
                 *blank_hints,
-                relevant,
+                "",
                 "",
                 "",
                 "",

@@ -33,6 +33,7 @@ from routecare.children.schemas import Sex
 from routecare.deployment import Deployment
 from routecare.errors import PreconditionFailed
 from routecare.linkage import queries as linkage_queries
+from routecare.placement import queries as placement_queries
 from routecare.referrals import queries as referral_queries
 from routecare.web.forms import Model, parse_form
 from routecare.web.templating import pages_of
@@ -48,7 +49,7 @@ CHOICES = {
     "exploitation_forms": list(Exploitation),
     "family_tracing_status": list(FamilyTracing),
     "durable_solution": list(DurableSolution),
-    "closure_reason": list(ClosureReason),
+    "closure_reason": [r for r in ClosureReason if r is not ClosureReason.DUPLICATE],
     "stages": list(Stage),
 }
 
@@ -146,6 +147,10 @@ def case_page(
         if allows(principal, Permission.REFERRAL_READ)
         else [],
     }
+    if allows(principal, Permission.PLACEMENT_REQUEST):
+        context["beds"], context["placement_requests"] = placement_queries.case_placements(
+            deployment, principal, case.reference
+        )
     if context["owner"] and allows(principal, Permission.MATCH_REVIEW):
         context["possible_matches"] = linkage_queries.possible_matches(
             deployment, principal, reference

@@ -10,7 +10,7 @@ from starlette.datastructures import UploadFile
 
 from routecare.auth.http import CurrentPrincipal, DeploymentDep
 from routecare.cases import actions, documents, record_actions
-from routecare.cases.record_schemas import ConsentIn, NoteIn, TaskIn
+from routecare.cases.record_schemas import ConsentIn, CorrectionIn, NoteIn, TaskIn
 from routecare.cases.schemas import ApprovalIn
 from routecare.cases.vocabulary import DocumentKind
 from routecare.errors import InvalidInput
@@ -44,6 +44,18 @@ async def add_note(
     note = validated(NoteIn, values)
     await run_in_threadpool(
         record_actions.add_note, deployment, principal, reference, note, _key(values)
+    )
+    return _back(reference)
+
+
+@router.post("/cases/{reference}/corrections")
+async def correct_child(
+    request: Request, reference: str, deployment: DeploymentDep, principal: CurrentPrincipal
+) -> Response:
+    values = {k: v for k, v in (await form_values(request)).items() if v != ""}
+    correction = validated(CorrectionIn, values)
+    await run_in_threadpool(
+        record_actions.correct_child, deployment, principal, reference, correction, _key(values)
     )
     return _back(reference)
 

@@ -24,9 +24,14 @@ async def decide(
     deployment: DeploymentDep,
     principal: CurrentPrincipal,
 ) -> Response:
-    """ "Same child" or "not the same child", then back to the case's possible matches."""
+    """ "Same child" or "not the same child", then back to the case's possible matches (or to
+    the case that continues, once two records of the child are linked)."""
     decision = validated(DecisionIn, await form_values(request))
-    await run_in_threadpool(actions.decide, deployment, principal, reference, match_id, decision)
+    decided = await run_in_threadpool(
+        actions.decide, deployment, principal, reference, match_id, decision
+    )
+    if decided.continuing_case:
+        return RedirectResponse(f"/cases/{decided.continuing_case}", status_code=303)
     return RedirectResponse(f"/cases/{reference}#possible-matches", status_code=303)
 
 

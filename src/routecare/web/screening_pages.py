@@ -1,5 +1,6 @@
-"""The screening interview on a phone: one group of questions per screen, skipping what can no
-longer change the outcome, then the result with its reasons and the decision (case or not).
+"""The screening interview on a phone: one section of questions per screen, every section asked
+(protection depends on all of them, not only the outcome), then the result with its reasons and
+the decision (case or not).
 
 The answers so far travel in hidden fields, so nothing half-finished is stored and a dropped
 connection loses at most one screen.
@@ -22,10 +23,10 @@ from routecare.cases.vocabulary import Exploitation, VictimStatus
 from routecare.children.schemas import Sex
 from routecare.errors import InvalidInput
 from routecare.screening import actions, queries
-from routecare.screening.catalogue import DEFAULT_CATALOGUE, Element
-from routecare.screening.engine import AgeBasis, Engine
+from routecare.screening.catalogue import DEFAULT_CATALOGUE
+from routecare.screening.engine import SECTIONS, AgeBasis, Engine
 from routecare.screening.engines import engine_for
-from routecare.screening.schemas import ScreeningIn
+from routecare.screening.schemas import NoCaseIn, ScreeningIn
 from routecare.web.forms import FormInvalid, field_problems
 from routecare.web.i18n import language_of
 from routecare.web.labels import ROUTE_LANGUAGES
@@ -76,8 +77,8 @@ async def interview(
     for shown in str(form.get("shown") or "").split():
         if shown in engine.catalogue.by_id and shown not in answers:
             answers[shown] = False  # shown and left unticked: the answer was no
-    remaining = engine.questions_that_matter(answers, age, basis)
-    if form.get("finish") or not remaining:
+    remaining = engine.questions_to_ask(answers)
+    if not remaining:
         try:
             data = ScreeningIn(
                 age=age,
@@ -109,7 +110,8 @@ async def interview(
             "location": form.get("location") or "",
             "interpreter_language": form.get("interpreter_language") or "",
             "current": current,
-            "elements": [e.value for e in Element],
+            "section_number": SECTIONS.index(element) + 1,
+            "section_count": len(SECTIONS),
         },
     )
 
@@ -120,7 +122,9 @@ def result(
 ) -> Response:
     screening = queries.read_screening(deployment, principal, reference, language_of(request).code)
     return pages_of(request).render(
-        request, "screening/result.html", {"screening": screening, "sexes": list(Sex)}
+        request,
+        "screening/result.html",
+        {"screening": screening, "sexes": list(Sex), "exploitation_forms": list(Exploitation)},
     )
 
 
@@ -134,8 +138,10 @@ def open_case(
     family_name: Annotated[str, Form(max_length=120)] = "",
     sex: Annotated[Sex, Form()] = Sex.UNKNOWN,
     nationality: Annotated[str, Form(max_length=3)] = "",
+    exploitation_forms: Annotated[list[Exploitation] | None, Form()] = None,
 ) -> Response:
-    """One action from the result to a case: the child's record, the case, the link."""
+    """One action from the result to a case: the child's record, the case, the link. The forms
+    of exploitation are those the case worker ticked, reviewing what the child described."""
     screening = queries.read_screening(deployment, principal, reference)
     result = screening.result
     presumed = result["outcome"] == "presumed_trafficking"
@@ -148,7 +154,7 @@ def open_case(
             nationality=nationality.upper() or None,
             unaccompanied=screening.answers.get("vulnerability.unaccompanied"),
             victim_status=VictimStatus.POSSIBLE if presumed else None,
-            exploitation_forms=[Exploitation(f) for f in result["forms"]] or None,
+            exploitation_forms=sorted(set(exploitation_forms or [])) or None,
         )
     except ValidationError as error:
         raise FormInvalid(field_problems(error.errors())) from error
@@ -169,7 +175,14 @@ def no_case(
     reference: str,
     deployment: DeploymentDep,
     principal: CurrentPrincipal,
-    reason: Annotated[str, Form(min_length=3, max_length=2000)],
+    reason: Annotated[str, Form(max_length=2000)],
 ) -> Response:
-    actions.record_no_case(deployment, principal, reference, reason)
+    """The reason, trimmed, must say something (three characters at least), as in the API."""
+    try:
+        decision = NoCaseIn(reason=reason)
+    except ValidationError as error:
+        raise InvalidInput(
+            "check this field: reason (at least 3 characters besides spaces)"
+        ) from error
+    actions.record_no_case(deployment, principal, reference, decision.reason)
     return RedirectResponse(f"/screenings/{reference}", status_code=303)

@@ -48,6 +48,7 @@ def service_page(
         "may_reserve": service.beds_total is not None
         and allows(principal, Permission.PLACEMENT_REQUEST),
         "may_refer": may_refer_to_service(principal, service.organisation_id),
+        "may_override": allows(principal, Permission.CASE_APPROVE),
         "reserved": request.query_params.get("reserved"),
     }
     return pages_of(request).render(request, "services/service.html", context)
@@ -73,8 +74,12 @@ def reserve_bed(
     principal: CurrentPrincipal,
     case: Annotated[str, Form(max_length=30)] = "",
     placement_request: Annotated[str, Form(max_length=12)] = "",
+    override_reason: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
-    data = parse_form(ReservationIn, {"case": case, "placement_request": placement_request})
+    data = parse_form(
+        ReservationIn,
+        {"case": case, "placement_request": placement_request, "override_reason": override_reason},
+    )
     reservation = placement_actions.reserve_bed(deployment, principal, service_id, data)
     back = f"&case={data.case}" if data.case else ""
     return RedirectResponse(

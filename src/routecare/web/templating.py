@@ -4,9 +4,13 @@ languages never share translation state."""
 from __future__ import annotations
 
 import re
+from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from babel.dates import format_datetime
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -37,8 +41,9 @@ def carried_case(request: Request) -> str | None:
 class Pages:
     """The app's page renderer; domains add templates under `web/templates/<domain>/`."""
 
-    def __init__(self) -> None:
+    def __init__(self, time_zone: str = "UTC") -> None:
         translations = load_translations()
+        zone = ZoneInfo(time_zone)
         self._environments: dict[str, Environment] = {}
         for code in LANGUAGES:
             environment = Environment(
@@ -52,6 +57,7 @@ class Pages:
                 country_codes=all_countries(),
                 route_languages=ROUTE_LANGUAGES,
             )
+            environment.filters["local_time"] = partial(_local_time, zone=zone, locale=code)
             self._environments[code] = environment
 
     def render(
@@ -82,3 +88,9 @@ class Pages:
             csrf_token=getattr(request.state, "csrf_token", None),
             **(context or {}),
         )
+        return HTMLResponse(html, status_code=status_code)
+
+
+def _local_time(moment: datetime, *, zone: ZoneInfo, locale: str) -> str:
+    """A stored UTC time as the reader's deployment and language write it, with the zone."""
+    return format_datetime(moment, "medium", tzinfo=zone, locale=locale) + f" ({zone.key})"
