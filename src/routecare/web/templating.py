@@ -88,7 +88,6 @@ class Pages:
             csrf_token=getattr(request.state, "csrf_token", None),
             **(context or {}),
         )
-        return HTMLResponse(html, status_code=status_code)
 
 
 def _local_time(moment: datetime, *, zone: ZoneInfo, locale: str) -> str:
