@@ -8,7 +8,7 @@ import re
 
 import pytest
 from fastapi import FastAPI
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from routecare.demo.seed import seed_demo
 from routecare.deployment import Deployment
@@ -53,7 +53,6 @@ def test_pages_on_a_phone_in_arabic(
     page.wait_for_url(re.compile(r".*/cases/NER-\w+$"))
     page.fill("textarea[name=body]", "x" * 5000)
     page.locator("textarea[name=body] >> xpath=ancestor::form//button").click()
-    page.wait_for_load_state()
-    assert page.get_by_text("x" * 5000).count() == 1
+    expect(page.get_by_text("x" * 5000)).to_have_count(1)
     problems["case"] = read_as_phone_user(page, "case-long-note")
     assert not any(problems.values()), problems

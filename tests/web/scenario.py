@@ -9,7 +9,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from tests.cases.helpers import create_case, patch
+from tests.cases.helpers import add_overdue_task, create_case, patch
 from tests.conftest import World
 from tests.services.helpers import add_shelter_organisation, shelter
 
@@ -48,11 +48,7 @@ def fill_every_queue(world: World) -> Queues:
         _fill(worker, reference, **{field: value})
         _move(worker, reference, stage)
     _fill(worker, reference, care_plan="Shelter, guardian, schooling")
-    task = worker.post(
-        f"/api/v1/cases/{reference}/tasks",
-        json={"title": "Call the juvenile court", "due_at": "2020-01-01T09:00:00Z"},
-    )
-    assert task.status_code == 201, task.text
+    add_overdue_task(world.deployment, worker, reference)
     consent = worker.post(
         f"/api/v1/cases/{reference}/consents",
         json={
