@@ -74,6 +74,7 @@ EXPECTED: dict[tuple[str, str], str | set[Role]] = {
     ("GET", "/api/v1/exchange/jwks"): PUBLIC,
     ("POST", "/api/v1/exchange/inbox"): PARTNER,
     ("POST", "/api/v1/exchange/receipts"): PARTNER,
+    ("POST", "/api/v1/exchange/erasures"): PARTNER,
     ("GET", "/api/v1/cases/{reference}/exchange"): CASE_READERS,
     ("POST", "/logout"): SIGNED_IN,
     ("GET", "/login/code"): SIGNED_IN,

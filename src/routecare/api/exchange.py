@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from routecare.api.cases import Reference
 from routecare.api.responses import RECORD
 from routecare.auth.http import CurrentPrincipal, DeploymentDep
+from routecare.exchange.erasure import receive_erasure
 from routecare.exchange.jose import MAX_PACKAGE_BYTES
 from routecare.exchange.keys import public_jwks
 from routecare.exchange.package_schema import json_schema
@@ -85,6 +86,29 @@ def receipts(deployment: DeploymentDep, body: ReceiptIn) -> ReceiptRecorded:
     registered partner's key and names a package sent to that partner."""
     claims = receive_receipt(deployment, body.receipt)
     return ReceiptRecorded(package_id=claims["package_id"], status=claims["status"])
+
+
+class ErasureIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    erasure: str = Field(
+        min_length=1, max_length=100_000, description="A partner's signed erasure request (JWS)."
+    )
+
+
+class ErasureOut(BaseModel):
+    erased: list[str] = Field(description="The ids of the packages whose copy is erased here.")
+    acknowledgement: str = Field(description="Compact JWS (Ed25519) of this deployment.")
+
+
+@router.post("/exchange/erasures")
+def erasures(deployment: DeploymentDep, body: ErasureIn) -> ErasureOut:
+    """A partner asks us to erase our copy of packages it sent (the child was erased there, or
+    the consent withdrawn): the case each opened is crypto-shredded, a pending package
+    deleted; answered with a signed acknowledgement (again, unchanged, for a repeat). Refused
+    (422), erasing nothing, unless it verifies under a registered partner's key."""
+    erased, acknowledgement = receive_erasure(deployment, body.erasure)
+    return ErasureOut(erased=erased, acknowledgement=acknowledgement)
 
 
 @router.get("/cases/{reference}/exchange", responses=RECORD)

@@ -30,6 +30,7 @@ from routecare.children.records import cipher_for
 from routecare.clock import utcnow
 from routecare.deployment import Deployment
 from routecare.errors import InvalidInput, NotFound
+from routecare.exchange.erasure import request_erasure
 from routecare.referrals.records import revoke_shares_under_consent
 from routecare.storage.base import Base
 from routecare.storage.idempotency import remember_result, run_idempotent
@@ -198,6 +199,9 @@ def _close(
         if isinstance(row, CaseConsent) and row.withdrawn_at is None:
             row.withdrawn_at = utcnow()
             revoke_shares_under_consent(session, row.id, row.withdrawn_at)
+            if row.scope == "cross_border":
+                # What left under it is to be erased by the partners that received it.
+                request_erasure(session, deployment, case.id, row.purpose)
         audit_case(session, deployment, principal, f"case.{action}", case, {"id": row_id})
 
 

@@ -21,6 +21,7 @@ from routecare.auth.policy import (
     require,
 )
 from routecare.auth.principal import Principal
+from routecare.cases.models import Case
 from routecare.children.erasure import scrub_child
 from routecare.children.models import Child, ChildShare
 from routecare.children.records import present, visible_child
@@ -29,6 +30,7 @@ from routecare.clock import utcnow
 from routecare.crypto.keystore import new_cipher, store_of
 from routecare.deployment import Deployment
 from routecare.errors import InvalidInput, NotFound
+from routecare.exchange.erasure import request_erasure
 from routecare.linkage.store import store_encoding
 from routecare.references import new_reference
 
@@ -167,6 +169,10 @@ def erase_child(deployment: Deployment, principal: Principal, reference: str) ->
             or not may_manage_child(principal, child.owner_organisation_id)
         ):
             raise NotFound("no child record with that reference")
+        case_id = session.scalar(select(Case.id).where(Case.child_id == child.id))
+        if case_id is not None:
+            # Partners that were sent the case are asked to erase their copies too.
+            request_erasure(session, deployment, case_id)
         scrub_child(session, deployment.keyring, child)
         audit.record(
             session,

@@ -82,8 +82,9 @@ class ExchangePackage(Base):
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    # Sent: the partner's latest word (sent, queued, accepted, declined) and its signed
-    # receipt (compact JWS). Received: pending (in the coordinator's queue), accepted, declined.
+    # Sent: the partner's latest word (sent, queued, accepted, declined; erasing once erasure
+    # was asked, erased once acknowledged) and its signed receipt or acknowledgement (compact
+    # JWS). Received: pending (in the coordinator's queue), accepted, declined, erased.
     status: Mapped[str] = mapped_column(String(10))
     reason: Mapped[str | None] = mapped_column(String(200), nullable=True)  # of a decline
     receipt: Mapped[str | None] = mapped_column(Text, nullable=True)
@@ -102,7 +103,8 @@ class ExchangeOutbox(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     package_id: Mapped[str] = mapped_column(String(36), unique=True)
     partner_id: Mapped[int] = mapped_column(ForeignKey("exchange_partners.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(8))  # "package", or "receipt" (our decision)
+    # "package", "receipt" (our decision on theirs) or "erasure" (a request to erase a copy)
+    kind: Mapped[str] = mapped_column(String(8))
     token: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(10), index=True)  # queued, delivered, refused
     attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -20,7 +20,11 @@ from routecare.exchange.models import ExchangeOutbox, ExchangePartner
 
 FIRST_RETRY = timedelta(seconds=30)
 LONGEST_WAIT = timedelta(hours=1)
-PATHS = {"package": "/api/v1/exchange/inbox", "receipt": "/api/v1/exchange/receipts"}
+PATHS = {
+    "package": "/api/v1/exchange/inbox",
+    "receipt": "/api/v1/exchange/receipts",
+    "erasure": "/api/v1/exchange/erasures",
+}
 BATCH = 100
 
 
@@ -135,14 +139,17 @@ def _acknowledge(
     response: httpx.Response,
     now: datetime,
 ) -> str | None:
-    """A delivered package is answered with a receipt we verify and keep; a decision needs
-    no answer."""
+    """A delivered package is answered with a receipt, an erasure request with an
+    acknowledgement, which we verify and keep; a decision needs no answer."""
+    from routecare.exchange.erasure import record_acknowledgement
     from routecare.exchange.receipts import record_receipt
 
-    if kind != "package":
-        return None
     try:
-        record_receipt(session, deployment, partner, str(response.json()["receipt"]), now)
+        if kind == "package":
+            record_receipt(session, deployment, partner, str(response.json()["receipt"]), now)
+        elif kind == "erasure":
+            answer = str(response.json()["acknowledgement"])
+            record_acknowledgement(session, deployment, partner, answer, now)
     except (JoseRefusal, ValueError, KeyError, TypeError) as error:
         return f"bad receipt: {error}"[:200]
     return None

@@ -204,6 +204,7 @@ ROUTES: dict[tuple[str, str], Requirement] = {
     ("GET", "/api/v1/exchange/jwks"): Access.PUBLIC,
     ("POST", "/api/v1/exchange/inbox"): Access.PARTNER_SIGNATURE,
     ("POST", "/api/v1/exchange/receipts"): Access.PARTNER_SIGNATURE,
+    ("POST", "/api/v1/exchange/erasures"): Access.PARTNER_SIGNATURE,
     ("GET", "/api/v1/cases/{reference}/exchange"): Permission.CASE_READ,
     # Services directory and emergency placement (issue 7).
     ("GET", "/services"): Permission.SERVICE_READ,
