@@ -11,7 +11,9 @@ from joserfc import jws
 from joserfc.jwk import KeySet, OKPKey
 from sqlalchemy import select
 
+from routecare.audit.models import AuditEntry
 from routecare.auth import actions as account_actions
+from routecare.auth.principal import Principal
 from routecare.auth.roles import Role
 from routecare.auth.schemas import UserIn
 from routecare.cases import record_actions
@@ -45,6 +47,16 @@ def sent_and_accepted(exchange: Exchange) -> str:
     [pending] = pending_packages(exchange.receiver)
     accept_package(exchange.receiver, pending.package_id)
     return packed.package_id
+
+
+def dpo_of(exchange: Exchange) -> Principal:
+    """The data protection officer of the sender's organisation (who erases)."""
+    account_actions.create_user(
+        exchange.sender,
+        organisation_id=exchange.worker.organisation_id,
+        user=UserIn(username="dpo", password=PASSWORD, role=Role.DATA_PROTECTION_OFFICER),
+    )
+    return principal_of(exchange.sender, "dpo")
 
 
 def verify(signed: str, signer: Deployment) -> bytes:
@@ -87,12 +99,7 @@ def assert_shredded(receiver: Deployment, before: Child) -> None:
 def test_an_erased_child_is_erased_by_the_partner_which_acknowledges(exchange: Exchange) -> None:
     package_id = sent_and_accepted(exchange)
     copy = receivers_child(exchange.receiver)
-    account_actions.create_user(
-        exchange.sender,
-        organisation_id=exchange.worker.organisation_id,
-        user=UserIn(username="dpo", password=PASSWORD, role=Role.DATA_PROTECTION_OFFICER),
-    )
-    erase_child(exchange.sender, principal_of(exchange.sender, "dpo"), exchange.reference)
+    erase_child(exchange.sender, dpo_of(exchange), exchange.reference)
     request = queued_erasure(exchange.sender)
     # The request names the package ids only: no identity, no case reference.
     asked = json.loads(verify(request, exchange.sender))
@@ -116,6 +123,23 @@ def test_an_erased_child_is_erased_by_the_partner_which_acknowledges(exchange: E
         again = client.post(ERASURES, json={"erasure": request})
         assert again.status_code == 200 and again.json()["erased"] == [package_id]
         assert row_counts(exchange.receiver) == before
+
+
+def test_a_package_still_in_the_outbox_never_leaves_after_erasure(exchange: Exchange) -> None:
+    register(exchange.sender, "italy-https", exchange.receiver, [Purpose.CONTINUITY_OF_CARE],
+             base_url=URL)  # fmt: skip
+    packed = pack_case(exchange.sender, exchange.reference, "italy-https", CONTINUITY, outbox=True)
+    erase_child(exchange.sender, dpo_of(exchange), exchange.reference)
+    with inbox_client(exchange.receiver) as client:
+        assert deliver_due(exchange.sender, client).delivered == 1  # the request, not the package
+    with exchange.receiver.database.transaction() as session:
+        assert session.scalars(select(ExchangePackage)).all() == []
+        assert session.scalars(select(Child)).all() == []
+    [logged] = package_log(exchange.sender)
+    assert (logged["package_id"], logged["status"]) == (packed.package_id, "erased")
+    with exchange.sender.database.transaction() as session:
+        kept = session.scalars(select(ExchangeOutbox).where(ExchangeOutbox.kind == "package")).one()
+        assert kept.status == "cancelled" and kept.token == ""
 
 
 def test_a_withdrawn_cross_border_consent_erases_the_partners_copy(exchange: Exchange) -> None:
@@ -161,15 +185,21 @@ def forged_requests(exchange: Exchange, package_id: str) -> dict[str, str]:
 def test_a_forged_or_unsigned_erasure_request_erases_nothing(exchange: Exchange) -> None:
     package_id = sent_and_accepted(exchange)
     copy = receivers_child(exchange.receiver)
+    forgeries = forged_requests(exchange, package_id)
     before = row_counts(exchange.receiver)
     with inbox_client(exchange.receiver) as client:
-        for name, forged in forged_requests(exchange, package_id).items():
+        for name, forged in forgeries.items():
             refused = client.post(
                 ERASURES, json={"erasure": forged}, headers={"Authorization": "Bearer rc_x"}
             )
             assert refused.status_code == 422, name
             assert "refused" in refused.json()["detail"], name
     assert row_counts(exchange.receiver) == before
+    with exchange.receiver.database.transaction() as session:
+        outcomes = session.scalars(
+            select(AuditEntry.outcome).where(AuditEntry.action == "exchange.erasure.receive")
+        ).all()
+    assert outcomes == ["refused"] * len(forgeries)
     kept = receivers_child(exchange.receiver)
     assert kept.erased_at is None and kept.given_name == copy.given_name
     assert copy.uid not in store_of(exchange.receiver.keyring).erased()

@@ -16,7 +16,7 @@ import uuid
 from datetime import datetime
 
 from joserfc import jws
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from routecare import audit
@@ -27,7 +27,7 @@ from routecare.clock import utcnow
 from routecare.deployment import Deployment
 from routecare.exchange.jose import SIGNING, JoseRefusal, signer_kid, verified_payload
 from routecare.exchange.keys import signing_key
-from routecare.exchange.models import ExchangePackage, ExchangePartner
+from routecare.exchange.models import ExchangeOutbox, ExchangePackage, ExchangePartner
 from routecare.exchange.outbox import queue
 from routecare.exchange.partners import partner_keys, partners_of_kid
 from routecare.exchange.vocabulary import SIGNING_ALGORITHM
@@ -64,6 +64,17 @@ def request_erasure(
         if not partner.base_url:
             continue
         ids = [package.package_id for package in packages]
+        # A package still waiting in our outbox never leaves now; it is named in the request
+        # all the same, in case a delivery was already on its way.
+        session.execute(
+            update(ExchangeOutbox)
+            .where(
+                ExchangeOutbox.kind == "package",
+                ExchangeOutbox.package_id.in_(ids),
+                ExchangeOutbox.status == "queued",
+            )
+            .values(status="cancelled", token="")
+        )
         token = _sign(session, deployment, {"type": REQUEST, "erase": ids})
         queue(session, partner, f"e{uuid.uuid4().hex}", token, now, kind="erasure")
         for package in packages:
@@ -82,7 +93,8 @@ def request_erasure(
 
 def receive_erasure(deployment: Deployment, request: str) -> tuple[list[str], str]:
     """Erase our copy of what a registered partner sent us, on its signed request: the
-    package ids it names and ours; our signed acknowledgement. PackageRefused (audited, and
+    package ids it names (none of which we hold a copy of now) and our signed
+    acknowledgement. PackageRefused (audited, and
     nothing erased) unless it verifies under a registered, unsuspended partner's key."""
     from routecare.exchange.receiving import PackageRefused
 
@@ -113,13 +125,18 @@ def _receive_erasure(deployment: Deployment, request: str) -> tuple[list[str], s
         ).all()
         for row in rows:
             _erase_copy(session, deployment, row)
-        erased = sorted(row.package_id for row in rows)
         audit.record(
             session,
             deployment.keyring.audit_key,
             action="exchange.erasure.receive",
-            detail={"packages": erased, "partner": partners[0].name},
+            detail={
+                "packages": sorted(row.package_id for row in rows),
+                "partner": partners[0].name,
+            },
         )
+        # Every id named is acknowledged: we hold no copy of any of them now (some, cancelled
+        # in the sender's outbox, never arrived).
+        erased = sorted(set(names))
         acknowledgement = _sign(session, deployment, {"type": ACKNOWLEDGEMENT, "erased": erased})
         return erased, acknowledgement
 

@@ -106,7 +106,8 @@ class ExchangeOutbox(Base):
     # "package", "receipt" (our decision on theirs) or "erasure" (a request to erase a copy)
     kind: Mapped[str] = mapped_column(String(8))
     token: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(10), index=True)  # queued, delivered, refused
+    # queued, delivered, refused, or cancelled (a package of a case erased before it left)
+    status: Mapped[str] = mapped_column(String(10), index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(String(200), nullable=True)
