@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import base64
 import json
+from pathlib import Path
 
+import httpx
 from joserfc import jws
 from joserfc.jwk import KeySet, OKPKey
 from sqlalchemy import select
@@ -24,12 +26,13 @@ from routecare.crypto.keystore import store_of
 from routecare.demo.seed import principal_of
 from routecare.deployment import Deployment
 from routecare.exchange.models import ExchangeOutbox, ExchangePackage
-from routecare.exchange.outbox import deliver_due
+from routecare.exchange.outbox import Delivery, deliver_due
 from routecare.exchange.queries import package_log, pending_packages
 from routecare.exchange.receipts import sign_receipt
 from routecare.exchange.receiving import accept_package
 from routecare.exchange.sending import pack_case
 from routecare.exchange.vocabulary import Purpose
+from tests.cli_runner import run_cli
 from tests.exchange.conftest import PASSWORD, Exchange, jwks_of, register, row_counts
 from tests.exchange.test_http import URL, inbox_client
 
@@ -203,3 +206,40 @@ def test_a_forged_or_unsigned_erasure_request_erases_nothing(exchange: Exchange)
     kept = receivers_child(exchange.receiver)
     assert kept.erased_at is None and kept.given_name == copy.given_name
     assert copy.uid not in store_of(exchange.receiver.keyring).erased()
+
+
+def test_erasure_by_file_for_a_partner_without_an_address(
+    exchange: Exchange, tmp_path: Path
+) -> None:
+    a, b = exchange.sender, exchange.receiver
+    package = tmp_path / "PKG.jwe"
+    assert run_cli(a, "exchange", "pack", "--case", exchange.reference, "--to", "italy",
+                   "--purpose", CONTINUITY, "--output", str(package)).exit_code == 0  # fmt: skip
+    assert run_cli(b, "exchange", "unpack", str(package)).exit_code == 0
+    copy = receivers_child(b)
+    erase_child(a, dpo_of(exchange), exchange.reference)
+    with httpx.Client(transport=httpx.MockTransport(lambda r: httpx.Response(500))) as never:
+        assert deliver_due(a, never) == Delivery()  # no address: nothing is posted
+    requests, acknowledgements = tmp_path / "erasures.txt", tmp_path / "acks.txt"
+    written = run_cli(a, "exchange", "erasures", "--to", "italy", "--output", str(requests))
+    assert written.exit_code == 0 and "1 erasure request" in written.stdout
+    assert "Mamadou" not in requests.read_text() and exchange.reference not in requests.read_text()
+    # A forged file (B's own signature, which B registered for nobody) erases nothing.
+    with b.database.transaction() as session:
+        forged = sign_receipt(session, b, "x", "erase")
+    (tmp_path / "forged.txt").write_text(forged)
+    refused = run_cli(b, "exchange", "erase", str(tmp_path / "forged.txt"),
+                      "--output", str(tmp_path / "none.txt"))  # fmt: skip
+    assert refused.exit_code == 1 and "refused" in refused.stderr
+    assert receivers_child(b).erased_at is None
+    erased = run_cli(b, "exchange", "erase", str(requests), "--output", str(acknowledgements))
+    assert erased.exit_code == 0, erased.output
+    assert_shredded(b, copy)
+    before = row_counts(b)
+    assert run_cli(b, "exchange", "erase", str(requests),
+                   "--output", str(tmp_path / "again.txt")).exit_code == 0  # fmt: skip
+    assert row_counts(b) == before
+    recorded = run_cli(a, "exchange", "acknowledge", str(acknowledgements))
+    assert recorded.exit_code == 0, recorded.output
+    [logged] = json.loads(run_cli(a, "exchange", "log", "--json").stdout)
+    assert logged["status"] == "erased"

@@ -240,6 +240,64 @@ def decline(
     typer.echo(f"declined {package_id}")
 
 
+@app.command("erasures")
+def erasures(
+    to: Annotated[str, typer.Option("--to", help="The partner (registered without a URL).")],
+    output: Annotated[Path, typer.Option("--output", help="File of requests, one a line.")],
+    data_dir: DataDir = None,
+) -> None:
+    """Write the erasure requests queued for a partner reached by files (a child whose case
+    it was sent was erased, or the consent withdrawn): package ids only, signed."""
+    from routecare.exchange.erasure import requests_for_file
+
+    with open_deployment(data_dir) as deployment:
+        tokens = requests_for_file(deployment, to)
+    output.write_text("".join(f"{token}\n" for token in tokens), encoding="ascii")
+    typer.echo(f"{len(tokens)} erasure request(s) written")
+
+
+@app.command("erase")
+def erase(
+    requests: Annotated[Path, typer.Argument(help="A partner's erasure requests file.")],
+    output: Annotated[Path, typer.Option("--output", help="File of acknowledgements.")],
+    data_dir: DataDir = None,
+) -> None:
+    """Erase our copies (crypto-shredding) of the packages a partner's signed requests name;
+    write our signed acknowledgements for it. A request not signed by a registered partner
+    erases nothing and exits 1."""
+    from routecare.exchange.erasure import receive_erasure
+
+    acknowledgements = []
+    with open_deployment(data_dir) as deployment:
+        for line in _lines(requests):
+            erased, acknowledgement = receive_erasure(deployment, line)
+            acknowledgements.append(acknowledgement)
+            typer.echo(f"erased {' '.join(erased)}")
+    output.write_text("".join(f"{token}\n" for token in acknowledgements), encoding="ascii")
+
+
+@app.command("acknowledge")
+def acknowledge(
+    acknowledgements: Annotated[Path, typer.Argument(help="A partner's acknowledgements file.")],
+    data_dir: DataDir = None,
+) -> None:
+    """Record a partner's signed acknowledgements of erasure on the packages we sent it."""
+    from routecare.exchange.erasure import receive_acknowledgement
+
+    with open_deployment(data_dir) as deployment:
+        for line in _lines(acknowledgements):
+            typer.echo(f"erased {' '.join(receive_acknowledgement(deployment, line))}")
+
+
+def _lines(path: Path) -> list[str]:
+    try:
+        text = path.read_text(encoding="ascii")
+    except (OSError, UnicodeDecodeError) as error:
+        typer.secho(f"error: {path.name}: not a readable file", err=True, fg="red")
+        raise typer.Exit(1) from error
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
 @app.command("log")
 def log(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON array on stdout.")] = False,

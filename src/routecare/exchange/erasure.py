@@ -25,11 +25,12 @@ from routecare.children.erasure import scrub_child
 from routecare.children.models import Child
 from routecare.clock import utcnow
 from routecare.deployment import Deployment
+from routecare.errors import NotFound
 from routecare.exchange.jose import SIGNING, JoseRefusal, signer_kid, verified_payload
 from routecare.exchange.keys import signing_key
 from routecare.exchange.models import ExchangeOutbox, ExchangePackage, ExchangePartner
 from routecare.exchange.outbox import queue
-from routecare.exchange.partners import partner_keys, partners_of_kid
+from routecare.exchange.partners import partner_keys, partner_named, partners_of_kid
 from routecare.exchange.vocabulary import SIGNING_ALGORITHM
 
 REQUEST = "erasure_request"
@@ -42,9 +43,9 @@ def request_erasure(
     session: Session, deployment: Deployment, case_id: int, purpose: str | None = None
 ) -> int:
     """Queue, in the caller's transaction, one signed erasure request for each partner that
-    was sent a package of the case (of `purpose` only, for a withdrawn consent). Partners
-    without an address are skipped (the file transport has no erasure yet). Returns how many
-    requests were queued."""
+    was sent a package of the case (of `purpose` only, for a withdrawn consent): delivered
+    over HTTPS to a partner with an address, handed over as a file (`requests_for_file`) to
+    one without. Returns how many requests were queued."""
     query = select(ExchangePackage, ExchangePartner).join(
         ExchangePartner, ExchangePartner.id == ExchangePackage.partner_id
     )
@@ -61,8 +62,6 @@ def request_erasure(
     now = utcnow()
     queued = 0
     for partner, packages in by_partner.values():
-        if not partner.base_url:
-            continue
         ids = [package.package_id for package in packages]
         # A package still waiting in our outbox never leaves now; it is named in the request
         # all the same, in case a delivery was already on its way.
@@ -139,6 +138,48 @@ def _receive_erasure(deployment: Deployment, request: str) -> tuple[list[str], s
         erased = sorted(set(names))
         acknowledgement = _sign(session, deployment, {"type": ACKNOWLEDGEMENT, "erased": erased})
         return erased, acknowledgement
+
+
+def requests_for_file(deployment: Deployment, partner_name: str) -> list[str]:
+    """The erasure requests queued for a partner reached by files (one compact JWS each),
+    handed over now: they leave the queue."""
+    with deployment.database.transaction() as session:
+        partner = partner_named(session, partner_name)
+        if partner is None:
+            raise NotFound(f"no partner named {partner_name}")
+        rows = session.scalars(
+            select(ExchangeOutbox)
+            .where(
+                ExchangeOutbox.partner_id == partner.id,
+                ExchangeOutbox.kind == "erasure",
+                ExchangeOutbox.status == "queued",
+            )
+            .order_by(ExchangeOutbox.id)
+        ).all()
+        tokens = [row.token for row in rows]
+        for row in rows:
+            row.status, row.token = "delivered", ""
+            audit.record(
+                session,
+                deployment.keyring.audit_key,
+                action="exchange.erasure.file",
+                detail={"request": row.package_id, "partner": partner.name},
+            )
+        return tokens
+
+
+def receive_acknowledgement(deployment: Deployment, acknowledgement: str) -> list[str]:
+    """A partner's acknowledgement brought as a file: verified and kept (see
+    `record_acknowledgement`); the package ids it names."""
+    from routecare.exchange.receiving import PackageRefused
+
+    with deployment.database.transaction() as session:
+        try:
+            claims, partners = _verified(session, acknowledgement, ACKNOWLEDGEMENT)
+            record_acknowledgement(session, deployment, partners[0], acknowledgement, utcnow())
+        except JoseRefusal as error:
+            raise PackageRefused("unverified", f"refused: {error}") from error
+        return _ids(claims, "erased")
 
 
 def record_acknowledgement(

@@ -81,6 +81,7 @@ def deliver_due(deployment: Deployment, client: httpx.Client) -> Delivery:
             .join(ExchangePartner, ExchangePartner.id == ExchangeOutbox.partner_id)
             .where(ExchangeOutbox.status == "queued", ExchangeOutbox.next_attempt_at <= now)
             .where(ExchangePartner.suspended_at.is_(None))  # suspended: nothing more leaves
+            .where(ExchangePartner.base_url.is_not(None))  # the others are reached by files
             .order_by(ExchangeOutbox.id)
             .limit(BATCH)
         ).all()
