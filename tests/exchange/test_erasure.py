@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import json
 from pathlib import Path
+from typing import Any
 
 import httpx
 from joserfc import jws
@@ -62,9 +63,14 @@ def dpo_of(exchange: Exchange) -> Principal:
     return principal_of(exchange.sender, "dpo")
 
 
+def published(deployment: Deployment) -> Any:
+    """The deployment's public JWKS (a JSON document)."""
+    return jwks_of(deployment)
+
+
 def verify(signed: str, signer: Deployment) -> bytes:
     """The payload, verified by the JOSE library under the signer's published keys."""
-    keys = KeySet.import_key_set(jwks_of(signer))
+    keys = KeySet.import_key_set(published(signer))
     return jws.deserialize_compact(signed, keys, algorithms=["Ed25519"]).payload
 
 
@@ -165,7 +171,7 @@ def b64(data: bytes) -> str:
 def forged_requests(exchange: Exchange, package_id: str) -> dict[str, str]:
     """Erasure requests nobody registered signed, and a genuine signed message of another kind."""
     claims = json.dumps({"type": "erasure_request", "erase": [package_id]}).encode()
-    sender_kid = next(k["kid"] for k in jwks_of(exchange.sender)["keys"] if k["use"] == "sig")  # type: ignore[index,union-attr]
+    sender_kid = next(k["kid"] for k in published(exchange.sender)["keys"] if k["use"] == "sig")
     forger = OKPKey.generate_key("Ed25519", parameters={"kid": "forger"})
     impostor = OKPKey.generate_key("Ed25519", parameters={"kid": sender_kid})
     header = {"alg": "Ed25519", "typ": "routecare-erasure"}
