@@ -46,7 +46,7 @@ class Journey:
 
     def menu(self, path: str) -> None:
         """Go somewhere through the role's menu, opening it first on a phone."""
-        if self.phone:
+        if self.phone and not self.page.locator("#menu").evaluate("menu => menu.open"):
             self.page.click("#menu summary")
         self.page.click(f"nav.menu a[href='{path}']")
         self.page.wait_for_url(f"{self.base}{path}*")

@@ -36,7 +36,10 @@ def test_case_worker_consent_referral_and_bed_by_links(
         page.select_option("#consent select[name=scope]", "referral")
         page.select_option("#consent select[name=purpose]", "family_tracing")
         page.click(f"form[action='/cases/{queues.case}/consents'] button[type=submit]")
-        expect(page.locator("#consent")).to_contain_text("Family tracing")
+        # The recorded consent, not the select's option of the same name.
+        expect(page.locator("#consent")).to_contain_text(
+            re.compile(r"Family tracing\s*·\s*given by")
+        )
         page.click("#refer-case")
         walk.check("directory")
         page.click(f"a[href='/services/{queues.service_id}?case={queues.case}']")

@@ -14,6 +14,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from routecare.cases.schemas import CaseReference, ShortText, Text
 from routecare.cases.vocabulary import AgeMethod, ConsentScope, GivenBy, LinkRelation
@@ -42,7 +43,9 @@ class TaskIn(BaseModel):
     def _not_in_the_past(cls, due_at: datetime) -> datetime:
         """A task due before today is a typing slip (1999 for 2029), not a plan."""
         if due_at.astimezone(UTC).date() < utcnow().date():
-            raise ValueError("the due date is in the past: give today or a later date")
+            raise PydanticCustomError(
+                "date_in_past", "the due date is in the past: give today or a later date"
+            )
         return due_at
 
 

@@ -38,6 +38,7 @@ PROBLEMS: dict[str, str] = {
     "date_from_datetime_parsing": "date",
     "datetime_parsing": "date",
     "datetime_from_date_parsing": "date",
+    "date_in_past": "past",  # our own rule (a task due before today)
 }
 
 

@@ -148,6 +148,7 @@ CODE_LABELS: dict[str, dict[str, str]] = {
         ClosureReason.MOVED: N_("Moved away"),
         ClosureReason.TRANSFERRED: N_("Transferred to another organisation"),
         ClosureReason.LOST_CONTACT: N_("Contact lost"),
+        ClosureReason.DUPLICATE: N_("Duplicate registration"),
     },
     "consent_purpose": {
         "continuity_of_care": N_("Continuity of care"),
@@ -174,6 +175,7 @@ CODE_LABELS: dict[str, dict[str, str]] = {
         LinkRelation.SIBLING: N_("Sibling"),
         LinkRelation.TRAVELLING_COMPANION: N_("Travelling companion"),
         LinkRelation.OTHER_RELATIVE: N_("Other relative"),
+        LinkRelation.SAME_CHILD: N_("Same child"),
     },
     "document_kind": {
         DocumentKind.IDENTITY_DOCUMENT: N_("Identity document"),
