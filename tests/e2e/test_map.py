@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from fastapi import FastAPI
-from playwright.sync_api import Browser, Page, Route, TimeoutError
+from playwright.sync_api import Browser, Page, Route, TimeoutError, expect
 
 from routecare.demo.seed import seed_demo
 from routecare.deployment import Deployment
@@ -69,8 +69,9 @@ def test_map_renders_offline_and_picks_a_place(
     assert -90 <= latitude <= 90 and -180 <= longitude <= 180
     screenshot(page, "map-placement-picked")
     page.click("#use-my-location")
-    page.wait_for_function("document.querySelector('#latitude').value === '16.97000'")
-    assert page.input_value("#longitude") == "7.99000"
+    # expect(), not wait_for_function: the page's CSP refuses the string evaluation it polls with.
+    expect(page.locator("#latitude")).to_have_value("16.97000")
+    expect(page.locator("#longitude")).to_have_value("7.99000")
     context.close()
     assert outside == [], outside
     assert errors == [], errors
