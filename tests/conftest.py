@@ -19,13 +19,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher, profiles
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from routecare.app import create_app
-from routecare.auth import actions
+from routecare.auth import actions, passwords
 from routecare.auth.principal import Principal
 from routecare.auth.roles import OrganisationKind, Role
 from routecare.auth.schemas import UserIn
@@ -37,6 +38,23 @@ from routecare.storage.migrate import upgrade
 from tests.postgres_server import postgres_admin_url
 
 BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def cheap_password_hashing() -> Iterator[None]:
+    """Argon2id at its production cost takes about 0.2 s of CPU per hash, on purpose; the suite
+    creates and signs in thousands of users, which made that cost half of its running time.
+    In-process tests hash with argon2-cffi's CHEAPEST profile (made for tests): what is hashed,
+    stored and checked is unchanged. Deployments started as processes (CLI, `serve`) hash at the
+    production cost, and tests/auth/test_password_storage.py checks those parameters.
+    """
+    cheap = PasswordHasher.from_parameters(profiles.CHEAPEST)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(passwords, "_hasher", cheap)
+        patch.setattr(passwords, "_DUMMY_HASH", cheap.hash("routecare-timing-equaliser"))
+        yield
+
+
 PASSWORD = "correct horse battery staple"
 
 

@@ -1,14 +1,15 @@
-"""Password hashing with Argon2id (argon2-cffi's recommended parameters)."""
+"""Password hashing with Argon2id, at RFC 9106's low-memory parameters (argon2-cffi's default)."""
 
 from __future__ import annotations
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from routecare.deployment import Deployment
 from routecare.errors import TooManyAttempts
 
-_hasher = PasswordHasher()
+PARAMETERS = profiles.RFC_9106_LOW_MEMORY
+_hasher = PasswordHasher.from_parameters(PARAMETERS)
 MIN_PASSWORD_LENGTH = 12
 
 # Verified against when the username is unknown, so a missing account costs the same time as
