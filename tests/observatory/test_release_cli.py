@@ -13,7 +13,9 @@ from typer.testing import CliRunner
 
 from routecare.cli import app
 from routecare.deployment import Deployment
+from routecare.errors import Conflict
 from routecare.observatory.releases.queries import release_content
+from routecare.observatory.replay import replay_release
 from tests.cli_runner import run_cli
 from tests.observatory.attacker import pinned_below
 from tests.observatory.facts_files import HEADER, facts_rows, true_counts, write_facts
@@ -99,6 +101,12 @@ def test_a_release_resists_a_solver_and_is_valid_hxl(
 
     content = output.read_text()
     assert release_content(deployment, 1) == content
+    # Replayed from the same file, the recorded release comes out byte for byte; from an
+    # edited copy it is refused, not passed off as the same release.
+    assert replay_release(deployment, 1, facts) == content
+    edited = write_facts(tmp_path / "edited.csv", rows[:-1])
+    with pytest.raises(Conflict, match="not the facts file"):
+        replay_release(deployment, 1, edited)
 
 
 def test_without_a_data_directory_a_suppressed_release_still_works(tmp_path: Path) -> None:

@@ -29,9 +29,9 @@ from routecare.observatory.facts_files import (
     count_facts_by,
 )
 from routecare.observatory.flow_files import FlowFileError
-from routecare.observatory.releases.actions import record_release
+from routecare.observatory.releases.actions import Kind, Release, record_release
 from routecare.observatory.releases.output import release_csv, staged
-from routecare.observatory.releases.tables import ReleasedTable, release_table
+from routecare.observatory.releases.tables import release_table
 from routecare.observatory.store import refresh
 from routecare.observatory.synthesis import ATTRIBUTES, REPORTED, synthesize
 from routecare.observatory.synthesis_output import synthetic_csv, utility_csv
@@ -73,6 +73,7 @@ def release(
         }
         table = release_table(counts, dimensions, k, epsilon, categories)
         content = release_csv(table, hxl=hxl)
+        hidden = sum(row.suppressed for row in table.rows)
         recorded = _has_ledger(data_dir, spends_budget=epsilon is not None)
         with staged(output, content):
             note = "not recorded (no data directory)"
@@ -81,13 +82,20 @@ def release(
                     release_id = record_release(
                         deployment,
                         None,
-                        dataset=content_hash(facts),
-                        table=table,
-                        content=content,
+                        Release(
+                            kind=Kind.FACTS_FILE,
+                            dataset=content_hash(facts),
+                            dimensions=table.dimensions,
+                            k=k,
+                            epsilon=epsilon,
+                            released_as="csv",
+                            content=content,
+                            query={"by": dimensions, "hxl": hxl},
+                            summary={"cells": len(table.rows), "suppressed": hidden},
+                        ),
                         operator=f"cli:{_operator()}",
                     )
                 note = f"recorded as release {release_id}"
-    hidden = sum(row.suppressed for row in table.rows)
     typer.echo(f"{output}: {len(table.rows)} cells, {hidden} suppressed; {note}")
 
 
@@ -137,7 +145,6 @@ def synthesize_command(
         )
         people = synthetic_csv(synthesis)
         comparison = utility_csv(synthesis, dict(zip(REPORTED, counted, strict=True)), k)
-        table = ReleasedTable(("synthetic", *ATTRIBUTES), k, epsilon, ())
         with (
             staged(report, comparison),
             staged(output, people),
@@ -146,9 +153,16 @@ def synthesize_command(
             release_id = record_release(
                 deployment,
                 None,
-                dataset=content_hash(facts),
-                table=table,
-                content=people,
+                Release(
+                    kind=Kind.SYNTHETIC,
+                    dataset=content_hash(facts),
+                    dimensions=("synthetic", *ATTRIBUTES),
+                    k=k,
+                    epsilon=epsilon,
+                    released_as="csv",
+                    content=people,
+                    summary={"people": len(synthesis.rows)},
+                ),
                 operator=f"cli:{_operator()}",
             )
     typer.echo(
