@@ -19,10 +19,12 @@ from routecare.cli.deployment import open_deployment, refusals, settings_for
 from routecare.cli.options import DataDir
 from routecare.errors import InvalidInput
 from routecare.observatory.actions import import_flows
+from routecare.observatory.age_bands import CTDC, scheme_named
 from routecare.observatory.disclosure.noise import check_epsilon
 from routecare.observatory.disclosure.suppression import check_threshold
 from routecare.observatory.facts_files import (
     PUBLIC_CATEGORIES,
+    categories,
     check_dimensions,
     content_hash,
     count_facts,
@@ -57,6 +59,14 @@ def release(
     epsilon: Annotated[
         float | None, typer.Option("--epsilon", help="Release noisy counts (differential privacy).")
     ] = None,
+    age_bands: Annotated[
+        str,
+        typer.Option(
+            "--age-bands",
+            help="Bands of the age_band dimension: ctdc (0-8, 9-17, adults in seven bands "
+            "from 18-20 to 48+) or humanitarian (0-4, 5-11, 12-17, adults 18+).",
+        ),
+    ] = CTDC.name,
     data_dir: DataDir = None,
 ) -> None:
     """Release FACTS counted by DIMENSIONS as OUTPUT; an existing OUTPUT is replaced only when
@@ -64,14 +74,12 @@ def release(
     with refusals():
         dimensions = [name.strip() for name in by.split(",")]
         check_dimensions(dimensions)
+        scheme = scheme_named(age_bands)
         check_threshold(k)
         if epsilon is not None:
             check_epsilon(epsilon)
-        counts = count_facts(facts, dimensions)
-        categories = {
-            name: PUBLIC_CATEGORIES[name] for name in dimensions if name in PUBLIC_CATEGORIES
-        }
-        table = release_table(counts, dimensions, k, epsilon, categories)
+        counts = count_facts(facts, dimensions, scheme)
+        table = release_table(counts, dimensions, k, epsilon, categories(dimensions, scheme))
         content = release_csv(table, hxl=hxl)
         hidden = sum(row.suppressed for row in table.rows)
         recorded = _has_ledger(data_dir, spends_budget=epsilon is not None)
@@ -90,7 +98,7 @@ def release(
                             epsilon=epsilon,
                             released_as="csv",
                             content=content,
-                            query={"by": dimensions, "hxl": hxl},
+                            query={"by": dimensions, "hxl": hxl, "age_bands": scheme.name},
                             summary={"cells": len(table.rows), "suppressed": hidden},
                         ),
                         operator=f"cli:{_operator()}",

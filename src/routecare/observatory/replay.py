@@ -15,7 +15,8 @@ from sqlalchemy import select
 
 from routecare.deployment import Deployment
 from routecare.errors import Conflict, InvalidInput, NotFound
-from routecare.observatory.facts_files import PUBLIC_CATEGORIES, content_hash, count_facts
+from routecare.observatory.age_bands import CTDC, scheme_named
+from routecare.observatory.facts_files import categories, content_hash, count_facts
 from routecare.observatory.queries import protected_crosstab
 from routecare.observatory.rates import RATES, protected_rates
 from routecare.observatory.releases.actions import Kind
@@ -47,12 +48,13 @@ def replay_release(deployment: Deployment, release_id: int, facts: Path | None =
         if content_hash(facts) != release.dataset:
             raise Conflict(f"{facts.name} is not the facts file this release was made from")
         dimensions = list(query["by"])
+        scheme = scheme_named(query.get("age_bands", CTDC.name))
         table = release_table(
-            count_facts(facts, dimensions),
+            count_facts(facts, dimensions, scheme),
             dimensions,
             release.k,
             None,
-            {name: PUBLIC_CATEGORIES[name] for name in dimensions if name in PUBLIC_CATEGORIES},
+            categories(dimensions, scheme),
         )
         return release_csv(table, hxl=bool(query["hxl"]))
     if snapshot(last_refresh(deployment)) != release.dataset:
