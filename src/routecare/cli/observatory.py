@@ -18,9 +18,7 @@ import typer
 from routecare.cli.deployment import open_deployment, refusals, settings_for
 from routecare.cli.options import DataDir
 from routecare.errors import InvalidInput
-from routecare.observatory.actions import import_flows
 from routecare.observatory.age_bands import CTDC, scheme_named
-from routecare.observatory.disclosure.noise import check_epsilon
 from routecare.observatory.disclosure.suppression import check_threshold
 from routecare.observatory.facts_files import (
     PUBLIC_CATEGORIES,
@@ -30,13 +28,12 @@ from routecare.observatory.facts_files import (
     count_facts,
     count_facts_by,
 )
-from routecare.observatory.flow_files import FlowFileError
-from routecare.observatory.releases.actions import Kind, Release, record_release
 from routecare.observatory.releases.output import release_csv, staged
 from routecare.observatory.releases.tables import release_table
-from routecare.observatory.store import refresh
-from routecare.observatory.synthesis import ATTRIBUTES, REPORTED, synthesize
-from routecare.observatory.synthesis_output import synthetic_csv, utility_csv
+
+# The ledger (SQLAlchemy, the audit trail), OpenDP, the flow importer and the fact store are
+# imported inside the commands that use them: a batch release of a suppressed table is
+# mostly interpreter start-up otherwise (a second and a half of CPU of imports it never uses).
 
 app = typer.Typer(
     help="Observatory: aggregate releases that never expose a child.", no_args_is_help=True
@@ -77,6 +74,8 @@ def release(
         scheme = scheme_named(age_bands)
         check_threshold(k)
         if epsilon is not None:
+            from routecare.observatory.disclosure.noise import check_epsilon
+
             check_epsilon(epsilon)
         counts = count_facts(facts, dimensions, scheme)
         table = release_table(counts, dimensions, k, epsilon, categories(dimensions, scheme))
@@ -86,6 +85,8 @@ def release(
         with staged(output, content):
             note = "not recorded (no data directory)"
             if recorded:
+                from routecare.observatory.releases.actions import Kind, Release, record_release
+
                 with open_deployment(data_dir) as deployment:
                     release_id = record_release(
                         deployment,
@@ -143,6 +144,11 @@ def synthesize_command(
     """Differentially private synthetic microdata of FACTS, recorded and spending epsilon from
     the file's privacy budget; REPORT compares the same cross-tabs on real and synthetic data
     (for the releasing analyst: its real side is suppressed below k, not noisy)."""
+    from routecare.observatory.disclosure.noise import check_epsilon
+    from routecare.observatory.releases.actions import Kind, Release, record_release
+    from routecare.observatory.synthesis import ATTRIBUTES, REPORTED, synthesize
+    from routecare.observatory.synthesis_output import synthetic_csv, utility_csv
+
     with refusals():
         check_threshold(k)
         check_epsilon(epsilon)
@@ -189,6 +195,8 @@ def refresh_facts(
 ) -> None:
     """Bring the fact store up to date: rebuild the buckets of children changed since the last
     refresh (all on the first), showing progress."""
+    from routecare.observatory.store import refresh
+
     with (
         open_deployment(data_dir) as deployment,
         typer.progressbar(length=1, label="refreshing facts") as bar,
@@ -211,6 +219,9 @@ def import_flow_file(
     """Import flow-monitoring counts (date, point, country, admin_area, direction, nationality,
     men, women, boys, girls, unaccompanied_children). Bad rows are listed by row number and
     nothing is imported; importing a file again changes nothing."""
+    from routecare.observatory.actions import import_flows
+    from routecare.observatory.flow_files import FlowFileError
+
     if not file.is_file():
         typer.secho(f"error: no such file: {file}", err=True, fg=typer.colors.RED)
         raise typer.Exit(1)

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
-from scipy.optimize import Bounds, LinearConstraint, milp
 
 from routecare.errors import InvalidInput
 from routecare.observatory.disclosure.audit import (
@@ -206,6 +205,10 @@ def _complements(
     position = int(np.searchsorted(movable, cell))
     lower[position] = k - cube.values[cell]
     upper[count + position] = 0.0
+    # Imported here: scipy.optimize takes half a second to load, and most tables are proven
+    # by the linear model's witnesses without it (a batch release pays for its imports).
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
     result = milp(
         np.concatenate([cost, cost]),
         constraints=[LinearConstraint(np.hstack([matrix.toarray(), -matrix.toarray()]), 0, 0)],
