@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import statistics
 import subprocess
@@ -111,6 +112,8 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=20)
     parser.add_argument("--naive-sample", type=int, default=60)
     arguments = parser.parse_args()
+    # The machine may be shared: wall times mean little without the load and the CPU time.
+    print(f"load average at start: {os.getloadavg()[0]:.1f} ({os.cpu_count()} cores)")
     with tempfile.TemporaryDirectory() as folder, duckdb.connect() as connection:
         connection.execute("SET enable_progress_bar = false")
         store = Path(folder) / "facts.parquet"
@@ -193,6 +196,7 @@ def main() -> None:
             f"{time.perf_counter() - started:.1f} s end to end (target < 20 s); "
             f"CPU {usage.ru_utime + usage.ru_stime:.1f} s"
         )
+    print(f"load average at the end: {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

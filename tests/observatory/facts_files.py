@@ -7,6 +7,9 @@ import random
 from collections import Counter
 from pathlib import Path
 
+# The header as the CLI contract (issue 17) states it, written out here on purpose rather than
+# imported from `facts_files.COLUMNS`: it is the outside contract the product must keep, so a
+# change to the product's list must fail these tests, not silently move them with it.
 HEADER = [
     "record_id",
     "reporting_country",
@@ -47,12 +50,10 @@ def write_facts(path: Path, rows: list[dict[str, str]], header: list[str] = HEAD
     return path
 
 
-def band(age: str) -> str:
-    """CTDC bands, written out again here rather than imported from the product."""
-    if not age:
-        return "unknown"
-    years = int(age)
-    for low, high, label in [
+# Both age-band schemes as BRIEF gives them (last band open-ended), written out again here
+# rather than imported from the product.
+BANDS = {
+    "ctdc": [
         (0, 8, "0-8"),
         (9, 17, "9-17"),
         (18, 20, "18-20"),
@@ -61,15 +62,22 @@ def band(age: str) -> str:
         (27, 29, "27-29"),
         (30, 38, "30-38"),
         (39, 47, "39-47"),
-    ]:
-        if low <= years <= high:
-            return label
-    return "48+"
+        (48, 999, "48+"),
+    ],
+    "humanitarian": [(0, 4, "0-4"), (5, 11, "5-11"), (12, 17, "12-17"), (18, 999, "18+")],
+}
 
 
-def true_counts(rows: list[dict[str, str]], by: list[str]) -> Counter:
+def band(age: str, scheme: str = "ctdc") -> str:
+    if not age:
+        return "unknown"
+    years = int(age)
+    return next(label for low, high, label in BANDS[scheme] if low <= years <= high)
+
+
+def true_counts(rows: list[dict[str, str]], by: list[str], scheme: str = "ctdc") -> Counter:
     def value(row: dict[str, str], name: str) -> str:
-        raw = band(row["age"]) if name == "age_band" else row[name]
+        raw = band(row["age"], scheme) if name == "age_band" else row[name]
         return raw or "unknown"
 
     return Counter(tuple(value(row, name) for name in by) for row in rows)

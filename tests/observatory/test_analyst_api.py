@@ -9,13 +9,18 @@ import json
 
 import hxl
 import pyarrow.parquet as pq
+import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
 from routecare.audit.models import AuditEntry
 from routecare.cases.actions import create_case
 from routecare.cases.schemas import CaseIn
+from routecare.errors import Conflict
 from routecare.observatory.queries import count_facts
+from routecare.observatory.releases.models import ObservatoryRelease
+from routecare.observatory.releases.queries import release_content
+from routecare.observatory.replay import replay_release
 from routecare.observatory.schemas import CrossTabQuery
 from tests.cli_runner import run_cli
 from tests.conftest import World
@@ -96,6 +101,34 @@ def downloads_say_the_same_in_every_format_and_are_recorded(world: World) -> Non
         actors = {entry.actor_user_id for entry in releases}
     assert formats == ["csv", "json", "json", "parquet", "xlsx"]
     assert actors == {world.user_ids["analyst"]}
+    every_release_is_in_the_ledger_and_replays_identically(world)
+
+
+def every_release_is_in_the_ledger_and_replays_identically(world: World) -> None:
+    """The API's tables are in the same ledger as the CLI's, with their query, and the query
+    on the same snapshot gives the recorded table byte for byte; after a refresh that changes
+    the facts, a replay is refused rather than passing a different table off as the release."""
+    with world.deployment.database.transaction() as session:
+        ledger = session.scalars(select(ObservatoryRelease).order_by(ObservatoryRelease.id)).all()
+    assert sorted(release.released_as for release in ledger) == [
+        "csv",
+        "json",
+        "json",
+        "parquet",
+        "xlsx",
+    ]
+    for release in ledger:
+        assert release.kind == "crosstab" and release.k == K
+        assert release.released_by_user_id == world.user_ids["analyst"]
+        assert json.loads(release.query) == QUERY
+        assert release_content(world.deployment, release.id) == release.content
+        assert replay_release(world.deployment, release.id) == release.content
+    worker = world.principal("case_worker")
+    child = CaseIn(given_name="Awa", sex="male", age=15, nationality="GIN", unaccompanied=True)
+    create_case(world.deployment, worker, child, None)
+    assert run_cli(world.deployment, "observatory", "refresh").exit_code == 0
+    with pytest.raises(Conflict, match="refreshed since"):
+        replay_release(world.deployment, ledger[0].id)
 
 
 def bad_queries_are_refused(world: World) -> None:

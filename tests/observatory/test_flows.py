@@ -3,6 +3,7 @@ in the database; joined with identifications as a protected rate."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -16,6 +17,8 @@ from routecare.deployment import Deployment
 from routecare.observatory.actions import import_flows
 from routecare.observatory.flow_files import COLUMNS
 from routecare.observatory.models import FlowCount
+from routecare.observatory.releases.models import ObservatoryRelease
+from routecare.observatory.replay import replay_release
 from tests.audit.faults import refuse_audit_entries
 from tests.cli_runner import run_cli
 from tests.conftest import World
@@ -120,6 +123,13 @@ def test_xlsx_flows_join_identifications_as_a_protected_rate(world: World, tmp_p
         hidden = rates.get(("NER", nationality), {"children_identified": None, "per_1000": None})
         assert hidden["children_identified"] is None
         assert hidden["per_1000"] is None
+    # Recorded in the release ledger with the analyst, and made again byte for byte.
+    with world.deployment.database.transaction() as session:
+        release = session.scalars(select(ObservatoryRelease)).one()
+        session.expunge(release)
+    assert (release.kind, release.released_by_user_id) == ("rates", world.user_ids["analyst"])
+    assert json.loads(release.content) == response.json()
+    assert replay_release(world.deployment, release.id) == release.content
     assert (
         world.api("case_worker").get("/api/v1/observatory/identification-rates").status_code == 403
     )

@@ -14,7 +14,7 @@ import pytest
 from routecare.deployment import Deployment
 from routecare.errors import Conflict
 from routecare.observatory.disclosure.noise import noisy_counts
-from routecare.observatory.releases.actions import record_release
+from routecare.observatory.releases.actions import Kind, Release, record_release
 from routecare.observatory.releases.queries import release_content, remaining_budget
 from routecare.observatory.releases.tables import release_table
 from tests.cli_runner import run_cli
@@ -58,10 +58,19 @@ def test_the_ledger_refuses_a_release_past_the_budget(
 
 def test_parallel_releases_cannot_spend_more_than_the_budget(deployment: Deployment) -> None:
     table = release_table({("NGA",): 40, ("GIN",): 30}, ["nationality"], 11, epsilon=0.3)
+    release = Release(
+        kind=Kind.FACTS_FILE,
+        dataset="sha256:race",
+        dimensions=table.dimensions,
+        k=table.k,
+        epsilon=table.epsilon,
+        released_as="csv",
+        content="x",
+    )
 
     def attempt(_: int) -> bool:
         try:
-            record_release(deployment, None, dataset="sha256:race", table=table, content="x")
+            record_release(deployment, None, release)
         except Conflict:
             return False
         return True

@@ -13,7 +13,9 @@ from typer.testing import CliRunner
 
 from routecare.cli import app
 from routecare.deployment import Deployment
+from routecare.errors import Conflict
 from routecare.observatory.releases.queries import release_content
+from routecare.observatory.replay import replay_release
 from tests.cli_runner import run_cli
 from tests.observatory.attacker import pinned_below
 from tests.observatory.facts_files import HEADER, facts_rows, true_counts, write_facts
@@ -99,6 +101,12 @@ def test_a_release_resists_a_solver_and_is_valid_hxl(
 
     content = output.read_text()
     assert release_content(deployment, 1) == content
+    # Replayed from the same file, the recorded release comes out byte for byte; from an
+    # edited copy it is refused, not passed off as the same release.
+    assert replay_release(deployment, 1, facts) == content
+    edited = write_facts(tmp_path / "edited.csv", rows[:-1])
+    with pytest.raises(Conflict, match="not the facts file"):
+        replay_release(deployment, 1, edited)
 
 
 def test_without_a_data_directory_a_suppressed_release_still_works(tmp_path: Path) -> None:
@@ -123,26 +131,18 @@ def test_without_a_data_directory_a_suppressed_release_still_works(tmp_path: Pat
     assert read_output(tmp_path / "out.csv")[1][-1]["sex"] == ALL
 
 
-def test_an_output_that_is_a_folder_is_refused(tmp_path: Path) -> None:
+@pytest.mark.parametrize("where", ["the folder itself", "a missing folder"])
+def test_an_output_that_is_a_folder_is_refused(tmp_path: Path, where: str) -> None:
     facts = write_facts(tmp_path / "facts.csv", facts_rows(random.Random(1), 20))
-    for output in (tmp_path, tmp_path / "missing" / "out.csv"):
-        result = CliRunner().invoke(
-            app,
-            [
-                "observatory",
-                "release",
-                str(facts),
-                "--by",
-                "sex",
-                "--k",
-                "5",
-                "--output",
-                str(output),
-            ],
-            env={"ROUTECARE_DATA_DIR": str(tmp_path / "nothing-here")},
-        )
-        assert result.exit_code == 1
-        assert "folder" in result.output
+    output = tmp_path if where == "the folder itself" else tmp_path / "missing" / "out.csv"
+    result = CliRunner().invoke(
+        app,
+        ["observatory", "release", str(facts), "--by", "sex", "--k", "5"]
+        + ["--output", str(output)],
+        env={"ROUTECARE_DATA_DIR": str(tmp_path / "nothing-here")},
+    )
+    assert result.exit_code == 1
+    assert "folder" in result.output
 
 
 def bad_file(tmp_path: Path, change: str) -> Path:
@@ -191,6 +191,7 @@ def bad_file(tmp_path: Path, change: str) -> Path:
         ("none", ["--by", "sex", "--epsilon", "0"], "epsilon must be a positive"),
         ("none", ["--by", "sex", "--epsilon", "0.5"], "kept in a data directory's ledger"),
         ("none", ["--by", "sex,age"], "unknown dimension 'age'"),
+        ("none", ["--by", "age_band", "--age-bands", "primero"], "unknown age bands 'primero'"),
         ("none", ["--by", "sex,year,route,nationality,age_band"], "1 to 4 dimensions"),
     ],
 )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from pydantic import ValidationError
@@ -13,9 +14,10 @@ from pydantic import ValidationError
 from routecare.cli.options import describe
 from routecare.config import Settings
 from routecare.crypto import KeyringError
-from routecare.deployment import Deployment
 from routecare.errors import RoutecareError
-from routecare.storage.migrate import upgrade
+
+if TYPE_CHECKING:  # loading the deployment costs a second: commands that never open one skip it
+    from routecare.deployment import Deployment
 
 
 def settings_for(data_dir: Path | None) -> Settings:
@@ -39,6 +41,8 @@ def refusals() -> Iterator[None]:
 def open_deployment(data_dir: Path | None, *, create: bool = False) -> Iterator[Deployment]:
     """The migrated deployment in `data_dir`; refusals end the command with exit 1, and so do
     keys that cannot read the database (`create`: an empty database gets new keys)."""
+    from routecare.storage.migrate import upgrade
+
     deployment = open_or_exit(settings_for(data_dir), create=create)
     try:
         with refusals():
@@ -50,6 +54,8 @@ def open_deployment(data_dir: Path | None, *, create: bool = False) -> Iterator[
 
 def open_or_exit(settings: Settings, *, create: bool = False) -> Deployment:
     """The deployment, or exit 1 saying why its keys were refused (nothing is created)."""
+    from routecare.deployment import Deployment
+
     try:
         return Deployment.open(settings, create_keyring=create)
     except KeyringError as error:

@@ -18,23 +18,22 @@ import typer
 from routecare.cli.deployment import open_deployment, refusals, settings_for
 from routecare.cli.options import DataDir
 from routecare.errors import InvalidInput
-from routecare.observatory.actions import import_flows
-from routecare.observatory.disclosure.noise import check_epsilon
+from routecare.observatory.age_bands import CTDC, scheme_named
 from routecare.observatory.disclosure.suppression import check_threshold
 from routecare.observatory.facts_files import (
     PUBLIC_CATEGORIES,
+    categories,
     check_dimensions,
     content_hash,
     count_facts,
     count_facts_by,
 )
-from routecare.observatory.flow_files import FlowFileError
-from routecare.observatory.releases.actions import record_release
 from routecare.observatory.releases.output import release_csv, staged
-from routecare.observatory.releases.tables import ReleasedTable, release_table
-from routecare.observatory.store import refresh
-from routecare.observatory.synthesis import ATTRIBUTES, REPORTED, synthesize
-from routecare.observatory.synthesis_output import synthetic_csv, utility_csv
+from routecare.observatory.releases.tables import release_table
+
+# The ledger (SQLAlchemy, the audit trail), OpenDP, the flow importer and the fact store are
+# imported inside the commands that use them: a batch release of a suppressed table is
+# mostly interpreter start-up otherwise (a second and a half of CPU of imports it never uses).
 
 app = typer.Typer(
     help="Observatory: aggregate releases that never expose a child.", no_args_is_help=True
@@ -57,6 +56,14 @@ def release(
     epsilon: Annotated[
         float | None, typer.Option("--epsilon", help="Release noisy counts (differential privacy).")
     ] = None,
+    age_bands: Annotated[
+        str,
+        typer.Option(
+            "--age-bands",
+            help="Bands of the age_band dimension: ctdc (0-8, 9-17, adults in seven bands "
+            "from 18-20 to 48+) or humanitarian (0-4, 5-11, 12-17, adults 18+).",
+        ),
+    ] = CTDC.name,
     data_dir: DataDir = None,
 ) -> None:
     """Release FACTS counted by DIMENSIONS as OUTPUT; an existing OUTPUT is replaced only when
@@ -64,30 +71,40 @@ def release(
     with refusals():
         dimensions = [name.strip() for name in by.split(",")]
         check_dimensions(dimensions)
+        scheme = scheme_named(age_bands)
         check_threshold(k)
         if epsilon is not None:
+            from routecare.observatory.disclosure.noise import check_epsilon
+
             check_epsilon(epsilon)
-        counts = count_facts(facts, dimensions)
-        categories = {
-            name: PUBLIC_CATEGORIES[name] for name in dimensions if name in PUBLIC_CATEGORIES
-        }
-        table = release_table(counts, dimensions, k, epsilon, categories)
+        counts = count_facts(facts, dimensions, scheme)
+        table = release_table(counts, dimensions, k, epsilon, categories(dimensions, scheme))
         content = release_csv(table, hxl=hxl)
+        hidden = sum(row.suppressed for row in table.rows)
         recorded = _has_ledger(data_dir, spends_budget=epsilon is not None)
         with staged(output, content):
             note = "not recorded (no data directory)"
             if recorded:
+                from routecare.observatory.releases.actions import Kind, Release, record_release
+
                 with open_deployment(data_dir) as deployment:
                     release_id = record_release(
                         deployment,
                         None,
-                        dataset=content_hash(facts),
-                        table=table,
-                        content=content,
+                        Release(
+                            kind=Kind.FACTS_FILE,
+                            dataset=content_hash(facts),
+                            dimensions=table.dimensions,
+                            k=k,
+                            epsilon=epsilon,
+                            released_as="csv",
+                            content=content,
+                            query={"by": dimensions, "hxl": hxl, "age_bands": scheme.name},
+                            summary={"cells": len(table.rows), "suppressed": hidden},
+                        ),
                         operator=f"cli:{_operator()}",
                     )
                 note = f"recorded as release {release_id}"
-    hidden = sum(row.suppressed for row in table.rows)
     typer.echo(f"{output}: {len(table.rows)} cells, {hidden} suppressed; {note}")
 
 
@@ -127,6 +144,11 @@ def synthesize_command(
     """Differentially private synthetic microdata of FACTS, recorded and spending epsilon from
     the file's privacy budget; REPORT compares the same cross-tabs on real and synthetic data
     (for the releasing analyst: its real side is suppressed below k, not noisy)."""
+    from routecare.observatory.disclosure.noise import check_epsilon
+    from routecare.observatory.releases.actions import Kind, Release, record_release
+    from routecare.observatory.synthesis import ATTRIBUTES, REPORTED, synthesize
+    from routecare.observatory.synthesis_output import synthetic_csv, utility_csv
+
     with refusals():
         check_threshold(k)
         check_epsilon(epsilon)
@@ -137,7 +159,6 @@ def synthesize_command(
         )
         people = synthetic_csv(synthesis)
         comparison = utility_csv(synthesis, dict(zip(REPORTED, counted, strict=True)), k)
-        table = ReleasedTable(("synthetic", *ATTRIBUTES), k, epsilon, ())
         with (
             staged(report, comparison),
             staged(output, people),
@@ -146,9 +167,16 @@ def synthesize_command(
             release_id = record_release(
                 deployment,
                 None,
-                dataset=content_hash(facts),
-                table=table,
-                content=people,
+                Release(
+                    kind=Kind.SYNTHETIC,
+                    dataset=content_hash(facts),
+                    dimensions=("synthetic", *ATTRIBUTES),
+                    k=k,
+                    epsilon=epsilon,
+                    released_as="csv",
+                    content=people,
+                    summary={"people": len(synthesis.rows)},
+                ),
                 operator=f"cli:{_operator()}",
             )
     typer.echo(
@@ -167,6 +195,8 @@ def refresh_facts(
 ) -> None:
     """Bring the fact store up to date: rebuild the buckets of children changed since the last
     refresh (all on the first), showing progress."""
+    from routecare.observatory.store import refresh
+
     with (
         open_deployment(data_dir) as deployment,
         typer.progressbar(length=1, label="refreshing facts") as bar,
@@ -189,6 +219,9 @@ def import_flow_file(
     """Import flow-monitoring counts (date, point, country, admin_area, direction, nationality,
     men, women, boys, girls, unaccompanied_children). Bad rows are listed by row number and
     nothing is imported; importing a file again changes nothing."""
+    from routecare.observatory.actions import import_flows
+    from routecare.observatory.flow_files import FlowFileError
+
     if not file.is_file():
         typer.secho(f"error: no such file: {file}", err=True, fg=typer.colors.RED)
         raise typer.Exit(1)

@@ -20,13 +20,13 @@ from routecare.auth.models import Organisation
 from routecare.cases.models import AgeAssessment, Case
 from routecare.cases.vocabulary import CaseStatus
 from routecare.children.models import Child
+from routecare.observatory.age_bands import HUMANITARIAN, UNKNOWN
 from routecare.placement.models import BedReservation
 from routecare.referrals.models import Referral
 from routecare.screening.models import Screening
 from routecare.services.models import Service
 
 BUCKETS = 32
-UNKNOWN = "unknown"
 
 
 class Event(StrEnum):
@@ -56,20 +56,8 @@ COLUMNS: dict[str, str] = {
 }
 Fact = dict[str, str]
 
-# Children's bands (BRIEF, humanitarian defaults); every adult is "18+", kept apart.
-AGE_BANDS = ("0-4", "5-11", "12-17", "18+")
-
-
-def age_band(age: int | None) -> str:
-    if age is None or age < 0:
-        return UNKNOWN
-    if age <= 4:
-        return "0-4"
-    if age <= 11:
-        return "5-11"
-    if age <= 17:
-        return "12-17"
-    return "18+"
+# The fact store keeps no exact age: children in the humanitarian bands (age_bands.py).
+age_band = HUMANITARIAN.band
 
 
 def days_band(days: float | None) -> str:

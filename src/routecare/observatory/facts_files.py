@@ -16,6 +16,7 @@ import duckdb
 
 from routecare.cases.vocabulary import Exploitation
 from routecare.errors import InvalidInput
+from routecare.observatory.age_bands import CTDC, UNKNOWN, AgeScheme
 
 COLUMNS = (
     "record_id",
@@ -28,19 +29,6 @@ COLUMNS = (
     "route",
 )
 SEXES = ("female", "male", "other", "unknown")
-# CTDC's bands (BRIEF, "CTDC"): two bands of children, then adults apart.
-AGE_BANDS = (
-    (0, 8, "0-8"),
-    (9, 17, "9-17"),
-    (18, 20, "18-20"),
-    (21, 23, "21-23"),
-    (24, 26, "24-26"),
-    (27, 29, "27-29"),
-    (30, 38, "30-38"),
-    (39, 47, "39-47"),
-    (48, 120, "48+"),
-)
-UNKNOWN = "unknown"
 DIMENSIONS = (
     "reporting_country",
     "nationality",
@@ -50,12 +38,21 @@ DIMENSIONS = (
     "year",
     "route",
 )
-# Dimensions whose categories are fixed in advance (the rest come from the data).
+# Dimensions whose categories are fixed in advance (the rest come from the data), with CTDC's
+# age bands, the default scheme (`categories`).
 PUBLIC_CATEGORIES: dict[str, tuple[str, ...]] = {
     "sex": SEXES,
-    "age_band": (*(label for _, _, label in AGE_BANDS), UNKNOWN),
+    "age_band": CTDC.labels,
     "exploitation_type": (*(value.value for value in Exploitation), UNKNOWN),
 }
+
+
+def categories(dimensions: list[str], scheme: AgeScheme = CTDC) -> dict[str, tuple[str, ...]]:
+    """The fixed categories of those of `dimensions` that have them, age bands by `scheme`."""
+    fixed = {**PUBLIC_CATEGORIES, "age_band": scheme.labels}
+    return {name: fixed[name] for name in dimensions if name in fixed}
+
+
 COUNTRY = "^[A-Z]{3}$"
 # (column, SQL condition a valid value meets, what the rule is): NULL is an empty field.
 RULES = (
@@ -101,13 +98,15 @@ def check_dimensions(by: list[str]) -> None:
         raise InvalidInput(f"unknown dimension {unknown[0]!r}; choose from {', '.join(DIMENSIONS)}")
 
 
-def count_facts(path: Path, by: list[str]) -> dict[tuple[str, ...], int]:
+def count_facts(path: Path, by: list[str], scheme: AgeScheme = CTDC) -> dict[tuple[str, ...], int]:
     """Children per combination of the `by` dimensions (absent combinations are zero), after
-    every line of the file is checked."""
-    return count_facts_by(path, [by])[0]
+    every line of the file is checked; ages banded by `scheme`."""
+    return count_facts_by(path, [by], scheme)[0]
 
 
-def count_facts_by(path: Path, groupings: list[list[str]]) -> list[dict[tuple[str, ...], int]]:
+def count_facts_by(
+    path: Path, groupings: list[list[str]], scheme: AgeScheme = CTDC
+) -> list[dict[tuple[str, ...], int]]:
     """`count_facts` for several groupings, reading and checking the file once."""
     for by in groupings:
         check_dimensions(by)
@@ -115,7 +114,9 @@ def count_facts_by(path: Path, groupings: list[list[str]]) -> list[dict[tuple[st
     with duckdb.connect() as connection:
         load(connection, path)
         for by in groupings:
-            expressions = ", ".join(f"coalesce({dimension_sql(name)}, '{UNKNOWN}')" for name in by)
+            expressions = ", ".join(
+                f"coalesce({dimension_sql(name, scheme)}, '{UNKNOWN}')" for name in by
+            )
             rows = connection.execute(
                 f"SELECT {expressions}, count(*) FROM facts GROUP BY ALL"  # noqa: S608
             ).fetchall()
@@ -182,14 +183,9 @@ def check_header(path: Path) -> None:
         raise InvalidInput(f"{path.name}: the header must list {','.join(COLUMNS)} in order")
 
 
-def dimension_sql(name: str) -> str:
-    if name != "age_band":
-        return name
-    bands = " ".join(
-        f"WHEN TRY_CAST(age AS INTEGER) BETWEEN {low} AND {high} THEN '{label}'"
-        for low, high, label in AGE_BANDS
-    )
-    return f"CASE {bands} END"
+def dimension_sql(name: str, scheme: AgeScheme = CTDC) -> str:
+    """The column, or for `age_band` the age banded by `scheme`."""
+    return scheme.sql("age") if name == "age_band" else name
 
 
 def _csv_problem(error: Exception) -> str:

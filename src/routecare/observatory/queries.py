@@ -1,19 +1,20 @@
 """Reads of the observatory: protected cross-tabulations of the fact store.
 
 Every table leaves through `protect_counts` with the k of the analyst's country, and every
-table that leaves is a release recorded in the audit trail (who, which query, which k, when):
-the fact store's snapshot plus the recorded query reproduces it.
+table that leaves is a release recorded in the release ledger (who, which query, which k,
+when, the table itself): the fact store's snapshot plus the recorded query reproduces it
+(`observatory/replay.py`).
 """
 
 from __future__ import annotations
 
-from routecare import audit
 from routecare.auth.policy import Permission, require
 from routecare.auth.principal import Principal
 from routecare.deployment import Deployment
 from routecare.observatory.disclosure.suppression import protect_counts
+from routecare.observatory.releases.actions import Kind, Release, record_release
 from routecare.observatory.schemas import EQUAL_FILTERS, CellOut, CrossTabOut, CrossTabQuery
-from routecare.observatory.store import connect, last_refresh
+from routecare.observatory.store import connect, last_refresh, snapshot
 
 
 def count_facts(deployment: Deployment, query: CrossTabQuery) -> dict[tuple[str, ...], int]:
@@ -43,15 +44,11 @@ def count_facts(deployment: Deployment, query: CrossTabQuery) -> dict[tuple[str,
     return {tuple(row[:-1]): int(row[-1]) for row in rows}
 
 
-def crosstab(
-    deployment: Deployment, principal: Principal, query: CrossTabQuery, *, released_as: str
-) -> CrossTabOut:
-    """The protected table for `query`; `released_as` (json, csv, page …) goes in the record."""
-    require(principal, Permission.AGGREGATES_READ)
-    k = deployment.settings.k_for(principal.country)
-    dimensions = [dimension.value for dimension in query.by]
-    table = protect_counts(count_facts(deployment, query), dimensions, k)
-    out = CrossTabOut(
+def protected_crosstab(deployment: Deployment, query: CrossTabQuery, k: int) -> CrossTabOut:
+    """The table for `query` as it may leave, not yet recorded: callers release it through
+    `crosstab` (or replay a recorded one)."""
+    table = protect_counts(count_facts(deployment, query), [d.value for d in query.by], k)
+    return CrossTabOut(
         dimensions=list(query.by),
         filters=query.filters(),
         k=k,
@@ -61,23 +58,35 @@ def crosstab(
             for cell in table.cells
         ],
     )
-    with deployment.database.transaction() as session:
-        audit.record(
-            session,
-            deployment.keyring.audit_key,
-            action="observatory.release",
-            actor_user_id=principal.user_id,
-            actor_organisation_id=principal.organisation_id,
-            subject_type="observatory",
-            subject_id=None,
-            detail={
-                "by": dimensions,
-                "filters": out.filters,
-                "k": k,
-                "format": released_as,
-                "refreshed_at": out.refreshed_at.isoformat() if out.refreshed_at else None,
+
+
+def crosstab(
+    deployment: Deployment, principal: Principal, query: CrossTabQuery, *, released_as: str
+) -> CrossTabOut:
+    """The protected table for `query`, recorded in the release ledger before it is returned;
+    `released_as` (json, csv, page …) goes in the record."""
+    require(principal, Permission.AGGREGATES_READ)
+    k = deployment.settings.k_for(principal.country)
+    out = protected_crosstab(deployment, query, k)
+    record_release(
+        deployment,
+        principal,
+        Release(
+            kind=Kind.CROSSTAB,
+            dataset=snapshot(out.refreshed_at),
+            dimensions=tuple(d.value for d in query.by),
+            k=k,
+            epsilon=None,
+            released_as=released_as,
+            content=out.model_dump_json(),
+            # the query alone (a download's format is `released_as`)
+            query=query.model_dump(
+                mode="json", exclude_none=True, include=set(CrossTabQuery.model_fields)
+            ),
+            summary={
                 "cells": len(out.cells),
                 "suppressed": sum(cell.suppressed for cell in out.cells),
             },
-        )
+        ),
+    )
     return out

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, TypeAdapter
 from sqlalchemy import select
 
-from routecare import audit
 from routecare.auth.policy import Permission, require
 from routecare.auth.principal import Principal
 from routecare.deployment import Deployment
@@ -19,7 +18,9 @@ from routecare.observatory.disclosure.suppression import protect_counts
 from routecare.observatory.facts import Event
 from routecare.observatory.models import FlowCount
 from routecare.observatory.queries import count_facts
+from routecare.observatory.releases.actions import Kind, Release, record_release
 from routecare.observatory.schemas import CrossTabQuery, Dimension
+from routecare.observatory.store import last_refresh, snapshot
 
 DIMENSIONS = [Dimension.MONTH, Dimension.COUNTRY_OF_IDENTIFICATION, Dimension.NATIONALITY]
 
@@ -33,10 +34,35 @@ class SegmentRate(BaseModel):
     per_1000: float | None
 
 
+RATES = TypeAdapter(list[SegmentRate])
+
+
 def identification_rates(deployment: Deployment, principal: Principal) -> list[SegmentRate]:
     """Every segment and month with children counted. Recorded as a release."""
     require(principal, Permission.AGGREGATES_READ)
     k = deployment.settings.k_for(principal.country)
+    refreshed_at = last_refresh(deployment)
+    rates = protected_rates(deployment, k)
+    record_release(
+        deployment,
+        principal,
+        Release(
+            kind=Kind.RATES,
+            dataset=snapshot(refreshed_at),
+            dimensions=tuple(d.value for d in DIMENSIONS),
+            k=k,
+            epsilon=None,
+            released_as="rates",
+            content=RATES.dump_json(rates).decode(),
+            summary={"segments": len(rates)},
+        ),
+    )
+    return rates
+
+
+def protected_rates(deployment: Deployment, k: int) -> list[SegmentRate]:
+    """The rates as they may leave, not yet recorded (flow counts are read as they are now:
+    an import after a release changes what its replay gives)."""
     counted: dict[tuple[str, str, str], int] = defaultdict(int)
     with deployment.database.transaction() as session:
         for flow in session.scalars(select(FlowCount)):
@@ -59,15 +85,5 @@ def identification_rates(deployment: Deployment, principal: Principal) -> list[S
                 if found is not None and children
                 else None,
             )
-        )
-    with deployment.database.transaction() as session:
-        audit.record(
-            session,
-            deployment.keyring.audit_key,
-            action="observatory.release",
-            actor_user_id=principal.user_id,
-            actor_organisation_id=principal.organisation_id,
-            subject_type="observatory",
-            detail={"by": [d.value for d in DIMENSIONS], "k": k, "format": "rates"},
         )
     return rates

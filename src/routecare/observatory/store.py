@@ -61,6 +61,12 @@ def last_refresh(deployment: Deployment) -> datetime | None:
     return datetime.fromisoformat(json.loads(path.read_text())["started_at"])
 
 
+def snapshot(refreshed_at: datetime | None) -> str:
+    """The fact store's name as a release's dataset: the refresh it was read after
+    (`last_refresh`). A release from the store is replayable while this snapshot stands."""
+    return f"facts:{refreshed_at.isoformat() if refreshed_at else 'never'}"
+
+
 def refresh(
     deployment: Deployment, *, full: bool = False, progress: Progress | None = None
 ) -> RefreshReport:

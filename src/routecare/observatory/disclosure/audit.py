@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
-from scipy.optimize import Bounds, LinearConstraint, milp
 
 from routecare.observatory.disclosure.hypercube import Hypercube
 
@@ -46,6 +45,8 @@ def attacker_model(cube: Hypercube, suppressed: np.ndarray) -> AttackerModel:
 
 def bound(model: AttackerModel, cell: int, *, upper: bool, integer: bool = True) -> float:
     """The largest (or smallest) value the reader can prove for suppressed `cell`."""
+    from scipy.optimize import Bounds, LinearConstraint, milp  # slow to load: see suppression
+
     count = len(model.cells)
     objective = np.zeros(count)
     objective[model.column(cell)] = -1.0 if upper else 1.0

@@ -28,7 +28,12 @@ class ObservatoryRelease(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     dataset: Mapped[str] = mapped_column(String(80), index=True)
+    # crosstab (the fact store, API and pages), rates, facts_file (CLI), synthetic (CLI)
+    kind: Mapped[str] = mapped_column(String(20), server_default="facts_file")
     dimensions: Mapped[str] = mapped_column(String(200))  # comma-separated, in column order
+    # JSON: the parameters that, on the same dataset, make the same table again (replay.py)
+    query: Mapped[str] = mapped_column(Text, server_default="{}")
+    released_as: Mapped[str] = mapped_column(String(20), server_default="csv")  # json, page …
     k: Mapped[int] = mapped_column(Integer)
     epsilon: Mapped[float | None] = mapped_column(Float, nullable=True)
     released_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from itertools import product
 
 from routecare.observatory.disclosure.hypercube import ALL, build_hypercube
-from routecare.observatory.disclosure.noise import check_epsilon, noisy_counts
 from routecare.observatory.disclosure.suppression import check_threshold, protect_counts
 
 
@@ -51,6 +50,9 @@ def release_table(
             ReleasedRow(cell.key, cell.count, cell.suppressed, None) for cell in protected.cells
         )
         return ReleasedTable(tuple(dimensions), k, None, rows)
+    # OpenDP is loaded only for noisy releases (most batch releases are suppressed tables).
+    from routecare.observatory.disclosure.noise import check_epsilon, noisy_counts
+
     check_epsilon(epsilon)
     noisy, scale = noisy_counts(every_cell(counts, dimensions, categories or {}), epsilon)
     cube = build_hypercube(noisy, dimensions)
