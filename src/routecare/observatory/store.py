@@ -61,13 +61,20 @@ def last_refresh(deployment: Deployment) -> datetime | None:
     return datetime.fromisoformat(json.loads(path.read_text())["started_at"])
 
 
+def _same_columns(deployment: Deployment) -> bool:
+    """Whether the store's files have today's columns: after an upgrade that adds a column,
+    every bucket is rebuilt, so no file is left with the old schema."""
+    path = _state_file(deployment)
+    return path.exists() and json.loads(path.read_text()).get("columns") == list(COLUMNS)
+
+
 def refresh(
     deployment: Deployment, *, full: bool = False, progress: Progress | None = None
 ) -> RefreshReport:
     """Rebuild the buckets changed since the last refresh (all of them when `full` or never
     refreshed); `progress(done, total)` is called after each bucket."""
     started_at = utcnow()
-    previous = None if full else last_refresh(deployment)
+    previous = None if full or not _same_columns(deployment) else last_refresh(deployment)
     directory = facts_dir(deployment)
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     with deployment.database.transaction() as session:
@@ -82,7 +89,7 @@ def refresh(
     for done, (family, bucket) in enumerate(work, start=1):
         with deployment.database.transaction() as session:
             facts = (child_facts if family == "children" else unlinked_screening_facts)(
-                session, bucket
+                session, bucket, deployment.keyring
             )
         _write(directory / f"{family}-{bucket:02d}.parquet", facts)
         rows += len(facts)
@@ -90,7 +97,8 @@ def refresh(
             progress(done, len(work))
     state = _state_file(deployment)
     temporary = state.with_suffix(".tmp")
-    temporary.write_text(json.dumps({"started_at": started_at.isoformat()}))
+    state_now = {"started_at": started_at.isoformat(), "columns": list(COLUMNS)}
+    temporary.write_text(json.dumps(state_now))
     os.replace(temporary, state)
     return RefreshReport(buckets=len(work), rows=rows, full=previous is None)
 
