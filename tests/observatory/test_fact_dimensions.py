@@ -23,7 +23,7 @@ from routecare.screening.engines import engine_for
 from routecare.screening.models import Screening
 from tests.cases.helpers import create_case
 from tests.cli_runner import run_cli
-from tests.conftest import World
+from tests.conftest import World, csrf_from
 from tests.observatory.attack import covers
 
 ROUTE = {"admin_area": "NE-1", "country_of_origin": "GIN", "transit_countries": ["MLI", "BFA"]}
@@ -56,6 +56,7 @@ def stored(world: World) -> tuple[int, int]:
 # One world per backend for every check: building one costs seconds.
 def test_route_area_and_means_reach_the_store_and_bad_input_saves_nothing(world: World) -> None:
     bad_route_input_is_refused_with_nothing_saved(world)
+    the_form_records_the_route_from_code_lists(world)
     the_store_holds_the_new_dimensions_and_no_answer(world)
     per_value_dimensions_count_a_child_once_per_value(world)
     for seed in range(3):
@@ -84,6 +85,31 @@ def bad_route_input_is_refused_with_nothing_saved(world: World) -> None:
     assert stored(world) == before
 
 
+def the_form_records_the_route_from_code_lists(world: World) -> None:
+    browser = world.browser("screener")
+    start = browser.get("/screening")
+    assert '<option value="NE-1">' in start.text and 'name="transit_countries"' in start.text
+    assert '<option value="IT-82">' not in start.text  # only the screener's country's areas
+    engine = engine_for(world.deployment.settings.data_dir, DEFAULT_CATALOGUE)
+    every_answer = {f"a.{indicator}": "no" for indicator in engine.catalogue.by_id}
+    form = {"csrf_token": csrf_from(start.text), "age_basis": "claimed", "age": "15"}
+    before = stored(world)
+    typed = browser.post("/screening", data=form | every_answer | {"admin_area": "Agadez"})
+    assert typed.status_code == 422 and "admin_area" in typed.text
+    assert stored(world) == before
+    sent = browser.post(
+        "/screening",
+        data=form
+        | every_answer
+        | {"admin_area": "NE-8", "country_of_origin": "GIN", "transit_countries": ["MLI", ""]},
+        follow_redirects=False,
+    )
+    assert sent.status_code == 303, sent.text
+    reference = sent.headers["location"].rsplit("/", 1)[1]
+    screening = world.api("screener").get(f"/api/v1/screenings/{reference}").json()
+    assert (screening["admin_area"], screening["transit_countries"]) == ("NE-8", ["MLI"])
+
+
 def the_store_holds_the_new_dimensions_and_no_answer(world: World) -> None:
     unlinked = screen(world, **ROUTE)
     assert unlinked.status_code == 201, unlinked.text
@@ -109,6 +135,7 @@ def the_store_holds_the_new_dimensions_and_no_answer(world: World) -> None:
         ("identified", "NE-1", *path, "ThroughOnlineSocialNetworks"),
         ("screened", "NE-1", *path, "ThroughOnlineSocialNetworks"),
         ("screened", "NE-1", *path, "ThroughOnlineSocialNetworks"),
+        ("screened", "NE-8", "GIN", "MLI", "GIN>MLI>NER", "none", "none"),  # the form's
         ("screened", "NE-8", "MLI", "none", "MLI>NER", "none", "none"),
     ]
     # Only categories leave the answers: no indicator id, no answer, in any file.
@@ -130,13 +157,13 @@ def per_value_dimensions_count_a_child_once_per_value(world: World) -> None:
     assert response.status_code == 200, response.text
     table = response.json()
     assert table["per_value"] is True
-    # Three screened people, two of them through two countries: five person-values (all
-    # small, so hidden); the grand total would count 5, not 3.
+    # Four screened people, two of them through two countries: six person-values (all
+    # small, so hidden); the grand total would count 6, not 4.
     counts = count_facts(
         world.deployment,
         CrossTabQuery.model_validate({"by": ["each_transit_country"], "event": "screened"}),
     )
-    assert counts == {("MLI",): 2, ("BFA",): 2, ("none",): 1}
+    assert counts == {("MLI",): 3, ("BFA",): 2, ("none",): 1}
     via = count_facts(
         world.deployment,
         CrossTabQuery.model_validate({"by": ["event"], "via": "BFA"}),
