@@ -21,7 +21,7 @@ from routecare.cases.models import AgeAssessment, Case
 from routecare.cases.vocabulary import CaseStatus
 from routecare.children.models import Child
 from routecare.crypto import Keyring
-from routecare.observatory.screening_facts import SCREENING, person_dimensions
+from routecare.observatory.screening_facts import SCREENING, ciphers_for, person_dimensions
 from routecare.placement.models import BedReservation
 from routecare.referrals.models import Referral
 from routecare.screening.models import Screening
@@ -134,8 +134,10 @@ def child_facts(session: Session, bucket: int, keyring: Keyring) -> list[Fact]:
     countries = dict(session.execute(select(Organisation.id, Organisation.country)).all())
     cases = {c.child_id: c for c in session.execute(select(*CASE).where(Case.child_id.in_(ids)))}
     screenings: dict[int, list[Any]] = defaultdict(list)
-    for screening in session.execute(select(*SCREENING).where(Screening.child_id.in_(ids))):
+    screening_rows = session.execute(select(*SCREENING).where(Screening.child_id.in_(ids))).all()
+    for screening in screening_rows:
         screenings[screening.child_id].append(screening)
+    ciphers = ciphers_for(keyring, screening_rows)
     case_child = {case.id: case.child_id for case in cases.values()}
     referrals: dict[int, list[Any]] = defaultdict(list)
     for referral in session.execute(
@@ -177,7 +179,7 @@ def child_facts(session: Session, bucket: int, keyring: Keyring) -> list[Fact]:
             "service": "none",
             "days_to_first_service": "none",
         } | person_dimensions(
-            keyring, screenings.get(child.id, []), child.nationality or UNKNOWN, identified_in
+            ciphers, screenings.get(child.id, []), child.nationality or UNKNOWN, identified_in
         )
         for screening in screenings.get(child.id, []):
             facts.append(_screened(base, screening, countries))
@@ -234,7 +236,8 @@ def unlinked_screening_facts(session: Session, bucket: int, keyring: Keyring) ->
     countries = dict(session.execute(select(Organisation.id, Organisation.country)).all())
     rows = session.execute(
         select(*SCREENING).where(Screening.id % BUCKETS == bucket, Screening.child_id.is_(None))
-    )
+    ).all()
+    ciphers = ciphers_for(keyring, rows)
     base = {
         "nationality": UNKNOWN,
         "sex": UNKNOWN,
@@ -246,7 +249,7 @@ def unlinked_screening_facts(session: Session, bucket: int, keyring: Keyring) ->
     facts = []
     for screening in rows:
         country = countries.get(screening.organisation_id or 0, UNKNOWN)
-        person = person_dimensions(keyring, [screening], UNKNOWN, country)
+        person = person_dimensions(ciphers, [screening], UNKNOWN, country)
         facts.append(_screened(base | person, screening, countries))
     return facts
 

@@ -16,8 +16,8 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from routecare.crypto import Keyring
-from routecare.crypto.keystore import DataKeyDestroyed, cipher_of
+from routecare.crypto import ChildCipher, Keyring
+from routecare.crypto.keystore import existing_ciphers
 from routecare.observatory.indicators import MEANS_OF_CONTROL, RECRUITMENT, categories
 from routecare.screening.models import Screening
 
@@ -39,13 +39,19 @@ SCREENING = (
 )
 
 
-def _answers(keyring: Keyring, screening: Any) -> dict[str, bool] | None:
+Ciphers = dict[str, ChildCipher]
+
+
+def ciphers_for(keyring: Keyring, screenings: Sequence[Any]) -> Ciphers:
+    """The ciphers of a bucket's screenings, from the key store in one go (one query per
+    screening would cost a large refresh minutes); erased screenings have none."""
+    return existing_ciphers(keyring, [s.uid for s in screenings if s.answers is not None])
+
+
+def _answers(ciphers: Ciphers, screening: Any) -> dict[str, bool] | None:
     """The screening's answers, or None once it was erased."""
-    if screening.answers is None:
-        return None
-    try:
-        cipher = cipher_of(keyring, screening.uid)
-    except DataKeyDestroyed:
+    cipher = ciphers.get(screening.uid)
+    if screening.answers is None or cipher is None:
         return None
     return dict(json.loads(cipher.decrypt("answers", screening.answers) or "{}"))
 
@@ -62,7 +68,7 @@ def route_of(origin: str, transit: Sequence[str], identified_in: str) -> str:
 
 
 def person_dimensions(
-    keyring: Keyring, screenings: Sequence[Any], nationality: str, identified_in: str
+    ciphers: Ciphers, screenings: Sequence[Any], nationality: str, identified_in: str
 ) -> dict[str, str]:
     """The screening-derived columns of one person's facts, from all their screenings (oldest
     first): the route and admin area as first recorded, the categories of every answer."""
@@ -71,7 +77,7 @@ def person_dimensions(
     origin = (with_route[0].country_of_origin if with_route else None) or nationality
     transit = with_route[0].transit_countries.split() if with_route else []
     areas = [s.admin_area for s in ordered if s.admin_area]
-    answer_sets = [a for a in (_answers(keyring, s) for s in ordered) if a is not None]
+    answer_sets = [a for a in (_answers(ciphers, s) for s in ordered) if a is not None]
     return {
         "admin_area": areas[0] if areas else UNKNOWN,
         "country_of_origin": origin,
