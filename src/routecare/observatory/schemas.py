@@ -12,7 +12,7 @@ from routecare.observatory.facts import Event
 
 Month = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
 Country = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
-Route = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}(>[A-Z]{3}){1,8}$")]
+Route = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}(>[A-Z]{3}){1,9}$")]  # up to 8 transit
 Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_+-]{1,80}$")]
 Transit = Annotated[str, StringConstraints(pattern=r"^([A-Z]{3}(>[A-Z]{3}){0,7}|none|unknown)$")]
 AdminArea = Annotated[str, StringConstraints(pattern=r"^([A-Z]{2}-[A-Z0-9]{1,3}|unknown)$")]
