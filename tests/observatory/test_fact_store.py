@@ -17,10 +17,13 @@ from routecare.children.models import Child
 from routecare.children.records import cipher_for
 from routecare.children.schemas import Sex
 from routecare.clock import utcnow
+from routecare.crypto.keystore import cipher_of
 from routecare.demo.seed import principal_of, seed_demo
 from routecare.deployment import Deployment
 from routecare.observatory.facts import BUCKETS
 from routecare.observatory.store import connect, facts_dir
+from routecare.screening.catalogue import DEFAULT_CATALOGUE
+from routecare.screening.engines import engine_for
 from routecare.screening.models import Screening
 from tests.cases.helpers import create_case, patch
 from tests.cli_runner import run_cli
@@ -47,6 +50,13 @@ def identifying_values(deployment: Deployment) -> set[str]:
         values |= set(session.scalars(select(Case.reference)))
         for screening in session.scalars(select(Screening)):
             values |= {screening.reference, screening.uid}
+            cipher = cipher_of(deployment.keyring, screening.uid)
+            for field in ("location", "no_case_reason"):  # free text
+                plain = cipher.decrypt(field, getattr(screening, field))
+                if plain and len(plain) > 3:  # the demo's locations are country codes
+                    values.add(plain)
+    # The answers themselves: only categories derived from them may be stored.
+    values |= set(engine_for(deployment.settings.data_dir, DEFAULT_CATALOGUE).catalogue.by_id)
     return values
 
 
@@ -81,11 +91,25 @@ def test_demo_facts_hold_no_name_reference_or_birth_date(deployment: Deployment)
     with connect(deployment) as facts:
         events = dict(facts.execute("SELECT event, count(*) FROM facts GROUP BY 1").fetchall())
         ages = {row[0] for row in facts.execute("SELECT DISTINCT age_band FROM facts").fetchall()}
+        screened = set(
+            facts.execute(
+                "SELECT admin_area, transit_countries, means_of_control, recruitment_type "
+                "FROM facts WHERE event = 'screened'"
+            ).fetchall()
+        )
     with deployment.database.transaction() as session:
         cases = len(session.scalars(select(Case.id)).all())
     assert events["identified"] == cases
     assert {"referred", "case_closed"} <= set(events)
     assert ages <= {"0-4", "5-11", "12-17", "18+", "unknown"}
+    # The demo's screenings carry the dimensions issue 17 asked for (demo/queues.py).
+    assert ("IT-82", "MLI>NER>LBY", "WithholdsDocuments", "none") in screened
+    assert (
+        "NE-1",
+        "MLI",
+        "DebtBondage",
+        "ThroughFamilyOrFamilyEvents",
+    ) in screened
 
 
 def identified(deployment: Deployment) -> list[tuple[str, str]]:

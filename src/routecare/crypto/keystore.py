@@ -201,6 +201,23 @@ class KeyStore:
             key_id, wrapped = row.master_key_id, row.wrapped_key
         return unwrap_data_key(keyring, key_id, wrapped, owner_uid)
 
+    def existing_data_keys(self, keyring: Keyring, owner_uids: Iterable[str]) -> dict[str, bytes]:
+        """The data keys of many owners in one transaction (batch readers such as the
+        observatory's refresh); owners erased or unknown are left out."""
+        uids = sorted(set(owner_uids))
+        rows: list[tuple[str, str, bytes]] = []
+        with self.database.transaction() as session:
+            for start in range(0, len(uids), CHUNK):
+                chunk = uids[start : start + CHUNK]
+                rows += session.execute(
+                    select(DataKey.owner_uid, DataKey.master_key_id, DataKey.wrapped_key).where(
+                        DataKey.owner_uid.in_(chunk)
+                    )
+                ).all()
+        return {
+            uid: unwrap_data_key(keyring, key_id, wrapped, uid) for uid, key_id, wrapped in rows
+        }
+
     def destroy(self, owner_uids: Iterable[str]) -> None:
         """Delete the data keys and leave a tombstone for each (idempotent)."""
         uids = sorted(set(owner_uids))
@@ -244,6 +261,12 @@ def new_cipher(keyring: Keyring, owner_uid: str) -> ChildCipher:
 def cipher_of(keyring: Keyring, owner_uid: str) -> ChildCipher:
     """The cipher of an existing owner; DataKeyDestroyed (a NotFound) once it was erased."""
     return ChildCipher(store_of(keyring).data_key(keyring, owner_uid), owner_uid)
+
+
+def existing_ciphers(keyring: Keyring, owner_uids: Iterable[str]) -> dict[str, ChildCipher]:
+    """Ciphers of many existing owners at once; erased owners are absent from the answer."""
+    keys = store_of(keyring).existing_data_keys(keyring, owner_uids)
+    return {uid: ChildCipher(key, uid) for uid, key in keys.items()}
 
 
 def destroy_data_keys(keyring: Keyring, owner_uids: Iterable[str]) -> None:

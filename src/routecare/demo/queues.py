@@ -25,6 +25,8 @@ from routecare.services.schemas import Need
 # Answers from the published catalogue giving each outcome (child of 15, age claimed).
 SCREENINGS: dict[str, dict[str, bool]] = {
     "presumed_trafficking": {
+        "act.recruited_through_family": True,
+        "means.debt_bondage": True,
         "purpose.work_without_pay": True,
         "purpose.forced_work_to_pay_journey": True,
         "vulnerability.unaccompanied": True,
@@ -40,6 +42,15 @@ COUNTRIES: dict[str, tuple[str, str, str, tuple[float, float]]] = {
     "TUN": ("caseworker.tun", "caseworker.tun", "shelter.tun", (33.9, 9.6)),
     "ITA": ("screener.ita", "caseworker.ita", "shelter.ita", (37.6, 14.1)),
     "MLT": ("caseworker.mlt", "caseworker.mlt", "shelter.mlt", (35.9, 14.4)),
+}
+# Country -> where its screenings happen (ISO 3166-2 admin area) and the route the children
+# took (origin, then the countries crossed, in order): what the observatory counts by.
+ROUTES: dict[str, tuple[str, str, list[str]]] = {
+    "NER": ("NE-1", "GIN", ["MLI"]),
+    "LBY": ("LY-SB", "GIN", ["MLI", "NER"]),
+    "TUN": ("TN-61", "CIV", ["MLI", "DZA"]),
+    "ITA": ("IT-82", "GIN", ["MLI", "NER", "LBY"]),
+    "MLT": ("MT-60", "ERI", ["SDN", "LBY"]),
 }
 # In each country the first child is registered twice by the case owner (a possible match on
 # the newer case), the second once by the owner and once by another organisation of the country
@@ -75,11 +86,20 @@ def seed_queues(deployment: Deployment) -> None:
 
     for country, (screener, owner, neighbour, (latitude, longitude)) in COUNTRIES.items():
         screening_user = principal_of(deployment, screener)
+        admin_area, origin, transit = ROUTES[country]
         for answers in SCREENINGS.values():
             record_screening(
                 deployment,
                 screening_user,
-                ScreeningIn(age=15, age_basis="claimed", answers=answers, location=country),
+                ScreeningIn(
+                    age=15,
+                    age_basis="claimed",
+                    answers=answers,
+                    location=country,
+                    admin_area=admin_area,
+                    country_of_origin=origin,
+                    transit_countries=transit,
+                ),
                 source="web",
             )
         owning, other = principal_of(deployment, owner), principal_of(deployment, neighbour)

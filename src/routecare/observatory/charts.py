@@ -122,6 +122,7 @@ def _places(table: CrossTabOut) -> list[Point]:
         Dimension.REPORTING_COUNTRY,
         Dimension.NATIONALITY,
         Dimension.COUNTRY_OF_ORIGIN,
+        Dimension.EACH_TRANSIT_COUNTRY,
     ):
         if dimension in table.dimensions:
             places = []

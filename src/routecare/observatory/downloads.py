@@ -14,7 +14,7 @@ import pyarrow.parquet as pq  # type: ignore[import-untyped]
 from openpyxl import Workbook
 
 from routecare.observatory.facts import COLUMNS
-from routecare.observatory.schemas import CrossTabOut, Format
+from routecare.observatory.schemas import PER_VALUE, CrossTabOut, Format
 
 MEDIA_TYPES = {
     Format.CSV: "text/csv; charset=utf-8",
@@ -32,7 +32,9 @@ def header(table: CrossTabOut) -> list[str]:
 
 def hashtags(table: CrossTabOut) -> list[str]:
     """The HXL row: each dimension's hashtag (facts.COLUMNS), then the count's."""
-    return [COLUMNS[dimension.value] for dimension in table.dimensions] + [
+    return [
+        COLUMNS[PER_VALUE.get(dimension.value, dimension.value)] for dimension in table.dimensions
+    ] + [
         COUNT_TAG,
         SUPPRESSED_TAG,
     ]

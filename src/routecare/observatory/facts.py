@@ -20,7 +20,9 @@ from routecare.auth.models import Organisation
 from routecare.cases.models import AgeAssessment, Case
 from routecare.cases.vocabulary import CaseStatus
 from routecare.children.models import Child
+from routecare.crypto import Keyring
 from routecare.observatory.age_bands import HUMANITARIAN, UNKNOWN
+from routecare.observatory.screening_facts import SCREENING, ciphers_for, person_dimensions
 from routecare.placement.models import BedReservation
 from routecare.referrals.models import Referral
 from routecare.screening.models import Screening
@@ -42,13 +44,17 @@ COLUMNS: dict[str, str] = {
     "event": "#indicator+event",
     "month": "#meta+month",
     "reporting_country": "#country+code+reporting",
+    "admin_area": "#adm1+code",
     "nationality": "#country+code+nationality",
     "sex": "#meta+sex",
     "age_band": "#meta+age_band",
     "trafficking_status": "#status+trafficking",
     "exploitation_forms": "#indicator+exploitation",
+    "means_of_control": "#indicator+means_of_control",
+    "recruitment_type": "#indicator+recruitment_type",
     "country_of_origin": "#country+code+origin",
     "country_of_identification": "#country+code+identification",
+    "transit_countries": "#country+code+transit",
     "route": "#loc+route",
     "unaccompanied": "#meta+unaccompanied",
     "service": "#service+kind",
@@ -100,17 +106,11 @@ CASE = (
     Case.closure_approved_at,
     Case.updated_at,
 )
-SCREENING = (
-    Screening.child_id,
-    Screening.screened_at,
-    Screening.organisation_id,
-    Screening.age,
-    Screening.forms,
-)
 
 
-def child_facts(session: Session, bucket: int) -> list[Fact]:
-    """Every fact of the children of one bucket that are not erased."""
+def child_facts(session: Session, bucket: int, keyring: Keyring) -> list[Fact]:
+    """Every fact of the children of one bucket that are not erased (`keyring` reads their
+    screenings' answers: `screening_facts`)."""
     children = session.execute(
         select(*CHILD, Child.unaccompanied).where(
             Child.id % BUCKETS == bucket, Child.erased_at.is_(None)
@@ -122,8 +122,10 @@ def child_facts(session: Session, bucket: int) -> list[Fact]:
     countries = dict(session.execute(select(Organisation.id, Organisation.country)).all())
     cases = {c.child_id: c for c in session.execute(select(*CASE).where(Case.child_id.in_(ids)))}
     screenings: dict[int, list[Any]] = defaultdict(list)
-    for screening in session.execute(select(*SCREENING).where(Screening.child_id.in_(ids))):
+    screening_rows = session.execute(select(*SCREENING).where(Screening.child_id.in_(ids))).all()
+    for screening in screening_rows:
         screenings[screening.child_id].append(screening)
+    ciphers = ciphers_for(keyring, screening_rows)
     case_child = {case.id: case.child_id for case in cases.values()}
     referrals: dict[int, list[Any]] = defaultdict(list)
     for referral in session.execute(
@@ -160,13 +162,13 @@ def child_facts(session: Session, bucket: int) -> list[Fact]:
             "age_band": age_band(child.age),
             "trafficking_status": (case.victim_status if case else None) or UNKNOWN,
             "exploitation_forms": _forms(case.exploitation_forms if case else None),
-            "country_of_origin": child.nationality or UNKNOWN,
             "country_of_identification": identified_in,
-            "route": f"{child.nationality or UNKNOWN}>{identified_in}",
             "unaccompanied": _yes_no(child.unaccompanied),
             "service": "none",
             "days_to_first_service": "none",
-        }
+        } | person_dimensions(
+            ciphers, screenings.get(child.id, []), child.nationality or UNKNOWN, identified_in
+        )
         for screening in screenings.get(child.id, []):
             facts.append(_screened(base, screening, countries))
         child_referrals = referrals.get(child.id, [])
@@ -216,24 +218,28 @@ def child_facts(session: Session, bucket: int) -> list[Fact]:
     return facts
 
 
-def unlinked_screening_facts(session: Session, bucket: int) -> list[Fact]:
+def unlinked_screening_facts(session: Session, bucket: int, keyring: Keyring) -> list[Fact]:
     """Screenings of people no child record was opened for (adults, or no case): counted as
-    screened, with what the screening itself holds in clear."""
+    screened, with what the screening itself holds."""
     countries = dict(session.execute(select(Organisation.id, Organisation.country)).all())
     rows = session.execute(
         select(*SCREENING).where(Screening.id % BUCKETS == bucket, Screening.child_id.is_(None))
-    )
+    ).all()
+    ciphers = ciphers_for(keyring, rows)
     base = {
         "nationality": UNKNOWN,
         "sex": UNKNOWN,
         "trafficking_status": UNKNOWN,
-        "country_of_origin": UNKNOWN,
-        "route": UNKNOWN,
         "unaccompanied": UNKNOWN,
         "service": "none",
         "days_to_first_service": "none",
     }
-    return [_screened(base, screening, countries) for screening in rows]
+    facts = []
+    for screening in rows:
+        country = countries.get(screening.organisation_id or 0, UNKNOWN)
+        person = person_dimensions(ciphers, [screening], UNKNOWN, country)
+        facts.append(_screened(base | person, screening, countries))
+    return facts
 
 
 def _screened(base: Fact, screening: Any, countries: dict[int, str]) -> Fact:
@@ -247,6 +253,7 @@ def _screened(base: Fact, screening: Any, countries: dict[int, str]) -> Fact:
             "reporting_country": country,
             "age_band": age_band(screening.age),
             "exploitation_forms": _forms(screening.forms),
+            "admin_area": screening.admin_area or base.get("admin_area", UNKNOWN),
         }
     )
 

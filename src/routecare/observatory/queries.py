@@ -13,18 +13,37 @@ from routecare.auth.principal import Principal
 from routecare.deployment import Deployment
 from routecare.observatory.disclosure.suppression import protect_counts
 from routecare.observatory.releases.actions import Kind, Release, record_release
-from routecare.observatory.schemas import EQUAL_FILTERS, CellOut, CrossTabOut, CrossTabQuery
+from routecare.observatory.schemas import (
+    CONTAINS_FILTERS,
+    EQUAL_FILTERS,
+    MULTI_VALUED,
+    PER_VALUE,
+    CellOut,
+    CrossTabOut,
+    CrossTabQuery,
+)
 from routecare.observatory.store import connect, last_refresh, snapshot
 
 
 def count_facts(deployment: Deployment, query: CrossTabQuery) -> dict[tuple[str, ...], int]:
-    """Raw counts by the query's dimensions: internal, never shown before protection."""
+    """Raw counts by the query's dimensions: internal, never shown before protection.
+
+    An `each_` dimension unnests its multi-valued column, so a fact counts once per value
+    (CTDC's boolean columns and GLOTIP's "by form" tables count the same way). Margins are
+    then sums of these per-value counts, computed by `protect_counts` from the interior cells
+    like any other table: every published figure is a sum of the cells under it, which is the
+    only relation the secondary suppression and its audit assume."""
     conditions, parameters = ["true"], []
     for name in EQUAL_FILTERS:
         value = getattr(query, name)
         if value is not None:
             conditions.append(f"{name} = ?")
             parameters.append(value)
+    for name, column in CONTAINS_FILTERS.items():
+        value = getattr(query, name)
+        if value is not None:
+            conditions.append(f"list_contains(string_split({column}, ?), ?)")
+            parameters.extend([MULTI_VALUED[column], value])
     if query.event is not None:
         conditions.append("event = ?")
         parameters.append(query.event.value)
@@ -36,9 +55,15 @@ def count_facts(deployment: Deployment, query: CrossTabQuery) -> dict[tuple[str,
         parameters.append(query.month_to)
     # Column names come from the Dimension enum and EQUAL_FILTERS, never from the request.
     columns = ", ".join(dimension.value for dimension in query.by)
-    sql = (
-        f"SELECT {columns}, count(*) FROM facts WHERE {' AND '.join(conditions)} GROUP BY {columns}"
-    )
+    source = f"SELECT * FROM facts WHERE {' AND '.join(conditions)}"
+    if query.per_value is not None:
+        column = PER_VALUE[query.per_value]
+        separator = MULTI_VALUED[column].replace("'", "''")
+        source = (
+            f"SELECT *, unnest(string_split({column}, '{separator}')) AS {query.per_value} "
+            f"FROM ({source})"
+        )
+    sql = f"SELECT {columns}, count(*) FROM ({source}) GROUP BY {columns}"
     with connect(deployment) as facts:
         rows = facts.execute(sql, parameters).fetchall()
     return {tuple(row[:-1]): int(row[-1]) for row in rows}
@@ -53,6 +78,7 @@ def protected_crosstab(deployment: Deployment, query: CrossTabQuery, k: int) -> 
         filters=query.filters(),
         k=k,
         refreshed_at=last_refresh(deployment),
+        per_value=query.per_value is not None,
         cells=[
             CellOut(key=list(cell.key), count=cell.count, suppressed=cell.suppressed)
             for cell in table.cells

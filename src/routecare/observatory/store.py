@@ -65,6 +65,11 @@ def snapshot(refreshed_at: datetime | None) -> str:
     """The fact store's name as a release's dataset: the refresh it was read after
     (`last_refresh`). A release from the store is replayable while this snapshot stands."""
     return f"facts:{refreshed_at.isoformat() if refreshed_at else 'never'}"
+def _same_columns(deployment: Deployment) -> bool:
+    """Whether the store's files have today's columns: after an upgrade that adds a column,
+    every bucket is rebuilt, so no file is left with the old schema."""
+    path = _state_file(deployment)
+    return path.exists() and json.loads(path.read_text()).get("columns") == list(COLUMNS)
 
 
 def refresh(
@@ -73,7 +78,7 @@ def refresh(
     """Rebuild the buckets changed since the last refresh (all of them when `full` or never
     refreshed); `progress(done, total)` is called after each bucket."""
     started_at = utcnow()
-    previous = None if full else last_refresh(deployment)
+    previous = None if full or not _same_columns(deployment) else last_refresh(deployment)
     directory = facts_dir(deployment)
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     with deployment.database.transaction() as session:
@@ -88,7 +93,7 @@ def refresh(
     for done, (family, bucket) in enumerate(work, start=1):
         with deployment.database.transaction() as session:
             facts = (child_facts if family == "children" else unlinked_screening_facts)(
-                session, bucket
+                session, bucket, deployment.keyring
             )
         _write(directory / f"{family}-{bucket:02d}.parquet", facts)
         rows += len(facts)
@@ -96,7 +101,8 @@ def refresh(
             progress(done, len(work))
     state = _state_file(deployment)
     temporary = state.with_suffix(".tmp")
-    temporary.write_text(json.dumps({"started_at": started_at.isoformat()}))
+    state_now = {"started_at": started_at.isoformat(), "columns": list(COLUMNS)}
+    temporary.write_text(json.dumps(state_now))
     os.replace(temporary, state)
     return RefreshReport(buckets=len(work), rows=rows, full=previous is None)
 

@@ -12,6 +12,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from routecare import audit
+from routecare.admin_areas import country_of_area
 from routecare.auth.policy import Permission, may_manage_child, may_see_screening, require
 from routecare.auth.principal import Principal
 from routecare.children.models import Child
@@ -19,7 +20,7 @@ from routecare.clock import utcnow
 from routecare.crypto import ChildCipher
 from routecare.crypto.keystore import cipher_of, new_cipher, new_ciphers
 from routecare.deployment import Deployment
-from routecare.errors import Conflict, NotFound
+from routecare.errors import Conflict, InvalidInput, NotFound
 from routecare.references import new_reference
 from routecare.screening.engine import Engine, Result
 from routecare.screening.engines import engine_for
@@ -46,6 +47,9 @@ def _values(
     user_id: int | None,
     source: str,
     instance_id: str | None = None,
+    admin_area: str | None = None,
+    country_of_origin: str | None = None,
+    transit_countries: list[str] | None = None,
 ) -> dict[str, object]:
     """The columns of one new screening, its answers and location encrypted under its own
     data key (`cipher`, made for `uid` in the key store)."""
@@ -70,6 +74,9 @@ def _values(
         forms=" ".join(result.forms),
         smuggling=result.smuggling,
         interpreter_language=language,
+        admin_area=admin_area,
+        country_of_origin=country_of_origin,
+        transit_countries=" ".join(transit_countries or []),
         answers=encrypted_answers,
         location=cipher.encrypt("location", location),
     )
@@ -80,6 +87,11 @@ def record_screening(
 ) -> ScreeningOut:
     """Score and store one screening, owned by the screener's organisation."""
     require(principal, Permission.SCREENING_RECORD)
+    if data.admin_area is not None and country_of_area(data.admin_area) != principal.country:
+        raise InvalidInput(
+            f"admin_area: {data.admin_area} is not an admin area of {principal.country}, "
+            "where this screening is recorded"
+        )
     engine = engine_for(deployment.settings.data_dir, data.catalogue)
     result = engine.score(data.answers, data.age, data.age_basis, data.language)
     uid = uuid.uuid4().hex
@@ -99,6 +111,9 @@ def record_screening(
                 organisation_id=principal.organisation_id,
                 user_id=principal.user_id,
                 source=source,
+                admin_area=data.admin_area,
+                country_of_origin=data.country_of_origin,
+                transit_countries=data.transit_countries,
             )
         )
         session.add(screening)

@@ -36,6 +36,12 @@ class Screening(Base):
     forms: Mapped[str] = mapped_column(String(300), default="")
     smuggling: Mapped[bool] = mapped_column(Boolean)
     interpreter_language: Mapped[str | None] = mapped_column(String(12), nullable=True)
+    # Where and along which route, as codes the observatory counts by (never free text):
+    # ISO 3166-2 admin-1 area of the screening, origin and transit countries (alpha-3, the
+    # transit ones in order, space-separated).
+    admin_area: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    country_of_origin: Mapped[str | None] = mapped_column(String(3), nullable=True)
+    transit_countries: Mapped[str] = mapped_column(String(40), default="", server_default="")
     answers: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)  # None = erased
     location: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     child_id: Mapped[int | None] = mapped_column(ForeignKey("children.id"), nullable=True)

@@ -32,6 +32,7 @@ from routecare.cases.vocabulary import (
     VictimStatus,
 )
 from routecare.children.schemas import Sex
+from routecare.observatory.indicators import MeansOfControl, RecruitmentType
 from routecare.placement.schemas import Rule
 from routecare.referrals.workflow import DeclineReason, ReferralReason, State, Step
 from routecare.screening.catalogue import Element
@@ -259,6 +260,25 @@ CODE_LABELS: dict[str, dict[str, str]] = {
         Need.SIBLINGS_TOGETHER: N_("Siblings together"),
         Need.HIGH_SECURITY: N_("High security"),
     },
+    "means_of_control": {
+        MeansOfControl.PHYSICAL_THREATS: N_("Threats of physical harm"),
+        MeansOfControl.THREATS_LAW_ENFORCEMENT: N_("Threats of denunciation to the authorities"),
+        MeansOfControl.THREATENS_CHILDREN_FAMILY: N_("Threats against family"),
+        MeansOfControl.DEBT_BONDAGE: N_("Debt bondage"),
+        MeansOfControl.FALSE_PROMISES: N_("False promises"),
+        MeansOfControl.PHYSICAL_ABUSE: N_("Physical abuse"),
+        MeansOfControl.TAKES_EARNINGS: N_("Takes earnings"),
+        MeansOfControl.PSYCHOLOGICAL_ABUSE: N_("Psychological abuse"),
+        MeansOfControl.EXCESSIVE_WORKING_HOURS: N_("Excessive working hours"),
+        MeansOfControl.WITHHOLDS_DOCUMENTS: N_("Withholds documents"),
+        MeansOfControl.RESTRICTS_MOVEMENT: N_("Restricts movement"),
+        MeansOfControl.OTHER: N_("Other"),
+    },
+    "recruitment_type": {
+        RecruitmentType.THROUGH_FAMILY: N_("Through family"),
+        RecruitmentType.THROUGH_ONLINE_SOCIAL_NETWORKS: N_("Through online social networks"),
+        RecruitmentType.OTHER: N_("Other"),
+    },
 }
 
 # Fields of a child's or a case's record whose values are codes, and the kind of each.
@@ -281,7 +301,7 @@ LABELLED_ENUMS: tuple[type[StrEnum], ...] = (
     Role, OrganisationKind, Sex, Stage, CaseStatus, RiskLevel, VictimStatus, DecisionOrg,
     Exploitation, FamilyTracing, DurableSolution, ClosureReason, ConsentScope, GivenBy,
     AgeMethod, LinkRelation, DocumentKind, Element, AgeBasis, State, Step, ReferralReason,
-    DeclineReason, ServiceKind, Need, Rule,
+    DeclineReason, ServiceKind, Need, Rule, MeansOfControl, RecruitmentType,
 )  # fmt: skip
 
 

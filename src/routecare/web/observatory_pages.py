@@ -17,8 +17,16 @@ from routecare.web.forms import parse_form
 from routecare.web.templating import pages_of
 
 router = APIRouter(include_in_schema=False)
-PAGE_FILTERS = ("event", "month_from", "month_to", "route", "nationality", "reporting_country")
-assert set(PAGE_FILTERS) - {"event", "month_from", "month_to"} <= set(EQUAL_FILTERS)
+PAGE_FILTERS = (
+    "event",
+    "month_from",
+    "month_to",
+    "route",
+    "via",
+    "nationality",
+    "reporting_country",
+)
+assert set(PAGE_FILTERS) - {"event", "month_from", "month_to", "via"} <= set(EQUAL_FILTERS)
 
 
 @router.get("/observatory")

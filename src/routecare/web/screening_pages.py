@@ -15,6 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
+from routecare.admin_areas import admin_areas
 from routecare.auth.http import CurrentPrincipal, DeploymentDep
 from routecare.auth.policy import Permission, allows
 from routecare.cases.actions import create_case
@@ -33,6 +34,7 @@ from routecare.web.labels import ROUTE_LANGUAGES
 from routecare.web.templating import pages_of
 
 router = APIRouter(include_in_schema=False)
+TRANSIT_SLOTS = 4  # transit countries the form asks for (the API takes up to 8)
 
 
 def _answers(form: FormData, engine: Engine) -> dict[str, bool]:
@@ -56,12 +58,27 @@ def _age(form: FormData) -> tuple[int | None, AgeBasis]:
     return age, basis
 
 
+def _route(form: FormData) -> dict[str, object]:
+    """Where the person is screened and the route they took, as the form sent them (codes from
+    selects; validated by ScreeningIn like the API's)."""
+    return {
+        "admin_area": str(form.get("admin_area") or "") or None,
+        "country_of_origin": str(form.get("country_of_origin") or "") or None,
+        "transit_countries": [str(c) for c in form.getlist("transit_countries") if c][:8],
+    }
+
+
 @router.get("/screening")
 def start(request: Request, deployment: DeploymentDep, principal: CurrentPrincipal) -> Response:
     return pages_of(request).render(
         request,
         "screening/start.html",
-        {"bases": list(AgeBasis), "interview_languages": ROUTE_LANGUAGES},
+        {
+            "bases": list(AgeBasis),
+            "interview_languages": ROUTE_LANGUAGES,
+            "admin_areas": admin_areas(principal.country),
+            "transit_slots": TRANSIT_SLOTS,
+        },
     )
 
 
@@ -73,6 +90,11 @@ async def interview(
     form = await request.form()
     engine = engine_for(deployment.settings.data_dir, DEFAULT_CATALOGUE)
     age, basis = _age(form)
+    route = _route(form)
+    try:  # checked on every screen, so a bad route stops the interview at once
+        ScreeningIn.model_validate(route)
+    except ValidationError as error:
+        raise FormInvalid(field_problems(error.errors())) from error
     answers = _answers(form, engine)
     for shown in str(form.get("shown") or "").split():
         if shown in engine.catalogue.by_id and shown not in answers:
@@ -88,6 +110,7 @@ async def interview(
                 language=language_of(request).code,
                 location=str(form.get("location") or "").strip() or None,
                 interpreter_language=str(form.get("interpreter_language") or "") or None,
+                **route,
             )
         except ValidationError as error:
             raise FormInvalid(field_problems(error.errors())) from error
@@ -109,6 +132,7 @@ async def interview(
             "basis": basis.value,
             "location": form.get("location") or "",
             "interpreter_language": form.get("interpreter_language") or "",
+            "route": {key: value or "" for key, value in route.items()},
             "current": current,
             "section_number": SECTIONS.index(element) + 1,
             "section_count": len(SECTIONS),
