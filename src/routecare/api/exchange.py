@@ -15,6 +15,7 @@ from routecare.auth.http import CurrentPrincipal, DeploymentDep
 from routecare.exchange.erasure import receive_erasure
 from routecare.exchange.jose import MAX_PACKAGE_BYTES
 from routecare.exchange.keys import public_jwks
+from routecare.exchange.notice_inbox import is_notice_package, receive_notices
 from routecare.exchange.package_schema import json_schema
 from routecare.exchange.queries import case_packages
 from routecare.exchange.receipts import receive_receipt, sign_receipt
@@ -59,7 +60,14 @@ def inbox(deployment: DeploymentDep, body: PackageIn) -> ReceiptOut:
     """Receive a partner's package (once per package id: a repeat answers the same case) and
     answer a signed receipt: `pending` (in our coordinator's queue), or what became of it.
     Refused (422) unless it opens with our keys, verifies under a
-    registered partner's key allowed the purpose, matches its schema and has not expired."""
+    registered partner's key allowed the purpose, matches its schema and has not expired.
+    A match-notice package (its protected header's `typ`) is matched at once: its receipt
+    is `matched` and names the matches (routecare.exchange.notice_inbox)."""
+    if is_notice_package(body.package):
+        noticed = receive_notices(deployment, body.package, transport="https")
+        return ReceiptOut(
+            package_id=noticed.package_id, status=noticed.status, receipt=noticed.receipt
+        )
     received = receive_package(deployment, body.package, transport="https")
     with deployment.database.transaction() as session:
         receipt = sign_receipt(

@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 
 from routecare.cli.deployment import open_deployment, refusals
+from routecare.cli.exchange_notices import notices_app
 from routecare.cli.options import DataDir
 
 app = typer.Typer(
@@ -25,6 +26,7 @@ keys_app = typer.Typer(help="This deployment's signing and encryption keys.", no
 partners_app = typer.Typer(help="The partner registry.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
 app.add_typer(partners_app, name="partners")
+app.add_typer(notices_app, name="notices")
 
 
 @keys_app.command("create")
