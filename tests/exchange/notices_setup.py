@@ -38,6 +38,7 @@ IDENTITIES = [NIGER_BOY, ITALY_BOY, NIGER_GIRL, ITALY_OTHER]
 class Noticing:
     exchange: Exchange
     niger_boy: str  # case references
+    niger_boy_consent: int
     niger_girl: str
     italy_boy: str
     niger_coordinator: Principal
@@ -105,9 +106,11 @@ def set_up(unkeyed: Exchange, *, allowed: bool = True) -> Noticing:
     italy_worker = colleague(receiver, italy_coordinator, "worker-it", Role.CASE_WORKER)
     niger_coordinator = colleague(sender, unkeyed.worker, "coordinator-ne", Role.COORDINATOR)
     open_case(receiver, italy_worker, ITALY_OTHER, consent=False)
+    niger_boy = open_case(sender, unkeyed.worker, NIGER_BOY, consent=False)
     return Noticing(
         exchange=unkeyed,
-        niger_boy=open_case(sender, unkeyed.worker, NIGER_BOY),
+        niger_boy=niger_boy,
+        niger_boy_consent=consent_to_notices(sender, unkeyed.worker, niger_boy),
         niger_girl=open_case(sender, unkeyed.worker, NIGER_GIRL, sex="female"),
         italy_boy=open_case(receiver, italy_worker, ITALY_BOY),
         niger_coordinator=niger_coordinator,
