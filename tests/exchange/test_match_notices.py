@@ -5,17 +5,21 @@ package is refused and changes nothing."""
 
 from __future__ import annotations
 
+import base64
 import json
 from datetime import timedelta
 from pathlib import Path
 
 import httpx
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from jwcrypto import jwe as third_jwe
 from jwcrypto import jwk as third_jwk
 from jwcrypto import jws as third_jws
 from sqlalchemy import select, update
 
+from routecare.clock import utcnow
 from routecare.deployment import Deployment
 from routecare.errors import Forbidden
 from routecare.exchange.keys import decryption_keys, public_jwks
@@ -80,6 +84,8 @@ def test_a_notice_in_both_queues_over_files_with_the_network_down(
     sent = run_cli(noticing.sender, "exchange", "notices", "send", "--to", "italy",
                    "--output", str(package))  # fmt: skip
     assert sent.exit_code == 0, sent.output
+    mistaken = run_cli(noticing.receiver, "exchange", "unpack", str(package))
+    assert mistaken.exit_code == 1 and "exchange notices receive" in mistaken.output
     with httpx.Client(transport=httpx.MockTransport(_down)) as offline:
         assert deliver_due(noticing.sender, offline).retrying == 0  # nothing queued: a file
     received = run_cli(noticing.receiver, "exchange", "notices", "receive", str(package),
@@ -122,21 +128,42 @@ def test_nothing_identifying_in_the_package_or_the_answer(noticing: Noticing) ->
         assert reference.lower() not in text
 
 
-def test_a_tampered_or_expired_package_is_refused_and_changes_nothing(
-    noticing: Noticing,
+def flip_bit(token: str, part: int, index: int, bit: int) -> str:
+    """The compact JWE with one bit of one of its five parts' bytes flipped."""
+    parts = token.split(".")
+    raw = bytearray(base64.urlsafe_b64decode(parts[part] + "=" * (-len(parts[part]) % 4)))
+    raw[index % len(raw)] ^= 1 << bit
+    parts[part] = base64.urlsafe_b64encode(bytes(raw)).decode().rstrip("=")
+    return ".".join(parts)
+
+
+def test_a_tampered_replayed_or_expired_package_is_refused_and_changes_nothing(
+    noticing: Noticing, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     [packed] = send_notices(noticing.sender, "italy")
     before = row_counts(noticing.receiver)
-    for at in (5, len(packed.token) // 2, len(packed.token) - 5):
-        byte = packed.token[at]
-        altered = packed.token[:at] + ("A" if byte != "A" else "B") + packed.token[at + 1 :]
-        with pytest.raises(PackageRefused):
-            receive_notices(noticing.receiver, altered)
+
+    @given(part=st.integers(0, 4), index=st.integers(0, 10_000), bit=st.integers(0, 7))
+    @settings(max_examples=12, deadline=None, database=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+    def altered_anywhere(part: int, index: int, bit: int) -> None:
+        with pytest.raises(PackageRefused, match="refused"):
+            receive_notices(noticing.receiver, flip_bit(packed.token, part, index, bit))
+
+    altered_anywhere()
     [stale] = send_notices(noticing.sender, "italy", lifetime=-timedelta(seconds=1))
     with pytest.raises(PackageRefused, match="expired"):
         receive_notices(noticing.receiver, stale.token)
     assert row_counts(noticing.receiver) == before
     assert queue_of(noticing.receiver, noticing.italy_coordinator) == []
+    # Received once, then replayed after its expiry (the clock of the receiver 15 days on).
+    receive_notices(noticing.receiver, packed.token)
+    after_once = row_counts(noticing.receiver)
+    later = utcnow() + timedelta(days=15)
+    monkeypatch.setattr("routecare.exchange.notice_inbox.utcnow", lambda: later)
+    with pytest.raises(PackageRefused, match="expired"):
+        receive_notices(noticing.receiver, packed.token)
+    assert row_counts(noticing.receiver) == after_once
 
 
 def test_a_partner_not_allowed_match_notices_is_refused_both_ways(unkeyed: Exchange) -> None:

@@ -192,6 +192,7 @@ def unpack(
 ) -> None:
     """Verify and import a package; print the reference of the case it opened (the same one
     again for a package already imported)."""
+    from routecare.exchange.notice_inbox import is_notice_package
     from routecare.exchange.receiving import receive_package
 
     try:
@@ -199,6 +200,13 @@ def unpack(
     except (OSError, UnicodeDecodeError) as error:
         typer.secho(f"error: {package.name}: not a readable package file", err=True, fg="red")
         raise typer.Exit(1) from error
+    if is_notice_package(token):
+        typer.secho(
+            f"error: {package.name} holds match notices: `routecare exchange notices receive`",
+            err=True,
+            fg="red",
+        )
+        raise typer.Exit(1)
     with open_deployment(data_dir) as deployment:
         received = receive_package(deployment, token, accept=True)
     if received.reference is None:

@@ -223,8 +223,8 @@ def _noticed(
     session: Session, encoder: Encoder, partner: ExchangePartner, theirs: EncodedSet
 ) -> list[dict[str, object]]:
     """The matches a package delivered before gave, as its notices hold them."""
-    ours = {child.id: record_id for record_id, child in children_by_exported_id(
-        session, encoder).items()}  # fmt: skip
+    by_child = children_by_exported_id(session, encoder)
+    ours = {child.id: record_id for record_id, child in by_child.items()}
     notices = session.scalars(
         select(MatchNotice).where(
             MatchNotice.partner == partner.name,
