@@ -75,7 +75,7 @@ def test_an_erased_child_erases_the_partners_notice(noticed: Noticing) -> None:
     assert list_notices(noticed.receiver, noticed.italy_coordinator, reviewed=True) == []
 
 
-def test_a_withdrawn_consent_erases_the_partners_notice(noticed: Noticing) -> None:
+def test_withdrawal_or_erasure_at_either_end_erases_the_notices(noticed: Noticing) -> None:
     record_actions.withdraw_consent(
         noticed.sender, noticed.exchange.worker, noticed.niger_boy, noticed.niger_boy_consent
     )
@@ -87,3 +87,12 @@ def test_a_withdrawn_consent_erases_the_partners_notice(noticed: Noticing) -> No
     with inbox_client(noticed.receiver) as online:
         assert deliver_due(noticed.sender, online).delivered == 1
     assert list_notices(noticed.receiver, noticed.italy_coordinator, reviewed=True) == []
+    # The other way: Italy erases its boy, and Niger's notice naming him goes.
+    assert len(list_notices(noticed.sender, noticed.niger_coordinator)) == 1
+    italy_dpo = colleague(
+        noticed.receiver, noticed.italy_coordinator, "dpo-it", Role.DATA_PROTECTION_OFFICER
+    )
+    erase_child(noticed.receiver, italy_dpo, noticed.italy_boy)
+    with inbox_client(noticed.sender, SENDER_URL) as niger_inbox:
+        assert deliver_due(noticed.receiver, niger_inbox).delivered == 1
+    assert list_notices(noticed.sender, noticed.niger_coordinator, reviewed=True) == []
