@@ -98,6 +98,15 @@ def test_a_notice_in_both_queues_over_files_with_the_network_down(
     assert recorded.exit_code == 0, recorded.output
     assert ": matched" in recorded.output
     assert_one_notice_each_side(noticing)
+    # The secret both sides matched under is in neither database as it is stored: a copy of
+    # Italy's database file does not hold it (it is encrypted under a key-store data key).
+    for database_file in noticing.receiver.settings.data_dir.glob("routecare.sqlite3*"):
+        assert SECRET not in database_file.read_bytes()
+    secret_file = tmp_path / "secret.key"
+    secret_file.write_bytes(SECRET)
+    twice = run_cli(noticing.receiver, "exchange", "notices", "secret", "niger",
+                    "--secret-file", str(secret_file))  # fmt: skip
+    assert twice.exit_code == 1 and "already recorded" in twice.output
     # The same file imported again: the same answer, nothing new.
     before = row_counts(noticing.receiver)
     again = run_cli(noticing.receiver, "exchange", "notices", "receive", str(package),
