@@ -201,6 +201,7 @@ EXPECTED: dict[tuple[str, str], str | set[Role]] = {
     ("POST", "/linkage/notices/{notice_id}/review"): NOTICE_READERS,
     ("GET", "/api/v1/linkage/notices"): NOTICE_READERS,
     ("POST", "/api/v1/linkage/notices/{notice_id}/review"): NOTICE_READERS,
+    ("POST", "/api/v1/linkage/notices/{notice_id}/referral"): NOTICE_READERS,
     # Observatory.
     ("GET", "/observatory"): AGGREGATE_READERS,
     ("GET", "/api/v1/observatory/crosstab"): AGGREGATE_READERS,
@@ -223,6 +224,7 @@ BODIES: dict[tuple[str, str], dict[str, object]] = {
     ("POST", "/api/v1/cases/{reference}/approvals"): {"stage": "care_plan"},
     ("POST", "/api/v1/cases/{reference}/notes"): {"body": "note"},
     ("POST", "/api/v1/cases/{reference}/tasks"): {"title": "t", "due_at": "2030-01-01T00:00:00Z"},
+    ("POST", "/api/v1/linkage/notices/{notice_id}/referral"): {"purpose": "continuity_of_care"},
     ("POST", "/api/v1/cases/{reference}/consents"): {
         "scope": "services",
         "purpose": "continuity_of_care",

@@ -10,16 +10,19 @@ from fastapi import APIRouter, Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from routecare.api.cases import Reference
+from routecare.api.linkage import NoticeId
 from routecare.api.responses import RECORD
 from routecare.auth.http import CurrentPrincipal, DeploymentDep
 from routecare.exchange.erasure import receive_erasure
 from routecare.exchange.jose import MAX_PACKAGE_BYTES
 from routecare.exchange.keys import public_jwks
+from routecare.exchange.notice_inbox import is_notice_package, receive_notices
+from routecare.exchange.notice_referrals import refer_from_notice
 from routecare.exchange.package_schema import json_schema
 from routecare.exchange.queries import case_packages
 from routecare.exchange.receipts import receive_receipt, sign_receipt
 from routecare.exchange.receiving import receive_package
-from routecare.exchange.schemas import PackageOut
+from routecare.exchange.schemas import NoticeReferralIn, NoticeReferralOut, PackageOut
 from routecare.exchange.vocabulary import Purpose
 
 router = APIRouter(tags=["exchange"])
@@ -59,7 +62,14 @@ def inbox(deployment: DeploymentDep, body: PackageIn) -> ReceiptOut:
     """Receive a partner's package (once per package id: a repeat answers the same case) and
     answer a signed receipt: `pending` (in our coordinator's queue), or what became of it.
     Refused (422) unless it opens with our keys, verifies under a
-    registered partner's key allowed the purpose, matches its schema and has not expired."""
+    registered partner's key allowed the purpose, matches its schema and has not expired.
+    A match-notice package (its protected header's `typ`) is matched at once: its receipt
+    is `matched` and names the matches (routecare.exchange.notice_inbox)."""
+    if is_notice_package(body.package):
+        noticed = receive_notices(deployment, body.package, transport="https")
+        return ReceiptOut(
+            package_id=noticed.package_id, status=noticed.status, receipt=noticed.receipt
+        )
     received = receive_package(deployment, body.package, transport="https")
     with deployment.database.transaction() as session:
         receipt = sign_receipt(
@@ -109,6 +119,23 @@ def erasures(deployment: DeploymentDep, body: ErasureIn) -> ErasureOut:
     (422), erasing nothing, unless it verifies under a registered partner's key."""
     erased, acknowledgement = receive_erasure(deployment, body.erasure)
     return ErasureOut(erased=erased, acknowledgement=acknowledgement)
+
+
+@router.post(
+    "/linkage/notices/{notice_id}/referral",
+    status_code=201,
+    responses={**RECORD, 409: {"description": "The partner or the consent does not allow it"}},
+)
+def referral_from_notice(
+    deployment: DeploymentDep,
+    principal: CurrentPrincipal,
+    notice_id: NoticeId,
+    body: NoticeReferralIn,
+) -> NoticeReferralOut:
+    """Coordinators: queue a package of the notice's case for the partner deployment the
+    notice names, under the case's cross-border consent for the purpose. Refused (409) with
+    what is missing: the consent for the purpose, or the partner's registration for it."""
+    return refer_from_notice(deployment, principal, notice_id, body.purpose)
 
 
 @router.get("/cases/{reference}/exchange", responses=RECORD)

@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 
 from routecare.cli.deployment import open_deployment, refusals
+from routecare.cli.exchange_notices import notices_app
 from routecare.cli.options import DataDir
 
 app = typer.Typer(
@@ -25,6 +26,7 @@ keys_app = typer.Typer(help="This deployment's signing and encryption keys.", no
 partners_app = typer.Typer(help="The partner registry.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
 app.add_typer(partners_app, name="partners")
+app.add_typer(notices_app, name="notices")
 
 
 @keys_app.command("create")
@@ -190,6 +192,7 @@ def unpack(
 ) -> None:
     """Verify and import a package; print the reference of the case it opened (the same one
     again for a package already imported)."""
+    from routecare.exchange.notice_inbox import is_notice_package
     from routecare.exchange.receiving import receive_package
 
     try:
@@ -197,6 +200,13 @@ def unpack(
     except (OSError, UnicodeDecodeError) as error:
         typer.secho(f"error: {package.name}: not a readable package file", err=True, fg="red")
         raise typer.Exit(1) from error
+    if is_notice_package(token):
+        typer.secho(
+            f"error: {package.name} holds match notices: `routecare exchange notices receive`",
+            err=True,
+            fg="red",
+        )
+        raise typer.Exit(1)
     with open_deployment(data_dir) as deployment:
         received = receive_package(deployment, token, accept=True)
     if received.reference is None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from routecare.cases.models import Case, CaseConsent
@@ -23,15 +23,19 @@ def active_consents(
     return list(
         session.scalars(
             select(CaseConsent)
-            .where(
-                CaseConsent.case_id == case.id,
-                CaseConsent.scope == ConsentScope.CROSS_BORDER.value,
-                CaseConsent.purpose == purpose.value,
-                CaseConsent.withdrawn_at.is_(None),
-                CaseConsent.given_at <= now,
-                or_(CaseConsent.expires_at.is_(None), CaseConsent.expires_at > now),
-            )
+            .where(CaseConsent.case_id == case.id, *_in_force(purpose, now))
             .order_by(CaseConsent.given_at.desc(), CaseConsent.id.desc())
+        )
+    )
+
+
+def consenting_children(session: Session, purpose: Purpose, now: datetime) -> set[int]:
+    """The children whose case has a cross-border consent for `purpose` in force now."""
+    return set(
+        session.scalars(
+            select(Case.child_id)
+            .join(CaseConsent, CaseConsent.case_id == Case.id)
+            .where(*_in_force(purpose, now))
         )
     )
 
@@ -51,3 +55,14 @@ def consented_fields(
     )
     covered = {name for fields in rows for name in fields.split()}
     return [name for name in PURPOSE_FIELDS[purpose] if name in covered]
+
+
+def _in_force(purpose: Purpose, now: datetime) -> list[ColumnElement[bool]]:
+    """A cross-border consent for `purpose`, given, not withdrawn and not expired at `now`."""
+    return [
+        CaseConsent.scope == ConsentScope.CROSS_BORDER.value,
+        CaseConsent.purpose == purpose.value,
+        CaseConsent.withdrawn_at.is_(None),
+        CaseConsent.given_at <= now,
+        or_(CaseConsent.expires_at.is_(None), CaseConsent.expires_at > now),
+    ]

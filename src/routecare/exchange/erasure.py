@@ -29,9 +29,10 @@ from routecare.errors import NotFound
 from routecare.exchange.jose import SIGNING, JoseRefusal, signer_kid, verified_payload
 from routecare.exchange.keys import signing_key
 from routecare.exchange.models import ExchangeOutbox, ExchangePackage, ExchangePartner
+from routecare.exchange.notice_erasure import erase_noticed, noticed_records
 from routecare.exchange.outbox import queue
 from routecare.exchange.partners import partner_keys, partner_named, partners_of_kid
-from routecare.exchange.vocabulary import SIGNING_ALGORITHM
+from routecare.exchange.vocabulary import SIGNING_ALGORITHM, Purpose
 
 REQUEST = "erasure_request"
 ACKNOWLEDGEMENT = "erasure_acknowledgement"
@@ -87,7 +88,29 @@ def request_erasure(
             detail={"packages": ids, "partner": partner.name},
         )
         queued += 1
+    if purpose in (None, Purpose.MATCH_NOTICE.value):
+        queued += _request_notice_erasure(session, deployment, case_id, now)
     return queued
+
+
+def _request_notice_erasure(
+    session: Session, deployment: Deployment, case_id: int, now: datetime
+) -> int:
+    """One request for each partner we exchanged match notices with, naming the child's
+    record id for it (`routecare.exchange.notice_erasure`)."""
+    noticed = noticed_records(session, deployment, case_id)
+    for partner, record in noticed:
+        token = _sign(session, deployment, {"type": REQUEST, "erase": [], "records": [record]})
+        queue(session, partner, f"e{uuid.uuid4().hex}", token, now, kind="erasure")
+        audit.record(
+            session,
+            deployment.keyring.audit_key,
+            action="exchange.erasure.request",
+            subject_type="case",
+            subject_id=case_id,
+            detail={"records": [record], "partner": partner.name},
+        )
+    return len(noticed)
 
 
 def receive_erasure(deployment: Deployment, request: str) -> tuple[list[str], str]:
@@ -124,19 +147,27 @@ def _receive_erasure(deployment: Deployment, request: str) -> tuple[list[str], s
         ).all()
         for row in rows:
             _erase_copy(session, deployment, row)
+        try:
+            records = erase_noticed(session, partners, claims.get("records", []))
+        except ValueError as error:
+            raise JoseRefusal(str(error)) from error
         audit.record(
             session,
             deployment.keyring.audit_key,
             action="exchange.erasure.receive",
             detail={
                 "packages": sorted(row.package_id for row in rows),
+                "records": records,
                 "partner": partners[0].name,
             },
         )
         # Every id named is acknowledged: we hold no copy of any of them now (some, cancelled
-        # in the sender's outbox, never arrived).
+        # in the sender's outbox, never arrived; a record id, in no notice of ours now).
         erased = sorted(set(names))
-        acknowledgement = _sign(session, deployment, {"type": ACKNOWLEDGEMENT, "erased": erased})
+        acknowledged: dict[str, object] = {"type": ACKNOWLEDGEMENT, "erased": erased}
+        if records:
+            acknowledged["records"] = records
+        acknowledgement = _sign(session, deployment, acknowledged)
         return erased, acknowledgement
 
 
@@ -194,6 +225,13 @@ def record_acknowledgement(
     if partner.id not in {p.id for p in partners}:
         raise JoseRefusal("the acknowledgement is signed by another partner")
     names = _ids(claims, "erased")
+    if claims.get("records"):
+        audit.record(
+            session,
+            deployment.keyring.audit_key,
+            action="exchange.erasure.acknowledged",
+            detail={"records": claims["records"], "partner": partner.name},
+        )
     for sent in session.scalars(
         select(ExchangePackage).where(
             ExchangePackage.direction == "sent",

@@ -112,3 +112,16 @@ class ExchangeOutbox(Base):
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(String(200), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ExchangeLinkageSecret(Base):
+    """The linkage secret agreed with one partner (the `--secret-file` of `linkage export`),
+    which match notices over the channel are encoded, sealed and matched under. Stored as
+    AES-GCM ciphertext under a data key of the key store (owner `exchange-link-<partner id>`),
+    so a database copy alone holds no secret."""
+
+    __tablename__ = "exchange_linkage_secrets"
+
+    partner_id: Mapped[int] = mapped_column(ForeignKey("exchange_partners.id"), primary_key=True)
+    secret: Mapped[bytes] = mapped_column(LargeBinary)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)

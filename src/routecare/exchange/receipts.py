@@ -18,7 +18,7 @@ from routecare.errors import NotFound
 from routecare.exchange.jose import SIGNING, JoseRefusal, verified_payload
 from routecare.exchange.keys import signing_key
 from routecare.exchange.models import ExchangePackage, ExchangePartner
-from routecare.exchange.vocabulary import SIGNING_ALGORITHM
+from routecare.exchange.vocabulary import SIGNING_ALGORITHM, Purpose
 
 
 def sign_receipt(
@@ -28,14 +28,22 @@ def sign_receipt(
     status: str,
     case: str | None = None,
     reason: str | None = None,
+    matches: list[dict[str, object]] | None = None,
 ) -> str:
     """A compact JWS over the package id, what became of it (queued in the coordinator's
-    queue, accepted into our case, declined with a reason) and the time."""
-    claims = {"package_id": package_id, "status": status, "at": utcnow().isoformat()}
+    queue, accepted into our case, declined with a reason; for match notices, the matches
+    found: opaque per-partner record ids and scores) and the time."""
+    claims: dict[str, object] = {
+        "package_id": package_id,
+        "status": status,
+        "at": utcnow().isoformat(),
+    }
     if case is not None:
         claims["case"] = case
     if reason is not None:
         claims["reason"] = reason
+    if matches is not None:
+        claims["matches"] = matches
     key = signing_key(session, deployment)
     header = {"alg": SIGNING_ALGORITHM, "kid": key.kid, "typ": "routecare-receipt"}
     return jws.serialize_compact(header, json.dumps(claims).encode(), key, SIGNING)
@@ -69,6 +77,10 @@ def record_receipt(
     sent.status = str(claims.get("status", "received"))[:10]
     sent.reason = str(claims["reason"])[:200] if claims.get("reason") else None
     sent.partner_case = str(claims["case"])[:40] if claims.get("case") else sent.partner_case
+    if sent.purpose == Purpose.MATCH_NOTICE.value:
+        from routecare.exchange.match_notices import record_matches
+
+        record_matches(session, deployment, sent, claims.get("matches"))
     audit.record(
         session,
         deployment.keyring.audit_key,

@@ -84,3 +84,16 @@ class PackageOut(BaseModel):
     partner_case: str | None
     acknowledged_at: datetime | None
     receipt: str | None = Field(None, description="The partner's compact JWS receipt.")
+
+
+class NoticeReferralIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    purpose: Purpose = Field(description="Why the package leaves; its consent must be in force.")
+
+
+class NoticeReferralOut(BaseModel):
+    package_id: str
+    partner: str
+    purpose: Purpose
+    fields: list[str] = Field(description="The package's field names (never values).")

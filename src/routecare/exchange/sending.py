@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from routecare import audit
 from routecare.auth.models import Organisation
+from routecare.auth.principal import Principal
 from routecare.cases.models import Case, CaseConsent
 from routecare.cases.records import case_value
 from routecare.children.models import Child
@@ -49,12 +50,15 @@ def pack_case(
     reply_to: str | None = None,
     lifetime: timedelta = PACKAGE_LIFETIME,
     outbox: bool = False,
+    actor: Principal | None = None,
 ) -> Packed:
     """The case's package for the partner and purpose (compact JWE), recorded and audited as
     sent. Refused (Forbidden) for a partner unregistered, suspended, expired or not allowed the
     purpose, before the case is read; without an active cross-border consent covering a field;
     for a safe-return assessment without a recorded best-interests determination. With
-    `outbox`, it is also queued for delivery to the partner's inbox in the same transaction."""
+    `outbox`, it is also queued for delivery to the partner's inbox in the same transaction.
+    `actor`: the user who started it (a coordinator from a match notice), for the audit; None
+    for the operator at the command line."""
     try:
         chosen = Purpose(purpose)
     except ValueError as error:
@@ -92,6 +96,17 @@ def pack_case(
         _record(
             session, deployment, partner, case, child, package_id, chosen, fields, now, lifetime
         )
+        if actor is not None:
+            audit.record(
+                session,
+                deployment.keyring.audit_key,
+                action="exchange.package.start",
+                actor_user_id=actor.user_id,
+                actor_organisation_id=actor.organisation_id,
+                subject_type="case",
+                subject_id=case.id,
+                detail={"package": package_id, "partner": partner.name},
+            )
         if outbox:
             queue(session, partner, package_id, token, now)
         return Packed(package_id=package_id, token=token, fields=fields)

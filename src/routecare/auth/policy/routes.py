@@ -200,6 +200,7 @@ ROUTES: dict[tuple[str, str], Requirement] = {
     ("POST", "/linkage/notices/{notice_id}/review"): Permission.MATCH_NOTICES,
     ("GET", "/api/v1/linkage/notices"): Permission.MATCH_NOTICES,
     ("POST", "/api/v1/linkage/notices/{notice_id}/review"): Permission.MATCH_NOTICES,
+    ("POST", "/api/v1/linkage/notices/{notice_id}/referral"): Permission.MATCH_NOTICES,
     ("GET", "/api/v1/exchange/schemas/{purpose}/{version}"): Access.PUBLIC,
     ("GET", "/api/v1/exchange/jwks"): Access.PUBLIC,
     ("POST", "/api/v1/exchange/inbox"): Access.PARTNER_SIGNATURE,
