@@ -1,0 +1,135 @@
+"""The exchange's pages: the receiving coordinator's queue (open, decline with a reason,
+accept into a case), the sender's case page showing what came back, and the DPO's oversight
+page (no child named) with the partner suspended at once. Two real deployments."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from routecare.app import create_app
+from routecare.audit.models import AuditEntry
+from routecare.auth import actions as account_actions
+from routecare.auth.roles import Role
+from routecare.auth.schemas import UserIn
+from routecare.deployment import Deployment
+from routecare.errors import Forbidden
+from routecare.exchange.models import ExchangePackage
+from routecare.exchange.outbox import deliver_due
+from routecare.exchange.queries import pending_packages
+from routecare.exchange.receiving import receive_package
+from routecare.exchange.sending import pack_case
+from routecare.exchange.vocabulary import Purpose
+from tests.conftest import csrf_from, https_client, sign_in
+from tests.exchange.conftest import CHILD, PASSWORD, Exchange, row_counts
+from tests.exchange.test_http import SENDER_URL, give_url, inbox_client
+
+CONTINUITY = Purpose.CONTINUITY_OF_CARE.value
+
+
+def browser(deployment: Deployment, username: str) -> TestClient:
+    return sign_in(https_client(create_app(deployment.settings, deployment)), username, PASSWORD)
+
+
+def post(client: TestClient, page: str, action: str, **form: str) -> int:
+    token = csrf_from(client.get(page).text)
+    answer = client.post(action, data={"csrf_token": token, **form}, follow_redirects=False)
+    return answer.status_code
+
+
+def audited(deployment: Deployment, action: str) -> list[AuditEntry]:
+    with deployment.database.transaction() as session:
+        rows = session.scalars(select(AuditEntry).where(AuditEntry.action == action)).all()
+        for row in rows:
+            session.expunge(row)
+        return list(rows)
+
+
+def test_the_coordinator_declines_and_accepts_and_the_sender_sees_both(
+    exchange: Exchange,
+) -> None:
+    give_url(exchange.receiver, "niger", SENDER_URL)
+    for _ in range(2):
+        token = pack_case(exchange.sender, exchange.reference, "italy", CONTINUITY).token
+        receive_package(exchange.receiver, token, transport="https")
+    first, second = (p.package_id for p in pending_packages(exchange.receiver))
+    coordinator = browser(exchange.receiver, "coordinator")
+    home = coordinator.get("/").text
+    assert 'id="queue-packages"' in home and f"/exchange/received/{first}" in home
+    queue = coordinator.get("/exchange/received").text
+    assert "Continuity of care" in queue and "niger" in queue and "Given name" in queue
+    assert CHILD["given_name"] not in queue  # the list names fields, never their values
+    opened = coordinator.get(f"/exchange/received/{first}").text
+    for shown in (CHILD["given_name"], "Forced labour", "Guardian", exchange.reference):
+        assert shown in opened, shown
+    page = f"/exchange/received/{first}"
+    # A decline without a reason is refused next to the field, and changes nothing.
+    before = row_counts(exchange.receiver)
+    refused = coordinator.post(
+        f"{page}/decline",
+        data={"csrf_token": csrf_from(coordinator.get(page).text), "reason": "  "},
+    )
+    assert refused.status_code == 422 and 'data-field="reason"' in refused.text
+    assert row_counts(exchange.receiver) == before
+    reason = "No capacity for boys over 15 this month"
+    assert post(coordinator, page, f"{page}/decline", reason=reason) == 303
+    # Deciding twice is refused: the declined package cannot then be accepted.
+    assert post(coordinator, "/exchange/received", f"{page}/accept") == 409
+    accepted = coordinator.post(
+        f"/exchange/received/{second}/accept",
+        data={"csrf_token": csrf_from(coordinator.get("/exchange/received").text)},
+        follow_redirects=False,
+    )
+    assert accepted.status_code == 303
+    case_page = coordinator.get(accepted.headers["location"])
+    assert case_page.status_code == 200 and CHILD["given_name"] in case_page.text
+    assert "Received" in case_page.text  # the new case shows where it came from
+    coordinator_id = coordinator.get("/api/v1/me").json()["id"]
+    for action in ("exchange.package.accept", "exchange.package.decline"):
+        [entry] = audited(exchange.receiver, action)
+        assert entry.actor_user_id == coordinator_id
+    # Both decisions travel back signed; the sender's case page shows them.
+    with inbox_client(exchange.sender, SENDER_URL) as sender_inbox:
+        assert deliver_due(exchange.receiver, sender_inbox).delivered == 2
+    sender_case = browser(exchange.sender, "worker").get(f"/cases/{exchange.reference}").text
+    assert 'id="exchange"' in sender_case
+    assert "<strong>Accepted</strong>" in sender_case and "<strong>Declined</strong>" in sender_case
+    assert reason in sender_case and sender_case.count("signed receipt of") == 2
+
+
+def test_the_dpo_sees_every_package_without_the_child_and_suspends_a_partner(
+    exchange: Exchange,
+) -> None:
+    account_actions.create_user(
+        exchange.sender,
+        organisation_id=exchange.worker.organisation_id,
+        user=UserIn(username="dpo", password=PASSWORD, role=Role.DATA_PROTECTION_OFFICER),
+    )
+    pack_case(exchange.sender, exchange.reference, "italy", CONTINUITY)
+    dpo = browser(exchange.sender, "dpo")
+    page = dpo.get("/exchange/oversight").text
+    assert "italy" in page and "DSA-2026-07" in page and "Continuity of care" in page
+    assert "Given name" in page and "Date of birth" in page  # field names, no values
+    for identity in ("given_name", "family_name", "other_names", "guardian_name"):
+        assert str(CHILD[identity]) not in page, identity
+    for identifying in (CHILD["birth_date"], exchange.reference):
+        assert identifying not in page
+    # Suspension needs the confirmation ticked; without it nothing changes.
+    assert post(dpo, "/exchange/oversight", "/exchange/partners/italy/suspension") == 422
+    assert "Suspended" not in dpo.get("/exchange/oversight").text
+    assert (
+        post(dpo, "/exchange/oversight", "/exchange/partners/italy/suspension", confirm="true")
+        == 303
+    )
+    assert "Suspended" in dpo.get("/exchange/oversight").text
+    [entry] = audited(exchange.sender, "exchange.partner.suspend")
+    assert entry.actor_user_id == dpo.get("/api/v1/me").json()["id"]
+    # From then on nothing leaves for that partner.
+    try:
+        pack_case(exchange.sender, exchange.reference, "italy", CONTINUITY)
+    except Forbidden as refused:
+        assert "suspended" in str(refused)
+    else:
+        raise AssertionError("a package left for a suspended partner")
+    with exchange.sender.database.transaction() as session:
+        assert len(session.scalars(select(ExchangePackage)).all()) == 1
