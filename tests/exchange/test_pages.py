@@ -59,6 +59,10 @@ def test_the_coordinator_declines_and_accepts_and_the_sender_sees_both(
     queue = coordinator.get("/exchange/received").text
     assert "Continuity of care" in queue and "niger" in queue and "Given name" in queue
     assert CHILD["given_name"] not in queue  # the list names fields, never their values
+    coordinator.cookies.set("routecare_lang", "ar")
+    arabic = coordinator.get("/exchange/received").text
+    assert "استمرارية الرعاية" in arabic and "الاسم" in arabic and "Continuity" not in arabic
+    coordinator.cookies.set("routecare_lang", "en")
     opened = coordinator.get(f"/exchange/received/{first}").text
     for shown in (CHILD["given_name"], "Forced labour", "Guardian", exchange.reference):
         assert shown in opened, shown
@@ -110,6 +114,10 @@ def test_the_dpo_sees_every_package_without_the_child_and_suspends_a_partner(
     page = dpo.get("/exchange/oversight").text
     assert "italy" in page and "DSA-2026-07" in page and "Continuity of care" in page
     assert "Given name" in page and "Date of birth" in page  # field names, no values
+    dpo.cookies.set("routecare_lang", "fr")
+    french = dpo.get("/exchange/oversight").text
+    assert "Continuité de la prise en charge" in french and "Suspendre le partenaire" in french
+    dpo.cookies.set("routecare_lang", "en")
     for identity in ("given_name", "family_name", "other_names", "guardian_name"):
         assert str(CHILD[identity]) not in page, identity
     for identifying in (CHILD["birth_date"], exchange.reference):

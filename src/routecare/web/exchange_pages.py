@@ -64,9 +64,7 @@ def decline(
 
 
 @router.get("/exchange/oversight")
-def oversight(
-    request: Request, deployment: DeploymentDep, principal: CurrentPrincipal
-) -> Response:
+def oversight(request: Request, deployment: DeploymentDep, principal: CurrentPrincipal) -> Response:
     context = {
         "log": queries.package_log(deployment, principal),
         "partners": queries.list_partners(deployment),
