@@ -80,13 +80,14 @@ def free_port() -> int:
 
 def serve(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
     """The receiver as its own `routecare serve` process; returns once it answers."""
+    log = (data_dir / "serve.log").open("wb")
     server = subprocess.Popen(
         [str(Path(sys.executable).parent / "routecare"), "serve", "--port", str(port)]
         + ["--data-dir", str(data_dir)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
         try:
             if httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200:
@@ -94,7 +95,7 @@ def serve(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
         except httpx.HTTPError:
             time.sleep(0.2)
     server.kill()
-    raise RuntimeError("the receiver did not start")
+    raise RuntimeError(f"the receiver did not start: {(data_dir / 'serve.log').read_text()}")
 
 
 def main() -> None:

@@ -4,7 +4,12 @@ page (no child named) with the partner suspended at once. Two real deployments."
 
 from __future__ import annotations
 
+import json
+
+import pytest
 from fastapi.testclient import TestClient
+from joserfc import jws
+from joserfc.jwk import OKPKey
 from sqlalchemy import select
 
 from routecare.app import create_app
@@ -12,16 +17,19 @@ from routecare.audit.models import AuditEntry
 from routecare.auth import actions as account_actions
 from routecare.auth.roles import Role
 from routecare.auth.schemas import UserIn
+from routecare.children.actions import erase_child
 from routecare.deployment import Deployment
 from routecare.errors import Forbidden
+from routecare.exchange.erasure import receive_acknowledgement
 from routecare.exchange.models import ExchangePackage
 from routecare.exchange.outbox import deliver_due
 from routecare.exchange.queries import pending_packages
-from routecare.exchange.receiving import receive_package
+from routecare.exchange.receiving import PackageRefused, receive_package
 from routecare.exchange.sending import pack_case
 from routecare.exchange.vocabulary import Purpose
 from tests.conftest import csrf_from, https_client, sign_in
-from tests.exchange.conftest import CHILD, PASSWORD, Exchange, row_counts
+from tests.exchange.conftest import CHILD, PASSWORD, Exchange, jwks_of, row_counts
+from tests.exchange.test_erasure import dpo_of, sent_and_accepted
 from tests.exchange.test_http import SENDER_URL, give_url, inbox_client
 
 CONTINUITY = Purpose.CONTINUITY_OF_CARE.value
@@ -141,3 +149,32 @@ def test_the_dpo_sees_every_package_without_the_child_and_suspends_a_partner(
         raise AssertionError("a package left for a suspended partner")
     with exchange.sender.database.transaction() as session:
         assert len(session.scalars(select(ExchangePackage)).all()) == 1
+
+
+def test_the_erased_childs_history_shows_each_partners_signed_acknowledgement(
+    exchange: Exchange,
+) -> None:
+    sent_and_accepted(exchange)
+    erase_child(exchange.sender, dpo_of(exchange), exchange.reference)
+    dpo = browser(exchange.sender, "dpo")
+    trail = f"/audit?child={exchange.reference}"
+    asked = dpo.get(trail).text
+    assert 'id="erasure-italy-https"' in asked and "erasure requested on" in asked
+    assert "not acknowledged yet" in asked
+    # An acknowledgement under the partner's kid but another key is refused and not shown.
+    receiver_kid = next(k["kid"] for k in jwks_of(exchange.receiver)["keys"] if k["use"] == "sig")
+    impostor = OKPKey.generate_key("Ed25519", parameters={"kid": receiver_kid})
+    with exchange.sender.database.transaction() as session:
+        [package_id] = session.scalars(select(ExchangePackage.package_id)).all()
+    claims = json.dumps({"type": "erasure_acknowledgement", "erased": [package_id]}).encode()
+    header = {"alg": "Ed25519", "typ": "routecare-erasure", "kid": receiver_kid}
+    forged = jws.serialize_compact(header, claims, impostor, ["Ed25519"])
+    with pytest.raises(PackageRefused):
+        receive_acknowledgement(exchange.sender, forged)
+    assert "erasure acknowledged" not in dpo.get(trail).text
+    # The partner's genuine acknowledgement comes back with the delivery of the request.
+    with inbox_client(exchange.receiver) as client:
+        assert deliver_due(exchange.sender, client).delivered == 1
+    acknowledged = dpo.get(trail).text
+    assert "erasure acknowledged, signed, on" in acknowledged
+    assert "not acknowledged yet" not in acknowledged
