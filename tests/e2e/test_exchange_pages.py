@@ -37,7 +37,8 @@ def received_from_a_partner(world: World, count: int) -> None:
     create_keys(deployment)
     with deployment.database.transaction() as session:
         jwks = public_jwks(session)
-    partner = {"name": "italy", "organisation": "Sicily Minors Network", "country": "ITA"}
+    partner: dict[str, object] = {"name": "italy", "organisation": "Sicily Minors Network"}
+    partner["country"] = "ITA"
     partner |= {"jwks": jwks, "purposes": [CONTINUITY], "agreement": "DSA-2026-07"}
     register_partner(deployment, PartnerIn.model_validate(partner | {"dpia": "DPIA-2026-3"}))
     worker = world.principal("case_worker")
@@ -67,7 +68,7 @@ def test_coordinator_decides_and_dpo_suspends(
         j.menu("/exchange/received")
         j.check("received")
         page.click("#received-packages li:first-child a")
-        expect(page.locator("#package-fields")).to_contain_text(CHILD["given_name"])
+        expect(page.locator("#package-fields")).to_contain_text(str(CHILD["given_name"]))
         expect(page.locator("#package-sender")).to_contain_text("+39 091 000 0000")
         j.check("package")
         # No reason: the refusal appears next to the field, the package stays in the queue.
@@ -88,7 +89,7 @@ def test_coordinator_decides_and_dpo_suspends(
         page = j.page
         j.menu("/exchange/oversight")
         expect(page.locator("#packages li")).to_have_count(4)  # two sent, two received
-        expect(page.locator("body")).not_to_contain_text(CHILD["given_name"])
+        expect(page.locator("body")).not_to_contain_text(str(CHILD["given_name"]))
         j.check("oversight")
         # Not confirmed: the browser keeps the form (the server refuses it too:
         # tests/exchange/test_pages.py), and nothing is suspended.
