@@ -103,6 +103,8 @@ def _receive(deployment: Deployment, token: str, transport: str, accept: bool) -
         session.add(row)
         opened = _open_case(session, deployment, row, body) if accept else None
         _audit(session, deployment, "exchange.package.receive", partner, body, transport, opened)
+        if opened is not None:
+            _decided(session, deployment, row, partner, opened.reference, None, None)
         return Received(body.package_id, row.status, opened.reference if opened else None, True)
 
 
@@ -221,7 +223,8 @@ def _decided(
     principal: Principal | None,
 ) -> None:
     """Audit the decision (with the deciding coordinator, if on a page) and queue the signed
-    word back to the partner (if it has a URL)."""
+    word back to the partner: delivered over HTTPS to a partner with a URL, handed over as
+    a file (`receipts.decisions_for_file`) to one without."""
     from routecare.exchange.outbox import queue
     from routecare.exchange.receipts import sign_receipt
 
@@ -235,9 +238,8 @@ def _decided(
         subject_id=row.case_id,
         detail={"package": row.package_id, "partner": partner.name, "status": row.status},
     )
-    if partner.base_url:
-        receipt = sign_receipt(session, deployment, row.package_id, row.status, reference, reason)
-        queue(session, partner, row.package_id, receipt, utcnow(), kind="receipt")
+    receipt = sign_receipt(session, deployment, row.package_id, row.status, reference, reason)
+    queue(session, partner, row.package_id, receipt, utcnow(), kind="receipt")
 
 
 def _received(session: Session, package_id: str) -> ExchangePackage | None:
