@@ -101,6 +101,8 @@ def test_the_coordinator_declines_and_accepts_and_the_sender_sees_both(
     for action in ("exchange.package.accept", "exchange.package.decline"):
         [entry] = audited(exchange.receiver, action)
         assert entry.actor_user_id == coordinator_id
+    read = audited(exchange.receiver, "exchange.package.read")
+    assert read and {entry.actor_user_id for entry in read} == {coordinator_id}
     # Both decisions travel back signed; the sender's case page shows them.
     with inbox_client(exchange.sender, SENDER_URL) as sender_inbox:
         assert deliver_due(exchange.receiver, sender_inbox).delivered == 2
@@ -139,8 +141,10 @@ def test_the_dpo_sees_every_package_without_the_child_and_suspends_a_partner(
         == 303
     )
     assert "Suspended" in dpo.get("/exchange/oversight").text
+    dpo_id = dpo.get("/api/v1/me").json()["id"]
     [entry] = audited(exchange.sender, "exchange.partner.suspend")
-    assert entry.actor_user_id == dpo.get("/api/v1/me").json()["id"]
+    assert entry.actor_user_id == dpo_id
+    assert {e.actor_user_id for e in audited(exchange.sender, "exchange.log.read")} == {dpo_id}
     # From then on nothing leaves for that partner.
     try:
         pack_case(exchange.sender, exchange.reference, "italy", CONTINUITY)
