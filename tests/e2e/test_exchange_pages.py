@@ -27,6 +27,7 @@ from tests.e2e.journeys import journey
 from tests.exchange.conftest import CHILD
 
 pytestmark = pytest.mark.browser
+FITS = "document.documentElement.scrollWidth <= window.innerWidth"  # no sideways scrolling
 CONTINUITY = Purpose.CONTINUITY_OF_CARE
 
 
@@ -71,6 +72,7 @@ def test_coordinator_decides_and_dpo_suspends(
         expect(page.locator("#package-fields")).to_contain_text(str(CHILD["given_name"]))
         expect(page.locator("#package-sender")).to_contain_text("+39 091 000 0000")
         j.check("package")
+        assert page.evaluate(FITS)
         # No reason: the refusal appears next to the field, the package stays in the queue.
         page.click("#decline-package")
         expect(page.locator(".field-error")).to_be_visible()
@@ -91,6 +93,7 @@ def test_coordinator_decides_and_dpo_suspends(
         expect(page.locator("#packages li")).to_have_count(4)  # two sent, two received
         expect(page.locator("body")).not_to_contain_text(str(CHILD["given_name"]))
         j.check("oversight")
+        assert page.evaluate(FITS)
         # Not confirmed: the browser keeps the form (the server refuses it too:
         # tests/exchange/test_pages.py), and nothing is suspended.
         page.click("#partner-italy button")
