@@ -29,7 +29,7 @@ from routecare.exchange.receiving import PackageRefused, receive_package
 from routecare.exchange.sending import pack_case
 from routecare.exchange.vocabulary import Purpose
 from tests.conftest import csrf_from, https_client, sign_in
-from tests.exchange.conftest import CHILD, PASSWORD, Exchange, row_counts
+from tests.exchange.conftest import CHILD, PASSWORD, Exchange, row_counts, staff
 from tests.exchange.test_erasure import dpo_of, sent_and_accepted
 from tests.exchange.test_http import SENDER_URL, give_url, inbox_client
 
@@ -110,6 +110,11 @@ def test_the_coordinator_declines_and_accepts_and_the_sender_sees_both(
     assert 'id="exchange"' in sender_case
     assert "<strong>Accepted</strong>" in sender_case and "<strong>Declined</strong>" in sender_case
     assert reason in sender_case and sender_case.count("signed receipt of") == 2
+    # The receiver's officer sees both packages, the decline but not its typed reason.
+    staff(exchange.receiver, "ITA", "officer", Role.DATA_PROTECTION_OFFICER)
+    oversight = browser(exchange.receiver, "officer").get("/exchange/oversight").text
+    assert oversight.count("Received") == 2 and "Declined" in oversight
+    assert reason not in oversight and str(CHILD["given_name"]) not in oversight
 
 
 def test_the_dpo_sees_every_package_without_the_child_and_suspends_a_partner(
