@@ -21,6 +21,7 @@ from routecare.web import (
     case_export_pages,
     case_pages,
     case_record_pages,
+    exchange_pages,
     home_pages,
     linkage_pages,
     observatory_pages,
@@ -73,6 +74,7 @@ def create_app(settings: Settings, deployment: Deployment | None = None) -> Fast
     app.include_router(referral_pages.router)
     app.include_router(screening_pages.router)
     app.include_router(linkage_pages.router)
+    app.include_router(exchange_pages.router)
     app.include_router(observatory_pages.router)
     app.include_router(admin_pages.router)
     app.include_router(audit_pages.router)

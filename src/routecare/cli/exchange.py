@@ -266,6 +266,37 @@ def erasures(
     typer.echo(f"{len(tokens)} erasure request(s) written")
 
 
+@app.command("decisions")
+def decisions(
+    to: Annotated[str, typer.Option("--to", help="The partner (registered without a URL).")],
+    output: Annotated[Path, typer.Option("--output", help="File of decisions, one a line.")],
+    data_dir: DataDir = None,
+) -> None:
+    """Write our signed decisions (accepted, declined with the reason) on the packages a
+    partner reached by files sent us; it records them with `routecare exchange receipts`."""
+    from routecare.exchange.receipts import decisions_for_file
+
+    with open_deployment(data_dir) as deployment:
+        tokens = decisions_for_file(deployment, to)
+    output.write_text("".join(f"{token}\n" for token in tokens), encoding="ascii")
+    typer.echo(f"{len(tokens)} decision(s) written")
+
+
+@app.command("receipts")
+def receipts(
+    decisions: Annotated[Path, typer.Argument(help="A partner's decisions file.")],
+    data_dir: DataDir = None,
+) -> None:
+    """Record a partner's signed decisions on the packages we sent it (the case shows them).
+    A decision not signed by the partner the package went to is refused, exit 1."""
+    from routecare.exchange.receipts import receive_receipt
+
+    with open_deployment(data_dir) as deployment:
+        for line in _lines(decisions):
+            claims = receive_receipt(deployment, line)
+            typer.echo(f"{claims['package_id']} {claims['status']}")
+
+
 @app.command("erase")
 def erase(
     requests: Annotated[Path, typer.Argument(help="A partner's erasure requests file.")],

@@ -48,15 +48,21 @@ def register_partner(deployment: Deployment, data: PartnerIn) -> PartnerOut:
         return present_partner(partner)
 
 
-def suspend_partner(deployment: Deployment, name: str) -> PartnerOut:
-    """Stop every exchange with a partner at once, both ways (idempotent)."""
+def suspend_partner(
+    deployment: Deployment, name: str, principal: Principal | None = None
+) -> PartnerOut:
+    """Stop every exchange with a partner at once, both ways (idempotent). `principal` is the
+    data-protection officer on the oversight page (checked, audited as the actor); None is the
+    operator's CLI."""
+    if principal is not None:
+        require(principal, Permission.EXCHANGE_OVERSIGHT)
     with deployment.database.transaction() as session:
         partner = partner_named(session, name)
         if partner is None:
             raise NotFound(f"no partner named {name}")
         if partner.suspended_at is None:
             partner.suspended_at = utcnow()
-            _audit(session, deployment, "exchange.partner.suspend", partner)
+            _audit(session, deployment, "exchange.partner.suspend", partner, principal)
         return present_partner(partner)
 
 
@@ -117,11 +123,19 @@ def _partner_id(session: Session, name: str | None) -> int | None:
     return found
 
 
-def _audit(session: Session, deployment: Deployment, action: str, partner: ExchangePartner) -> None:
+def _audit(
+    session: Session,
+    deployment: Deployment,
+    action: str,
+    partner: ExchangePartner,
+    principal: Principal | None = None,
+) -> None:
     audit.record(
         session,
         deployment.keyring.audit_key,
         action=action,
+        actor_user_id=principal.user_id if principal else None,
+        actor_organisation_id=principal.organisation_id if principal else None,
         subject_type="exchange_partner",
         subject_id=partner.id,
         detail={"partner": partner.name, "purposes": partner.purposes.split()},

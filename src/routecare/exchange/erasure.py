@@ -25,13 +25,12 @@ from routecare.children.erasure import scrub_child
 from routecare.children.models import Child
 from routecare.clock import utcnow
 from routecare.deployment import Deployment
-from routecare.errors import NotFound
 from routecare.exchange.jose import SIGNING, JoseRefusal, signer_kid, verified_payload
 from routecare.exchange.keys import signing_key
 from routecare.exchange.models import ExchangeOutbox, ExchangePackage, ExchangePartner
 from routecare.exchange.notice_erasure import erase_noticed, noticed_records
-from routecare.exchange.outbox import queue
-from routecare.exchange.partners import partner_keys, partner_named, partners_of_kid
+from routecare.exchange.outbox import hand_over_for_file, queue
+from routecare.exchange.partners import partner_keys, partners_of_kid
 from routecare.exchange.vocabulary import SIGNING_ALGORITHM, Purpose
 
 REQUEST = "erasure_request"
@@ -174,29 +173,7 @@ def _receive_erasure(deployment: Deployment, request: str) -> tuple[list[str], s
 def requests_for_file(deployment: Deployment, partner_name: str) -> list[str]:
     """The erasure requests queued for a partner reached by files (one compact JWS each),
     handed over now: they leave the queue."""
-    with deployment.database.transaction() as session:
-        partner = partner_named(session, partner_name)
-        if partner is None:
-            raise NotFound(f"no partner named {partner_name}")
-        rows = session.scalars(
-            select(ExchangeOutbox)
-            .where(
-                ExchangeOutbox.partner_id == partner.id,
-                ExchangeOutbox.kind == "erasure",
-                ExchangeOutbox.status == "queued",
-            )
-            .order_by(ExchangeOutbox.id)
-        ).all()
-        tokens = [row.token for row in rows]
-        for row in rows:
-            row.status, row.token = "delivered", ""
-            audit.record(
-                session,
-                deployment.keyring.audit_key,
-                action="exchange.erasure.file",
-                detail={"request": row.package_id, "partner": partner.name},
-            )
-        return tokens
+    return hand_over_for_file(deployment, partner_name, "erasure")
 
 
 def receive_acknowledgement(deployment: Deployment, acknowledgement: str) -> list[str]:

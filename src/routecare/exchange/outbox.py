@@ -15,8 +15,10 @@ from sqlalchemy.orm import Session
 from routecare import audit
 from routecare.clock import utcnow
 from routecare.deployment import Deployment
+from routecare.errors import NotFound
 from routecare.exchange.jose import JoseRefusal
 from routecare.exchange.models import ExchangeOutbox, ExchangePartner
+from routecare.exchange.partners import partner_named
 
 FIRST_RETRY = timedelta(seconds=30)
 LONGEST_WAIT = timedelta(hours=1)
@@ -57,6 +59,37 @@ def queue(
             created_at=now,
         )
     )
+
+
+def hand_over_for_file(deployment: Deployment, partner_name: str, kind: str) -> list[str]:
+    """The tokens of `kind` queued for a partner (one reached by files: no HTTPS delivery
+    takes them), handed over now: they leave the queue, each audited as handed over."""
+    with deployment.database.transaction() as session:
+        partner = partner_named(session, partner_name)
+        if partner is None:
+            raise NotFound(f"no partner named {partner_name}")
+        rows = session.scalars(
+            select(ExchangeOutbox)
+            .where(
+                ExchangeOutbox.partner_id == partner.id,
+                ExchangeOutbox.kind == kind,
+                ExchangeOutbox.status == "queued",
+            )
+            .order_by(ExchangeOutbox.id)
+        ).all()
+        tokens = [row.token for row in rows]
+        for row in rows:
+            row.status, row.token = "delivered", ""
+            audit.record(
+                session,
+                deployment.keyring.audit_key,
+                action=f"exchange.{kind}.file",
+                detail={
+                    "request" if kind == "erasure" else "package": row.package_id,
+                    "partner": partner.name,
+                },
+            )
+        return tokens
 
 
 def backoff(attempts: int) -> timedelta:

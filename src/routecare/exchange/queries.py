@@ -37,8 +37,13 @@ def case_packages(deployment: Deployment, principal: Principal, reference: str) 
         return [_present(package, partner) for package, partner in rows]
 
 
-def pending_packages(deployment: Deployment) -> list[PackageOut]:
-    """The coordinator's queue: received packages not yet accepted or declined."""
+def pending_packages(
+    deployment: Deployment, principal: Principal | None = None
+) -> list[PackageOut]:
+    """The coordinator's queue: received packages not yet accepted or declined (field names,
+    never values). `principal`, on a page, must be a coordinator; None is the operator's CLI."""
+    if principal is not None:
+        require(principal, Permission.EXCHANGE_DECIDE)
     with deployment.database.transaction() as session:
         rows = session.execute(
             select(ExchangePackage, ExchangePartner)
@@ -56,20 +61,29 @@ def _present(package: ExchangePackage, partner: ExchangePartner) -> PackageOut:
         status=package.status,
         reason=package.reason,
         partner=partner.name,
+        partner_organisation=partner.organisation,
+        partner_country=partner.country,
         purpose=package.purpose,
         agreement=partner.agreement,
         fields=package.fields.split(),
         issued_at=package.issued_at,
         expires_at=package.expires_at,
+        recorded_at=package.recorded_at,
         partner_case=package.partner_case,
         acknowledged_at=package.acknowledged_at,
         receipt=package.receipt,
     )
 
 
-def package_log(deployment: Deployment) -> list[dict[str, object]]:
-    """Every package sent and received, for oversight: when, which way, partner, purpose,
-    agreement, field names, status. No case reference and no identity. Audited."""
+def package_log(
+    deployment: Deployment, principal: Principal | None = None
+) -> list[dict[str, object]]:
+    """Every package sent and received, for oversight: when, which way, partner (name,
+    organisation, country), purpose, agreement and DPIA, field names, status and when the
+    partner acknowledged an erasure. No case reference, no reason typed by a person, no
+    identity. Audited (with the DPO as actor on the oversight page; None is the CLI)."""
+    if principal is not None:
+        require(principal, Permission.EXCHANGE_OVERSIGHT)
     with deployment.database.transaction() as session:
         rows = session.execute(
             select(ExchangePackage, ExchangePartner)
@@ -80,6 +94,8 @@ def package_log(deployment: Deployment) -> list[dict[str, object]]:
             session,
             deployment.keyring.audit_key,
             action="exchange.log.read",
+            actor_user_id=principal.user_id if principal else None,
+            actor_organisation_id=principal.organisation_id if principal else None,
             detail={"count": len(rows)},
         )
         return [
@@ -88,11 +104,16 @@ def package_log(deployment: Deployment) -> list[dict[str, object]]:
                 "recorded_at": package.recorded_at.isoformat(),
                 "direction": package.direction,
                 "partner": partner.name,
+                "partner_organisation": partner.organisation,
+                "partner_country": partner.country,
                 "purpose": package.purpose,
                 "agreement": partner.agreement,
                 "dpia": partner.dpia,
                 "fields": package.fields.split(),
                 "status": package.status,
+                "acknowledged_at": (
+                    package.acknowledged_at.isoformat() if package.acknowledged_at else None
+                ),
             }
             for package, partner in rows
         ]

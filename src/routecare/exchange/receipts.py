@@ -108,3 +108,12 @@ def receive_receipt(deployment: Deployment, receipt: str) -> dict[str, str]:
             return record_receipt(session, deployment, partner, receipt, now)
         except JoseRefusal as error:
             raise PackageRefused("receipt", f"refused: {error}") from error
+
+
+def decisions_for_file(deployment: Deployment, partner_name: str) -> list[str]:
+    """Our signed decisions (accepted, declined) on packages of a partner reached by files,
+    handed over now (one compact JWS each); the partner records them with
+    `routecare exchange receipts FILE` (`receive_receipt`)."""
+    from routecare.exchange.outbox import hand_over_for_file
+
+    return hand_over_for_file(deployment, partner_name, "receipt")

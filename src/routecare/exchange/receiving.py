@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from routecare import audit
 from routecare.auth.models import User
+from routecare.auth.policy import Permission, require
 from routecare.auth.principal import Principal
 from routecare.auth.roles import Role
 from routecare.cases.actions import add_case
@@ -80,7 +81,7 @@ def _receive(deployment: Deployment, token: str, transport: str, accept: bool) -
         earlier = _received(session, body.package_id)
         if earlier is not None and accept and earlier.status == "pending":
             case = _open_case(session, deployment, earlier, body)
-            _decided(session, deployment, earlier, partner, case.reference, None)
+            _decided(session, deployment, earlier, partner, case.reference, None, None)
             return Received(body.package_id, earlier.status, case.reference, False)
         if earlier is not None:
             _audit(session, deployment, "exchange.package.repeat", partner, body, transport)
@@ -102,29 +103,34 @@ def _receive(deployment: Deployment, token: str, transport: str, accept: bool) -
         session.add(row)
         opened = _open_case(session, deployment, row, body) if accept else None
         _audit(session, deployment, "exchange.package.receive", partner, body, transport, opened)
+        if opened is not None:
+            _decided(session, deployment, row, partner, opened.reference, None, None)
         return Received(body.package_id, row.status, opened.reference if opened else None, True)
 
 
-def accept_package(deployment: Deployment, package_id: str) -> str:
+def accept_package(
+    deployment: Deployment, package_id: str, principal: Principal | None = None
+) -> str:
     """Open a case from a package in the coordinator's queue (its provenance kept beside it)
-    and tell the partner, signed; returns the case reference."""
+    and tell the partner, signed; returns the case reference. `principal` is the coordinator
+    deciding on a page (checked and audited as the actor); None is the operator's CLI."""
+    _may_decide(principal)
     with deployment.database.transaction() as session:
         row = _pending(session, package_id)
         partner = session.get(ExchangePartner, row.partner_id)
-        assert partner is not None and row.token is not None
-        try:
-            signed = unseal(row.token, decryption_keys(session, deployment))
-            data = json.loads(verified_payload(signed, partner_keys(partner)))
-            body = package_model(row.purpose, row.schema_version).model_validate(data)
-        except (JoseRefusal, ValueError, ValidationError) as error:
-            raise PackageRefused("unverified", "refused: the package no longer verifies") from error
+        assert partner is not None
+        body = _opened(session, deployment, row, partner)
         case = _open_case(session, deployment, row, body)
-        _decided(session, deployment, row, partner, case.reference, None)
+        _decided(session, deployment, row, partner, case.reference, None, principal)
         return case.reference
 
 
-def decline_package(deployment: Deployment, package_id: str, reason: str) -> None:
-    """Decline a package in the queue: its content is deleted, the reason goes back signed."""
+def decline_package(
+    deployment: Deployment, package_id: str, reason: str, principal: Principal | None = None
+) -> None:
+    """Decline a package in the queue: its content is deleted, the reason goes back signed.
+    `principal` as for `accept_package`."""
+    _may_decide(principal)
     reason = reason.strip()
     if not 1 <= len(reason) <= 200:
         raise InvalidInput("a reason of 1 to 200 characters is needed to decline")
@@ -133,7 +139,70 @@ def decline_package(deployment: Deployment, package_id: str, reason: str) -> Non
         partner = session.get(ExchangePartner, row.partner_id)
         assert partner is not None
         row.status, row.reason, row.token = "declined", reason, None
-        _decided(session, deployment, row, partner, None, reason)
+        _decided(session, deployment, row, partner, None, reason, principal)
+
+
+@dataclass(frozen=True)
+class Opened:
+    """A package in the queue as the coordinator reads it before deciding."""
+
+    package_id: str
+    partner: str
+    purpose: str
+    child: dict[str, Any]  # package field name -> value
+    consent: dict[str, Any]
+    sender: dict[str, Any]
+    reply_to: str | None
+    issued_at: datetime
+    expires_at: datetime
+
+
+def open_pending(deployment: Deployment, principal: Principal, package_id: str) -> Opened:
+    """Decrypt and verify one package of the queue for the coordinator to read (the fields it
+    carries, the consent record, the sender's contact). Audited as a read of its content."""
+    _may_decide(principal)
+    with deployment.database.transaction() as session:
+        row = _pending(session, package_id)
+        partner = session.get(ExchangePartner, row.partner_id)
+        assert partner is not None
+        body = _opened(session, deployment, row, partner)
+        audit.record(
+            session,
+            deployment.keyring.audit_key,
+            action="exchange.package.read",
+            actor_user_id=principal.user_id,
+            actor_organisation_id=principal.organisation_id,
+            detail={"package": row.package_id, "partner": partner.name},
+        )
+        return Opened(
+            package_id=row.package_id,
+            partner=partner.name,
+            purpose=row.purpose,
+            child=_child(body),
+            consent=body.consent.model_dump(mode="json"),
+            sender=body.sender.model_dump(mode="json"),
+            reply_to=body.reply_to,
+            issued_at=body.issued_at,
+            expires_at=body.expires_at,
+        )
+
+
+def _may_decide(principal: Principal | None) -> None:
+    if principal is not None:
+        require(principal, Permission.EXCHANGE_DECIDE)
+
+
+def _opened(
+    session: Session, deployment: Deployment, row: ExchangePackage, partner: ExchangePartner
+) -> Envelope:
+    """The queued JWE, decrypted with our key and verified again under the partner's keys."""
+    assert row.token is not None
+    try:
+        signed = unseal(row.token, decryption_keys(session, deployment))
+        data = json.loads(verified_payload(signed, partner_keys(partner)))
+        return package_model(row.purpose, row.schema_version).model_validate(data)
+    except (JoseRefusal, ValueError, ValidationError) as error:
+        raise PackageRefused("unverified", "refused: the package no longer verifies") from error
 
 
 def _open_case(
@@ -151,8 +220,11 @@ def _decided(
     partner: ExchangePartner,
     reference: str | None,
     reason: str | None,
+    principal: Principal | None,
 ) -> None:
-    """Audit the decision and queue the signed word back to the partner (if it has a URL)."""
+    """Audit the decision (with the deciding coordinator, if on a page) and queue the signed
+    word back to the partner: delivered over HTTPS to a partner with a URL, handed over as
+    a file (`receipts.decisions_for_file`) to one without."""
     from routecare.exchange.outbox import queue
     from routecare.exchange.receipts import sign_receipt
 
@@ -160,13 +232,14 @@ def _decided(
         session,
         deployment.keyring.audit_key,
         action=DECISIONS[row.status],
+        actor_user_id=principal.user_id if principal else None,
+        actor_organisation_id=principal.organisation_id if principal else None,
         subject_type="case" if row.case_id else None,
         subject_id=row.case_id,
         detail={"package": row.package_id, "partner": partner.name, "status": row.status},
     )
-    if partner.base_url:
-        receipt = sign_receipt(session, deployment, row.package_id, row.status, reference, reason)
-        queue(session, partner, row.package_id, receipt, utcnow(), kind="receipt")
+    receipt = sign_receipt(session, deployment, row.package_id, row.status, reference, reason)
+    queue(session, partner, row.package_id, receipt, utcnow(), kind="receipt")
 
 
 def _received(session: Session, package_id: str) -> ExchangePackage | None:

@@ -76,11 +76,14 @@ class PackageOut(BaseModel):
     status: str = Field(description="Sent: the partner's latest word. Received: our decision.")
     reason: str | None = Field(None, description="Why the package was declined.")
     partner: str
+    partner_organisation: str | None = None
+    partner_country: str | None = None
     purpose: str
     agreement: str
     fields: list[str]
     issued_at: datetime
     expires_at: datetime
+    recorded_at: datetime | None = Field(None, description="When it was sent or received.")
     partner_case: str | None
     acknowledged_at: datetime | None
     receipt: str | None = Field(None, description="The partner's compact JWS receipt.")

@@ -5,8 +5,10 @@ put in the purpose's schema, signed and encrypted to the partner."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -41,6 +43,16 @@ class Packed:
     fields: list[str]
 
 
+@dataclass(frozen=True)
+class PackOrder:
+    """One package to build: which case, to whom, why."""
+
+    reference: str
+    partner: str
+    purpose: str
+    reply_to: str | None = None
+
+
 def pack_case(
     deployment: Deployment,
     reference: str,
@@ -59,57 +71,105 @@ def pack_case(
     `outbox`, it is also queued for delivery to the partner's inbox in the same transaction.
     `actor`: the user who started it (a coordinator from a match notice), for the audit; None
     for the operator at the command line."""
-    try:
-        chosen = Purpose(purpose)
-    except ValueError as error:
-        raise InvalidInput(f"unknown purpose {purpose}") from error
+    order = PackOrder(reference, partner_name, purpose, reply_to)
+    return pack_cases(deployment, [order], lifetime=lifetime, outbox=outbox, actor=actor)[0]
+
+
+def pack_cases(
+    deployment: Deployment,
+    orders: Sequence[PackOrder],
+    *,
+    lifetime: timedelta = PACKAGE_LIFETIME,
+    outbox: bool = False,
+    actor: Principal | None = None,
+) -> list[Packed]:
+    """`pack_case` for many packages at once, all or nothing: one transaction, our signing key
+    and each child's data key read once from the key store. Every package still passes every
+    check of `pack_case` and gets its own record and audit entry; one refusal packs none."""
+    chosen = [_purpose(order.purpose) for order in orders]
     now = utcnow()
     with deployment.database.transaction() as session:
-        partner = sendable_partner(session, partner_name, chosen.value, now)
-        if outbox and not partner.base_url:
-            raise Forbidden(f"refused: partner {partner.name} has no URL; send a file instead")
-        case, child = _case(session, reference)
-        consents = active_consents(session, case, chosen, now)
-        consent, fields = next(
-            ((c, f) for c in consents if (f := consented_fields(session, c, partner, chosen))),
-            (None, []),
-        )
-        if consent is None:
-            raise Forbidden(
-                f"refused: no cross-border consent for {chosen.value} covers any field for "
-                f"partner {partner.name}"
+        signer: Any = None
+        ciphers: dict[str, ChildCipher] = {}
+        packed = []
+        for order, purpose in zip(orders, chosen, strict=True):
+            partner = sendable_partner(session, order.partner, purpose.value, now)
+            if outbox and not partner.base_url:
+                raise Forbidden(f"refused: partner {partner.name} has no URL; send a file instead")
+            case, child = _case(session, order.reference)
+            consent, fields = _consented(session, case, partner, purpose, now)
+            if child.uid not in ciphers:
+                ciphers[child.uid] = cipher_for(deployment.keyring, child)
+            package_id = uuid.uuid4().hex
+            payload = _payload(
+                session, ciphers[child.uid], package_id, purpose, case, child, consent, fields
             )
-        if chosen is Purpose.SAFE_RETURN_ASSESSMENT and case.best_interests_determination is None:
-            raise Forbidden(
-                "refused: a safe-return assessment needs a recorded best-interests determination"
+            payload.update(issued_at=now.isoformat(), expires_at=(now + lifetime).isoformat())
+            payload["reply_to"] = order.reply_to
+            body = package_model(purpose.value, SCHEMA_VERSION).model_validate(payload)
+            if signer is None:
+                signer = signing_key(session, deployment)
+            token = seal(
+                body.model_dump_json(exclude_none=True).encode(),
+                signer,
+                encryption_key_of(partner),
             )
-        package_id = uuid.uuid4().hex
-        payload = _payload(session, deployment, package_id, chosen, case, child, consent, fields)
-        payload.update(issued_at=now.isoformat(), expires_at=(now + lifetime).isoformat())
-        payload["reply_to"] = reply_to
-        body = package_model(chosen.value, SCHEMA_VERSION).model_validate(payload)
-        token = seal(
-            body.model_dump_json(exclude_none=True).encode(),
-            signing_key(session, deployment),
-            encryption_key_of(partner),
-        )
-        _record(
-            session, deployment, partner, case, child, package_id, chosen, fields, now, lifetime
-        )
-        if actor is not None:
-            audit.record(
+            _record(
                 session,
-                deployment.keyring.audit_key,
-                action="exchange.package.start",
-                actor_user_id=actor.user_id,
-                actor_organisation_id=actor.organisation_id,
-                subject_type="case",
-                subject_id=case.id,
-                detail={"package": package_id, "partner": partner.name},
+                deployment,
+                partner,
+                case,
+                child,
+                package_id,
+                purpose,
+                fields,
+                now,
+                lifetime,
             )
-        if outbox:
-            queue(session, partner, package_id, token, now)
-        return Packed(package_id=package_id, token=token, fields=fields)
+            if actor is not None:
+                audit.record(
+                    session,
+                    deployment.keyring.audit_key,
+                    action="exchange.package.start",
+                    actor_user_id=actor.user_id,
+                    actor_organisation_id=actor.organisation_id,
+                    subject_type="case",
+                    subject_id=case.id,
+                    detail={"package": package_id, "partner": partner.name},
+                )
+            if outbox:
+                queue(session, partner, package_id, token, now)
+            packed.append(Packed(package_id=package_id, token=token, fields=fields))
+        return packed
+
+
+def _purpose(purpose: str) -> Purpose:
+    try:
+        return Purpose(purpose)
+    except ValueError as error:
+        raise InvalidInput(f"unknown purpose {purpose}") from error
+
+
+def _consented(
+    session: Session, case: Case, partner: ExchangePartner, chosen: Purpose, now: datetime
+) -> tuple[CaseConsent, list[str]]:
+    """The consent in force that lets fields go to this partner, and those fields; Forbidden
+    without one, and for a safe return without a best-interests determination."""
+    consents = active_consents(session, case, chosen, now)
+    consent, fields = next(
+        ((c, f) for c in consents if (f := consented_fields(session, c, partner, chosen))),
+        (None, []),
+    )
+    if consent is None:
+        raise Forbidden(
+            f"refused: no cross-border consent for {chosen.value} covers any field for "
+            f"partner {partner.name}"
+        )
+    if chosen is Purpose.SAFE_RETURN_ASSESSMENT and case.best_interests_determination is None:
+        raise Forbidden(
+            "refused: a safe-return assessment needs a recorded best-interests determination"
+        )
+    return consent, fields
 
 
 def _case(session: Session, reference: str) -> tuple[Case, Child]:
@@ -125,7 +185,7 @@ def _case(session: Session, reference: str) -> tuple[Case, Child]:
 
 def _payload(
     session: Session,
-    deployment: Deployment,
+    cipher: ChildCipher,
     package_id: str,
     purpose: Purpose,
     case: Case,
@@ -135,7 +195,6 @@ def _payload(
 ) -> dict[str, object]:
     organisation = session.get(Organisation, child.owner_organisation_id)
     assert organisation is not None
-    cipher = cipher_for(deployment.keyring, child)
     values = {name: _value(cipher, case, child, name) for name in fields}
     return {
         "package_id": package_id,

@@ -9,6 +9,7 @@ from fastapi.responses import Response
 from routecare.audit.queries import child_trail, recent_entries
 from routecare.auth.http import CurrentPrincipal, DeploymentDep
 from routecare.errors import NotFound
+from routecare.exchange.erasure_status import partner_erasures
 from routecare.storage.base import MAX_ID
 from routecare.web.templating import pages_of
 
@@ -27,11 +28,13 @@ def audit_trail(
     before_id = int(before) if before.isdigit() and 1 <= int(before) <= MAX_ID else None
     problem = None
     entries = []
+    erasures = []
     if child:
         try:
             entries = child_trail(
                 deployment, principal, child, limit=PAGE_SIZE, before_id=before_id
             )
+            erasures = partner_erasures(deployment, principal, child)
         except NotFound:
             problem = "not_found"
     else:
@@ -40,6 +43,7 @@ def audit_trail(
         "entries": entries,
         "child": child,
         "problem": problem,
+        "erasures": erasures,
         "older": entries[-1].id if len(entries) == PAGE_SIZE else None,
     }
     return pages_of(request).render(request, "audit/trail.html", context)

@@ -32,6 +32,7 @@ from routecare.cases.vocabulary import (
 from routecare.children.schemas import Sex
 from routecare.deployment import Deployment
 from routecare.errors import PreconditionFailed
+from routecare.exchange import queries as exchange_queries
 from routecare.linkage import queries as linkage_queries
 from routecare.placement import queries as placement_queries
 from routecare.referrals import queries as referral_queries
@@ -147,6 +148,7 @@ def case_page(
         if allows(principal, Permission.REFERRAL_READ)
         else [],
     }
+    context["exchange"] = exchange_queries.case_packages(deployment, principal, reference)
     if allows(principal, Permission.PLACEMENT_REQUEST):
         context["beds"], context["placement_requests"] = placement_queries.case_placements(
             deployment, principal, case.reference

@@ -18,6 +18,7 @@ from routecare.auth.principal import Principal
 from routecare.cases import queries as case_queries
 from routecare.children import queries as children_queries
 from routecare.deployment import Deployment
+from routecare.exchange import queries as exchange_queries
 from routecare.linkage import queries as linkage_queries
 from routecare.placement import queries as placement_queries
 from routecare.referrals import queries as referral_queries
@@ -63,6 +64,10 @@ def work_queues(deployment: Deployment, principal: Principal) -> dict[str, Any]:
         ),
         "overdue": when(
             Permission.CASE_WRITE, lambda: case_queries.overdue_tasks(deployment, principal)
+        ),
+        "packages": when(
+            Permission.EXCHANGE_DECIDE,
+            lambda: exchange_queries.pending_packages(deployment, principal),
         ),
         "notices": when(
             Permission.MATCH_NOTICES,

@@ -278,6 +278,41 @@ CODE_LABELS: dict[str, dict[str, str]] = {
         RecruitmentType.THROUGH_FAMILY: N_("Through family"),
         RecruitmentType.THROUGH_ONLINE_SOCIAL_NETWORKS: N_("Through online social networks"),
         RecruitmentType.OTHER: N_("Other"),
+    # Cross-border exchange (routecare.exchange): purposes, package states, HTCDS field names.
+    "exchange_purpose": {
+        "continuity_of_care": N_("Continuity of care"),
+        "family_tracing": N_("Family tracing"),
+        "safe_return_assessment": N_("Safe-return assessment"),
+        "match_notice": N_("Match notice"),
+    },
+    "package_direction": {"sent": N_("Sent"), "received": N_("Received")},
+    "package_status": {
+        "sent": N_("Sent, no receipt yet"),
+        "pending": N_("Awaiting the coordinator's decision"),
+        "accepted": N_("Accepted"),
+        "declined": N_("Declined"),
+        "erasing": N_("Erasure requested"),
+        "erased": N_("Erased"),
+    },
+    "package_field": {
+        "prs_GivenName": N_("Given name"),
+        "prs_FamilyName": N_("Family name"),
+        "prs_OtherNames": N_("Other names"),
+        "prs_DateOfBirth": N_("Date of birth"),
+        "prs_Gender": N_("Sex"),
+        "prs_Age": N_("Age"),
+        "prs_Nationality": N_("Nationality"),
+        "vic_Unaccompanied": N_("Unaccompanied"),
+        "vic_TraffickingStatus": N_("Trafficking status"),
+        "vic_TraffickingStatusDecisionMakingOrg": N_("Identified by"),
+        "vic_TypeOfExploitation": N_("Forms of exploitation"),
+        "cas_Status": N_("Case status"),
+        "cas_RiskLevel": N_("Risk level"),
+        "cas_FamilyTracingStatus": N_("Family tracing"),
+        "spl_GuardianName": N_("Guardian"),
+        "spl_BestInterestsAssessment": N_("Best-interests assessment (BIA)"),
+        "spl_BestInterestsDetermination": N_("Best-interests determination (BID)"),
+        "spl_DurableSolution": N_("Durable solution"),
     },
 }
 
@@ -293,6 +328,16 @@ FIELD_KINDS: dict[str, str] = {
     "family_tracing_status": "family_tracing",
     "durable_solution": "durable_solution",
     "closure_reason": "closure_reason",
+    # The same values as they travel in an exchange package (HTCDS names).
+    "prs_Gender": "sex",
+    "prs_Nationality": "country",
+    "vic_TraffickingStatus": "victim_status",
+    "vic_TraffickingStatusDecisionMakingOrg": "decision_org",
+    "vic_TypeOfExploitation": "exploitation",
+    "cas_Status": "case_status",
+    "cas_RiskLevel": "risk_level",
+    "cas_FamilyTracingStatus": "family_tracing",
+    "spl_DurableSolution": "durable_solution",
 }
 
 # Enums whose values are codes, not words a page may show: the untranslated-page test

@@ -33,6 +33,8 @@ MENU: tuple[MenuEntry, ...] = (
     MenuEntry("/placement", _("Emergency bed")),
     MenuEntry("/placement/queue", _("Escalated placements")),
     MenuEntry("/linkage/notices", _("Match notices")),
+    MenuEntry("/exchange/received", _("Packages from partner countries")),
+    MenuEntry("/exchange/oversight", _("Cross-border exchange oversight")),
     MenuEntry("/referrals/flows", _("Referral flows")),
     MenuEntry("/observatory", _("Observatory")),
     MenuEntry("/admin/users", _("Users")),

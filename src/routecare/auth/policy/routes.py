@@ -39,6 +39,10 @@ class Permission(StrEnum):
     SCREENING_READ = "screening.read"  # record level: own organisation's screenings
     MATCH_REVIEW = "match.review"  # record level: possible matches of own organisation's cases
     MATCH_NOTICES = "match.notices"  # match notices of the user's country, never identities
+    # The national coordinator's queue of packages received from partner deployments.
+    EXCHANGE_DECIDE = "exchange.decide"
+    # The DPO's view of every package sent and received (no identity) and partner suspension.
+    EXCHANGE_OVERSIGHT = "exchange.oversight"
 
 
 class Access(StrEnum):
@@ -93,9 +97,11 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         | {Permission.CASE_READ}
         | {Permission.REFERRAL_FLOWS}
         | {Permission.SCREENING_SCORE, Permission.SCREENING_READ}
-        | {Permission.MATCH_NOTICES}
+        | {Permission.MATCH_NOTICES, Permission.EXCHANGE_DECIDE}
     ),
-    Role.DATA_PROTECTION_OFFICER: frozenset({Permission.AUDIT_READ, Permission.CHILD_ERASE}),
+    Role.DATA_PROTECTION_OFFICER: frozenset(
+        {Permission.AUDIT_READ, Permission.CHILD_ERASE, Permission.EXCHANGE_OVERSIGHT}
+    ),
     Role.ANALYST: frozenset({Permission.AGGREGATES_READ, Permission.SERVICE_READ}),
     Role.ADMINISTRATOR: frozenset(
         {Permission.USER_MANAGE}
@@ -207,6 +213,12 @@ ROUTES: dict[tuple[str, str], Requirement] = {
     ("POST", "/api/v1/exchange/receipts"): Access.PARTNER_SIGNATURE,
     ("POST", "/api/v1/exchange/erasures"): Access.PARTNER_SIGNATURE,
     ("GET", "/api/v1/cases/{reference}/exchange"): Permission.CASE_READ,
+    ("GET", "/exchange/received"): Permission.EXCHANGE_DECIDE,
+    ("GET", "/exchange/received/{package_id}"): Permission.EXCHANGE_DECIDE,
+    ("POST", "/exchange/received/{package_id}/accept"): Permission.EXCHANGE_DECIDE,
+    ("POST", "/exchange/received/{package_id}/decline"): Permission.EXCHANGE_DECIDE,
+    ("GET", "/exchange/oversight"): Permission.EXCHANGE_OVERSIGHT,
+    ("POST", "/exchange/partners/{name}/suspension"): Permission.EXCHANGE_OVERSIGHT,
     # Services directory and emergency placement (issue 7).
     ("GET", "/services"): Permission.SERVICE_READ,
     ("GET", "/services/{service_id}"): Permission.SERVICE_READ,
