@@ -56,7 +56,8 @@ def create_app(settings: Settings, deployment: Deployment | None = None) -> Fast
     app.add_middleware(SecurityMiddleware, max_body_bytes=settings.max_body_bytes)
     if settings.trusted_proxies:  # outermost: every layer sees the client, not the proxy
         trusted = [str(network) for network in settings.trusted_proxies]
-        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=trusted)
+        # uvicorn types ASGI messages more narrowly than Starlette; the middleware is plain ASGI.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=trusted)  # type: ignore[arg-type]
     install_error_handlers(app, app.state.pages)
 
     @app.get("/healthz", tags=["operations"])

@@ -6,6 +6,7 @@ itself appended (the right-most one that is not a trusted proxy): a client canno
 from __future__ import annotations
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
@@ -18,18 +19,18 @@ PROXY = "10.0.0.5"
 STRANGER = "203.0.113.7"  # connects directly, not through the proxy
 
 
-def _app_behind_proxy(world: World) -> TestClient:
+def _app_behind_proxy(world: World) -> FastAPI:
     settings = world.deployment.settings
     trusted = Settings(**{**settings.model_dump(), "trusted_proxies": [PROXY, "10.1.0.0/24"]})
     return create_app(trusted, world.deployment)
 
 
-def _client(app: object, peer: str, forwarded_for: str | None = None) -> TestClient:
+def _client(app: FastAPI, peer: str, forwarded_for: str | None = None) -> TestClient:
     """A browser whose connection the server sees coming from `peer`, with the header the
     proxy (or the client itself) set."""
     headers = {"X-Forwarded-For": forwarded_for} if forwarded_for else {}
     return TestClient(
-        app,  # type: ignore[arg-type]
+        app,
         base_url="https://testserver",
         client=(peer, 40000),
         headers=headers,

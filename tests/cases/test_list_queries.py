@@ -56,12 +56,16 @@ def _statements_of_lists(world: World, shown: int) -> dict[str, int]:
         "key store": store_of(world.deployment.keyring).database.engine,
     }
     api, page = world.api("case_worker"), world.browser("case_worker")
+
+    def from_api() -> set[str]:
+        return {row["display_name"] for row in api.get("/api/v1/cases").json()}
+
+    def from_page() -> set[str]:
+        return set(re.findall(r"· (Awa Ba[a-z]{2})", page.get("/cases").text))
+
     names = {f"Awa {_family_name(number)}" for number in range(shown)}
     counts: dict[str, int] = {}
-    for name, list_names in (
-        ("api", lambda: {row["display_name"] for row in api.get("/api/v1/cases").json()}),
-        ("page", lambda: set(re.findall(r"· (Awa Ba[a-z]{2})", page.get("/cases").text))),
-    ):
+    for name, list_names in (("api", from_api), ("page", from_page)):
         for _ in range(2):
             with counting(engines) as sent:
                 assert list_names() == names  # each child's name opened with its own key
