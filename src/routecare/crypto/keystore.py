@@ -200,6 +200,8 @@ class KeyStore:
         refuses the whole read: DataKeyDestroyed if its owner was erased."""
         uids = sorted(set(owner_uids))
         wrapped: dict[str, tuple[str, bytes]] = {}
+        if not uids:
+            return {}
         with self.database.transaction() as session:
             for start in range(0, len(uids), CHUNK):
                 chunk = uids[start : start + CHUNK]
