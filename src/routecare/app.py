@@ -7,6 +7,7 @@ from pathlib import Path
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from routecare import api
 from routecare.api.responses import install_openapi
@@ -54,6 +55,10 @@ def create_app(settings: Settings, deployment: Deployment | None = None) -> Fast
     app.state.deployment = deployment
     app.state.pages = Pages(settings.time_zone)
     app.add_middleware(SecurityMiddleware, max_body_bytes=settings.max_body_bytes)
+    if settings.trusted_proxies:  # outermost: every layer sees the client, not the proxy
+        trusted = [str(network) for network in settings.trusted_proxies]
+        # uvicorn types ASGI messages more narrowly than Starlette; the middleware is plain ASGI.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=trusted)  # type: ignore[arg-type]
     install_error_handlers(app, app.state.pages)
 
     @app.get("/healthz", tags=["operations"])

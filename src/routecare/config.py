@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator
+from pydantic import Field, IPvAnyNetwork, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from routecare.auth.roles import Role
@@ -122,6 +122,14 @@ class Settings(BaseSettings):
         6 * 1_048_576,
         description="Requests with larger bodies are refused with 413 (room for a 5 MiB "
         "document upload and its form fields).",
+    )
+    trusted_proxies: list[IPvAnyNetwork] = Field(
+        [],
+        description="Addresses or networks of the reverse proxies in front of the server (JSON "
+        'list, e.g. ["10.0.0.5", "10.1.0.0/24"]): only a request from one of them has its '
+        "X-Forwarded-For read, and the client is the right-most address in it that is not a "
+        "trusted proxy. Login throttling counts per client address; empty, every client is "
+        "the address that connects (behind a proxy, the proxy's, shared by all).",
     )
     secure_cookies: bool = Field(True, description="Send cookies only over HTTPS (or localhost).")
     idempotency_retention_days: int = Field(

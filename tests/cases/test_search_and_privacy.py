@@ -39,6 +39,24 @@ def test_search_by_spelling_variants_script_age_and_nationality(world: World) ->
     assert client.get("/api/v1/cases", params={"name": "yonas"}).status_code == 422
 
 
+def test_the_case_list_url_offers_no_name_and_refuses_one_with_the_way_to_search(
+    world: World,
+) -> None:
+    """Names stay out of URLs (access logs): the document does not offer a parameter that
+    is always refused, and a crafted URL with a name gets the reason, never the name back."""
+    client = world.api("case_worker")
+    create_case(client, given_name="Yonas", family_name="Gebremedhin", nationality="ERI")
+    operation = client.get("/openapi.json").json()["paths"]["/api/v1/cases"]["get"]
+    assert "name" not in {parameter["name"] for parameter in operation["parameters"]}
+    assert "POST /api/v1/cases/search" in operation["responses"]["422"]["description"]
+    for query in ({"name": "yonas"}, {"name": "yonas", "nationality": "ERI"}, {"name": ""}):
+        refused = client.get("/api/v1/cases", params=query)
+        assert refused.status_code == 422, query
+        assert "POST /api/v1/cases/search" in refused.json()["detail"]
+        assert "yonas" not in refused.text.casefold()
+    assert client.get("/api/v1/cases", params={"nationality": "ERI"}).status_code == 200
+
+
 def test_no_name_or_note_in_the_stored_bytes(world: World) -> None:
     client = world.api("case_worker")
     reference = create_case(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Path, Query, Response
+from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 
 from routecare.api.responses import ERROR_SCHEMA, PROTECTED, RECORD
 from routecare.auth.http import CurrentPrincipal, DeploymentDep
@@ -13,6 +13,7 @@ from routecare.cases import actions, queries
 from routecare.cases.schemas import (
     ApprovalIn,
     CaseFields,
+    CaseFilter,
     CaseIn,
     CaseOut,
     CasePatch,
@@ -36,6 +37,9 @@ IdempotencyKey = Annotated[
 IfMatch = Annotated[
     str | None, Header(alias="If-Match", max_length=40, description="The ETag you read.")
 ]
+NAME_IN_URL = (
+    "a name in the URL: search by name with POST /api/v1/cases/search (names stay out of URLs)"
+)
 ETAG_HEADER = {"ETag": {"description": "The case's version; send it back as If-Match"}}
 CHANGED = {
     **RECORD,
@@ -74,17 +78,26 @@ def _with_etag(response: Response, case: CaseOut) -> CaseOut:
     return case
 
 
-@router.get("/cases", responses=PROTECTED)
+def names_stay_out_of_urls(request: Request) -> None:
+    """A name in a URL would reach proxies' and servers' access logs: GET /cases has no name
+    parameter, and one sent anyway is refused with the way to search by name instead."""
+    if "name" in request.query_params:
+        raise InvalidInput(NAME_IN_URL)
+
+
+@router.get(
+    "/cases",
+    responses={**PROTECTED, 422: {"description": f"Invalid criteria, or {NAME_IN_URL}"}},
+    dependencies=[Depends(names_stay_out_of_urls)],
+)
 def list_cases(
     deployment: DeploymentDep,
     principal: CurrentPrincipal,
-    criteria: Annotated[CaseSearch, Query()],
+    criteria: Annotated[CaseFilter, Query()],
 ) -> list[CaseSummary]:
     """Your organisation's cases and those shared with it, filtered by age, nationality,
     stage. To search by name use POST /cases/search: a name never goes in a URL."""
-    if criteria.name:
-        raise InvalidInput("search by name with POST /api/v1/cases/search (names stay out of URLs)")
-    return queries.search_cases(deployment, principal, criteria)
+    return queries.search_cases(deployment, principal, CaseSearch(**criteria.model_dump()))
 
 
 @router.post("/cases/search", responses=PROTECTED)

@@ -30,11 +30,14 @@ from routecare.cases.schemas import (
     OverdueTask,
 )
 from routecare.children.models import Child, ChildShare
-from routecare.children.records import cipher_for, grants_by_child
+from routecare.children.records import ciphers_for, grants_by_child
 from routecare.clock import utcnow
+from routecare.crypto import ChildCipher
 from routecare.deployment import Deployment
 
 LIST_LIMIT = 200
+# The identity fields a list row shows (decrypted), when the reader may see them.
+NAME_FIELDS = frozenset({"given_name", "family_name"}) & IDENTITY_FIELDS
 
 
 def read_case(deployment: Deployment, principal: Principal, reference: str) -> CaseOut:
@@ -86,15 +89,22 @@ def search_cases(
     with deployment.database.transaction() as session:
         found = session.execute(query).all()
         grants = grants_by_child(session, [child.id for _, child in found])
-        rows = []
-        shown = []
-        for case, child in found:
-            fields = child_fields_visible(
-                principal, child.owner_organisation_id, grants[child.id], now
+        visible = [
+            (case, child, fields)
+            for case, child in found
+            if (
+                fields := child_fields_visible(
+                    principal, child.owner_organisation_id, grants[child.id], now
+                )
             )
-            if fields:
-                rows.append(_summary(deployment, principal, case, child, fields))
-                shown.append(child.id)
+        ]
+        named = [child for _, child, fields in visible if NAME_FIELDS & fields]
+        ciphers = ciphers_for(deployment.keyring, named)
+        rows = [
+            _summary(principal, case, child, fields, ciphers.get(child.id))
+            for case, child, fields in visible
+        ]
+        shown = [child.id for _, child, _ in visible]
         audit.record(
             session,
             deployment.keyring.audit_key,
@@ -123,11 +133,15 @@ def _name_matches(index_key: bytes, name: str) -> Select[int] | CompoundSelect[i
 
 
 def _summary(
-    deployment: Deployment, principal: Principal, case: Case, child: Child, fields: frozenset[str]
+    principal: Principal,
+    case: Case,
+    child: Child,
+    fields: frozenset[str],
+    cipher: ChildCipher | None,
 ) -> CaseSummary:
+    """One row of the list; `cipher` is the child's when a name field is visible."""
     display_name = None
-    if {"given_name", "family_name"} & fields & IDENTITY_FIELDS:
-        cipher = cipher_for(deployment.keyring, child)
+    if cipher is not None:
         parts = [
             cipher.decrypt(f, getattr(child, f)) if f in fields else None
             for f in ("given_name", "family_name")

@@ -221,19 +221,25 @@ class CaseSummary(BaseModel):
     shared_with_us: bool
 
 
-class CaseSearch(BaseModel):
-    """Search criteria. Sent in a body, never a URL, so no name reaches an access log."""
+class CaseFilter(BaseModel):
+    """Criteria a URL may carry (GET /cases): none of them identifies a child."""
 
     model_config = ConfigDict(extra="forbid")
 
-    name: Annotated[str, StringConstraints(max_length=120)] | None = Field(
-        None, description="Any spelling or script; every word must match"
-    )
     age: int | None = Field(None, ge=0, le=30)
     nationality: CountryCode | None = None
     stage: Stage | None = None
     limit: int = Field(50, ge=1, le=200)
     offset: int = Field(0, ge=0, le=MAX_ID)
+
+
+class CaseSearch(CaseFilter):
+    """Search criteria with a name. Sent in a body, never a URL, so no name reaches an
+    access log."""
+
+    name: Annotated[str, StringConstraints(max_length=120)] | None = Field(
+        None, description="Any spelling or script; every word must match"
+    )
 
 
 class ApprovalWaiting(BaseModel):

@@ -17,7 +17,7 @@ from routecare.auth.principal import Principal
 from routecare.children.models import Child, ChildShare
 from routecare.children.schemas import ChildOut
 from routecare.crypto import ChildCipher, Keyring
-from routecare.crypto.keystore import cipher_of
+from routecare.crypto.keystore import cipher_of, ciphers_of
 from routecare.errors import NotFound
 
 NOT_FOUND_MESSAGE = "no child record with that reference"
@@ -64,6 +64,12 @@ def visible_child(
 def cipher_for(keyring: Keyring, child: Child) -> ChildCipher:
     """The child's cipher, its data key read from the key store (a NotFound once erased)."""
     return cipher_of(keyring, child.uid)
+
+
+def ciphers_for(keyring: Keyring, children: Iterable[Child]) -> dict[int, ChildCipher]:
+    """The ciphers of a page of children by child id, their keys read in one batch."""
+    uids = {child.uid: child.id for child in children}
+    return {uids[uid]: cipher for uid, cipher in ciphers_of(keyring, uids).items()}
 
 
 def present(keyring: Keyring, child: Child, fields: frozenset[str]) -> ChildOut:

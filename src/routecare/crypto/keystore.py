@@ -192,14 +192,33 @@ class KeyStore:
         return keys
 
     def data_key(self, keyring: Keyring, owner_uid: str) -> bytes:
+        return self.data_keys(keyring, [owner_uid])[owner_uid]
+
+    def data_keys(self, keyring: Keyring, owner_uids: Iterable[str]) -> dict[str, bytes]:
+        """The data keys of many owners in one transaction and one query per CHUNK uids, so a
+        list page costs the same few queries however many children it shows. A missing key
+        refuses the whole read: DataKeyDestroyed if its owner was erased."""
+        uids = sorted(set(owner_uids))
+        wrapped: dict[str, tuple[str, bytes]] = {}
+        if not uids:
+            return {}
         with self.database.transaction() as session:
-            row = session.get(DataKey, owner_uid)
-            if row is None:
-                if session.get(Erasure, owner_uid) is not None:
+            for start in range(0, len(uids), CHUNK):
+                chunk = uids[start : start + CHUNK]
+                rows = session.execute(select(DataKey).where(DataKey.owner_uid.in_(chunk)))
+                wrapped |= {
+                    row.owner_uid: (row.master_key_id, row.wrapped_key) for row in rows.scalars()
+                }
+            missing = [uid for uid in uids if uid not in wrapped]
+            if missing:
+                erased = select(Erasure.owner_uid).where(Erasure.owner_uid.in_(missing[:CHUNK]))
+                if session.execute(erased.limit(1)).first() is not None:
                     raise DataKeyDestroyed("that record was erased")
-                raise KeyringError(f"the key store holds no data key for {owner_uid}")
-            key_id, wrapped = row.master_key_id, row.wrapped_key
-        return unwrap_data_key(keyring, key_id, wrapped, owner_uid)
+                raise KeyringError(f"the key store holds no data key for {missing[0]}")
+        return {
+            uid: unwrap_data_key(keyring, key_id, key, uid)
+            for uid, (key_id, key) in wrapped.items()
+        }
 
     def existing_data_keys(self, keyring: Keyring, owner_uids: Iterable[str]) -> dict[str, bytes]:
         """The data keys of many owners in one transaction (batch readers such as the
@@ -264,8 +283,15 @@ def cipher_of(keyring: Keyring, owner_uid: str) -> ChildCipher:
 
 
 def existing_ciphers(keyring: Keyring, owner_uids: Iterable[str]) -> dict[str, ChildCipher]:
-    """Ciphers of many existing owners at once; erased owners are absent from the answer."""
+    """Ciphers of many owners at once; erased owners are absent from the answer."""
     keys = store_of(keyring).existing_data_keys(keyring, owner_uids)
+    return {uid: ChildCipher(key, uid) for uid, key in keys.items()}
+
+
+def ciphers_of(keyring: Keyring, owner_uids: Iterable[str]) -> dict[str, ChildCipher]:
+    """The ciphers of many existing owners, their keys read in one batch (list pages); an
+    erased owner refuses the whole read."""
+    keys = store_of(keyring).data_keys(keyring, owner_uids)
     return {uid: ChildCipher(key, uid) for uid, key in keys.items()}
 
 

@@ -7,6 +7,7 @@ Every name here is invented."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Final, Literal, NamedTuple
 
 from routecare.cases import actions as case_actions
 from routecare.cases.demo import CASE_OWNERS
@@ -35,13 +36,23 @@ SCREENINGS: dict[str, dict[str, bool]] = {
     "smuggling": {"smuggling.paid_to_cross_border": True},
     "no_indicators": {"purpose.work_without_pay": False},
 }
-# Country -> (screening user, case owner, another organisation's case worker, a place far out).
-COUNTRIES: dict[str, tuple[str, str, str, tuple[float, float]]] = {
-    "NER": ("screener", "caseworker", "caseworker.unner", (19.0, 12.5)),
-    "LBY": ("caseworker.lby", "caseworker.lby", "shelter.lby", (25.9, 13.9)),
-    "TUN": ("caseworker.tun", "caseworker.tun", "shelter.tun", (33.9, 9.6)),
-    "ITA": ("screener.ita", "caseworker.ita", "shelter.ita", (37.6, 14.1)),
-    "MLT": ("caseworker.mlt", "caseworker.mlt", "shelter.mlt", (35.9, 14.4)),
+
+
+class Country(NamedTuple):
+    """Who works a country's demo queues, and a place no emergency bed serves."""
+
+    screener: str
+    owner: str  # registers every child of the country's table
+    neighbour: str  # another organisation's worker of the same country
+    far_place: tuple[float, float]
+
+
+COUNTRIES: dict[str, Country] = {
+    "NER": Country("screener", "caseworker", "caseworker.unner", (19.0, 12.5)),
+    "LBY": Country("caseworker.lby", "caseworker.lby", "shelter.lby", (25.9, 13.9)),
+    "TUN": Country("caseworker.tun", "caseworker.tun", "shelter.tun", (33.9, 9.6)),
+    "ITA": Country("screener.ita", "caseworker.ita", "shelter.ita", (37.6, 14.1)),
+    "MLT": Country("caseworker.mlt", "caseworker.mlt", "shelter.mlt", (35.9, 14.4)),
 }
 # Country -> where its screenings happen (ISO 3166-2 admin area) and the route the children
 # took (origin, then the countries crossed, in order): what the observatory counts by.
@@ -52,90 +63,107 @@ ROUTES: dict[str, tuple[str, str, list[str]]] = {
     "ITA": ("IT-82", "GIN", ["MLI", "NER", "LBY"]),
     "MLT": ("MT-60", "ERI", ["SDN", "LBY"]),
 }
-# In each country the first child is registered twice by the case owner (a possible match on
-# the newer case), the second once by the owner and once by another organisation of the country
-# (a match notice for the country's coordinator).
-# (given, family, father's name, birth date, the second registration's given and family name);
-# different children in each country, so that no country's registrations compete with another's.
-TWICE: dict[str, list[tuple[str, str, str, date, str, str]]] = {
+
+
+class Twice(NamedTuple):
+    """A child the country's owner registers, then registers again under a variant spelling:
+    the outcome says who registers the second time, so which queue the pair lands in."""
+
+    outcome: Literal["possible_match", "match_notice"]
+    sex: Sex
+    given: str
+    family: str
+    father: str
+    born: date
+    again_given: str
+    again_family: str
+
+
+POSSIBLE_MATCH: Final = "possible_match"  # the owner again: a possible match on its newer case
+MATCH_NOTICE: Final = "match_notice"  # another organisation: a notice for the coordinator
+
+# Each child is registered twice only: a third registration would compete with the first as the
+# second one's match, and two equal matches are neither shown. Different children in each
+# country, so that no country's registrations compete with another's.
+TWICE: dict[str, list[Twice]] = {
     "NER": [
-        ("Oumar", "Sangaré", "Bakary", date(2011, 3, 4), "Umaru", "Sangare"),
-        ("Mariam", "Kouyaté", "Lassana", date(2010, 9, 21), "Mariam", "Kouyate"),
+        Twice(POSSIBLE_MATCH, Sex.MALE, "Oumar", "Sangaré", "Bakary", date(2011, 3, 4),
+              "Umaru", "Sangare"),
+        Twice(MATCH_NOTICE, Sex.FEMALE, "Mariam", "Kouyaté", "Lassana", date(2010, 9, 21),
+              "Mariam", "Kouyate"),
     ],
     "LBY": [
-        ("Souleymane", "Diakité", "Moussa", date(2010, 1, 12), "Suleiman", "Diakite"),
-        ("Rokia", "Dembélé", "Adama", date(2011, 6, 2), "Rokia", "Dembele"),
+        Twice(POSSIBLE_MATCH, Sex.MALE, "Souleymane", "Diakité", "Moussa", date(2010, 1, 12),
+              "Suleiman", "Diakite"),
+        Twice(MATCH_NOTICE, Sex.FEMALE, "Rokia", "Dembélé", "Adama", date(2011, 6, 2),
+              "Rokia", "Dembele"),
     ],
     "TUN": [
-        ("Bakary", "Fofana", "Sidiki", date(2009, 11, 30), "Bakari", "Fofanah"),
-        ("Nafissatou", "Cissé", "Amadou", date(2010, 4, 17), "Nafissatou", "Cisse"),
+        Twice(POSSIBLE_MATCH, Sex.MALE, "Bakary", "Fofana", "Sidiki", date(2009, 11, 30),
+              "Bakari", "Fofanah"),
+        Twice(MATCH_NOTICE, Sex.FEMALE, "Nafissatou", "Cissé", "Amadou", date(2010, 4, 17),
+              "Nafissatou", "Cisse"),
     ],
     "ITA": [
-        ("Lamine", "Dramé", "Ousmane", date(2010, 8, 8), "Lamin", "Darame"),
-        ("Fatoumata", "Sylla", "Karim", date(2011, 2, 14), "Fatoumata", "Silla"),
+        Twice(POSSIBLE_MATCH, Sex.MALE, "Lamine", "Dramé", "Ousmane", date(2010, 8, 8),
+              "Lamin", "Darame"),
+        Twice(MATCH_NOTICE, Sex.FEMALE, "Fatoumata", "Sylla", "Karim", date(2011, 2, 14),
+              "Fatoumata", "Silla"),
     ],
     "MLT": [
-        ("Tesfalem", "Haile", "Gebre", date(2009, 12, 5), "Tesfaalem", "Hailu"),
-        ("Saba", "Tekle", "Yohannes", date(2010, 7, 19), "Saba", "Tekleh"),
+        Twice(POSSIBLE_MATCH, Sex.MALE, "Tesfalem", "Haile", "Gebre", date(2009, 12, 5),
+              "Tesfaalem", "Hailu"),
+        Twice(MATCH_NOTICE, Sex.FEMALE, "Saba", "Tekle", "Yohannes", date(2010, 7, 19),
+              "Saba", "Tekleh"),
     ],
-}
+}  # fmt: skip
 
 
 def seed_queues(deployment: Deployment) -> None:
     from routecare.demo.seed import principal_of
 
-    for country, (screener, owner, neighbour, (latitude, longitude)) in COUNTRIES.items():
-        screening_user = principal_of(deployment, screener)
-        admin_area, origin, transit = ROUTES[country]
+    for code, country in COUNTRIES.items():
+        screener = principal_of(deployment, country.screener)
+        admin_area, origin, transit = ROUTES[code]
         for answers in SCREENINGS.values():
-            record_screening(
-                deployment,
-                screening_user,
-                ScreeningIn(
-                    age=15,
-                    age_basis="claimed",
-                    answers=answers,
-                    location=country,
-                    admin_area=admin_area,
-                    country_of_origin=origin,
-                    transit_countries=transit,
-                ),
-                source="web",
+            screening = ScreeningIn(
+                age=15,
+                age_basis="claimed",
+                answers=answers,
+                location=code,
+                admin_area=admin_area,
+                country_of_origin=origin,
+                transit_countries=transit,
             )
-        owning, other = principal_of(deployment, owner), principal_of(deployment, neighbour)
-        for index, (given, family, father, born, variant_given, variant_family) in enumerate(
-            TWICE[country]
-        ):
+            record_screening(deployment, screener, screening, source="web")
+        owner = principal_of(deployment, country.owner)
+        neighbour = principal_of(deployment, country.neighbour)
+        for index, child in enumerate(TWICE[code]):
             first = CaseIn(
-                given_name=given,
-                family_name=family,
-                other_names=father,
-                birth_date=born,
-                sex=Sex.MALE if index == 0 else Sex.FEMALE,
+                given_name=child.given,
+                family_name=child.family,
+                other_names=child.father,
+                birth_date=child.born,
+                sex=child.sex,
                 age=15,
                 nationality="MLI",
             )
             again = first.model_copy(
-                update={"given_name": variant_given, "family_name": variant_family}
+                update={"given_name": child.again_given, "family_name": child.again_family}
             )
-            key = f"demo-twice-{country}-{index}"
-            case_actions.create_case(deployment, owning, first, f"{key}-first")
-            # Each child is registered twice only: a third registration would compete with
-            # the first as the second one's match, and two equal matches are neither shown.
-            registrar = owning if index == 0 else other
+            key = f"demo-twice-{code}-{index}"
+            case_actions.create_case(deployment, owner, first, f"{key}-first")
+            registrar = owner if child.outcome == POSSIBLE_MATCH else neighbour
             later = case_actions.create_case(deployment, registrar, again, f"{key}-again")
             possible_matches(deployment, registrar, later.reference)  # another's: for review
-        request_placement(
-            deployment,
-            owning,
-            PlacementRequestIn(
-                latitude=latitude,
-                longitude=longitude,
-                age=14,
-                sex=Sex.FEMALE,
-                needs=list(Need),  # no place supports every need: escalated at once
-            ),
+        far = PlacementRequestIn(
+            latitude=country.far_place[0],
+            longitude=country.far_place[1],
+            age=14,
+            sex=Sex.FEMALE,
+            needs=list(Need),  # no place supports every need: escalated at once
         )
+        request_placement(deployment, owner, far)
 
 
 def write_care_plans(deployment: Deployment, case_references: list[str]) -> None:
