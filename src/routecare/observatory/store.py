@@ -65,6 +65,8 @@ def snapshot(refreshed_at: datetime | None) -> str:
     """The fact store's name as a release's dataset: the refresh it was read after
     (`last_refresh`). A release from the store is replayable while this snapshot stands."""
     return f"facts:{refreshed_at.isoformat() if refreshed_at else 'never'}"
+
+
 def _same_columns(deployment: Deployment) -> bool:
     """Whether the store's files have today's columns: after an upgrade that adds a column,
     every bucket is rebuilt, so no file is left with the old schema."""

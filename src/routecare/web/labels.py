@@ -278,6 +278,7 @@ CODE_LABELS: dict[str, dict[str, str]] = {
         RecruitmentType.THROUGH_FAMILY: N_("Through family"),
         RecruitmentType.THROUGH_ONLINE_SOCIAL_NETWORKS: N_("Through online social networks"),
         RecruitmentType.OTHER: N_("Other"),
+    },
     # Cross-border exchange (routecare.exchange): purposes, package states, HTCDS field names.
     "exchange_purpose": {
         "continuity_of_care": N_("Continuity of care"),

@@ -2,7 +2,7 @@
 (encrypted under a key-store data key).
 
 Revision ID: 0018_exchange_notices
-Revises: 0015_field_records
+Revises: 0017_fact_dimensions
 Create Date: 2026-12-06
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0018_exchange_notices"
-down_revision: str | Sequence[str] | None = "0015_field_records"
+down_revision: str | Sequence[str] | None = "0017_fact_dimensions"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -3,7 +3,7 @@ identification rates, a facts file, synthetic people), the query that made it an
 left in, so the API's and the pages' tables are recorded and replayable like the CLI's.
 
 Revision ID: 0020_release_ledger
-Revises: 0015_field_records
+Revises: 0018_exchange_notices
 Create Date: 2026-12-06
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0020_release_ledger"
-down_revision: str | Sequence[str] | None = "0015_field_records"
+down_revision: str | Sequence[str] | None = "0018_exchange_notices"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
