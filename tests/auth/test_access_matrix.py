@@ -108,6 +108,7 @@ EXPECTED: dict[tuple[str, str], str | set[Role]] = {
     ("GET", "/admin/users"): {R.ADMINISTRATOR},
     ("POST", "/admin/users"): {R.ADMINISTRATOR},
     ("POST", "/admin/users/{user_id}/active"): {R.ADMINISTRATOR},
+    ("POST", "/admin/organisations/{organisation_id}/active"): {R.ADMINISTRATOR},
     ("POST", "/admin/users/{user_id}/role"): {R.ADMINISTRATOR},
     ("POST", "/admin/users/{user_id}/password"): {R.ADMINISTRATOR},
     ("POST", "/admin/users/{user_id}/second-factor"): {R.ADMINISTRATOR},
@@ -386,6 +387,7 @@ BODIES |= {
 FORMS |= {
     # Harmless to user 1 (the screener the role matrix calls with), whom these forms name.
     ("POST", "/admin/users/{user_id}/active"): {"active": "true"},
+    ("POST", "/admin/organisations/{organisation_id}/active"): {"enabled": "true"},
     ("POST", "/admin/users/{user_id}/role"): {"role": "screener"},
     ("POST", "/services/{service_id}/capacity"): {"beds_total": "50", "beds_free": "30"},
     ("POST", "/referrals/{referral_id}/decline"): {"reason": "no_capacity"},
