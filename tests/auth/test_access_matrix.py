@@ -81,6 +81,8 @@ EXPECTED: dict[tuple[str, str], str | set[Role]] = {
     ("POST", "/login/code"): SIGNED_IN,
     ("GET", "/account/two-factor"): SIGNED_IN,
     ("POST", "/account/two-factor"): SIGNED_IN,
+    ("GET", "/account/preferences"): SIGNED_IN,
+    ("POST", "/account/preferences"): SIGNED_IN,
     ("GET", "/api/v1/me/tokens"): SIGNED_IN,
     ("DELETE", "/api/v1/me/tokens/{token_id}"): SIGNED_IN,
     ("GET", "/"): SIGNED_IN,
