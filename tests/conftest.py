@@ -183,6 +183,12 @@ class World:
 
 @pytest.fixture
 def world(deployment: Deployment, app: FastAPI) -> World:
+    return build_world(deployment, app)
+
+
+def build_world(deployment: Deployment, app: FastAPI) -> World:
+    """Two organisations (NER home, ITA other), one user of each role at home, a case worker
+    in the other; also used by the browser journeys' seeded template (tests/e2e/sites.py)."""
     built = World(deployment=deployment, app=app)
     home = actions.create_organisation(
         deployment, name="Agadez Child Protection", country="NER", kind=OrganisationKind.NGO

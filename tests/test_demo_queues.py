@@ -1,5 +1,6 @@
 """A first visit to the demo finds every role's work queue filled: screenings with each
-outcome, possible matches, match notices for every country's coordinator, an escalated
+outcome, possible matches, match notices for every country's coordinator (cross-border ones
+too, from partner deployments' encodings), an escalated
 emergency request, free emergency beds in every country, referrals in every state (one waiting
 to be accepted), a care plan awaiting approval by someone other than its author. One seed for
 all of it: seeding is the slow part."""
@@ -10,10 +11,11 @@ from sqlalchemy import select
 
 from routecare.cases.models import Case
 from routecare.children.models import Child
+from routecare.demo.cross_border import ACROSS, PARTNER_NAMES
 from routecare.demo.seed import principal_of, seed_demo
 from routecare.deployment import Deployment
 from routecare.linkage.models import MatchNotice
-from routecare.linkage.queries import possible_matches
+from routecare.linkage.queries import list_notices, possible_matches
 from routecare.placement.models import PlacementRequest
 from routecare.referrals.models import Referral
 from routecare.screening.models import Screening
@@ -64,3 +66,13 @@ def test_every_roles_queue_holds_work_on_a_first_visit(deployment: Deployment) -
         ).scalars()
         newest = list(references)
     assert any(possible_matches(deployment, worker, r).matches for r in newest)
+
+    coordinators = {"NER": "coordinator", "ITA": "coordinator.ita"}
+    coordinators |= {"LBY": "coordinator.lby", "MLT": "coordinator.mlt"}
+    for here, _, there, _, _, _ in ACROSS:
+        for country, partner in ((here, there), (there, here)):
+            coordinator = principal_of(deployment, coordinators[country])
+            notices = list_notices(deployment, coordinator)
+            across = [n for n in notices if n.partner in PARTNER_NAMES.values()]
+            # One notice, from the other side's deployment, on the child registered here.
+            assert [n.partner for n in across] == [PARTNER_NAMES[partner]], (country, across)

@@ -217,6 +217,18 @@ def make_user(world: World) -> Made:
     return Made(str(created), None)
 
 
+def make_organisation(world: World) -> Made:
+    """A partner organisation in Niger: administrators of Niger's organisations run the
+    country's registry (disable, re-enable); Italy's administrator gets 404."""
+    created = account_actions.create_organisation(
+        world.deployment,
+        name=f"Tahoua Partner {len(world.organisation_ids)}-{datetime.now(UTC).timestamp()}",
+        country="NER",
+        kind=OrganisationKind.NGO,
+    )
+    return Made(str(created), None, frozenset({HOME, "neighbour", "partner"}))
+
+
 FACTORIES: dict[str, Callable[[World], Made]] = {
     "service_id": make_service,
     "reservation_id": make_reservation,
@@ -229,4 +241,5 @@ FACTORIES: dict[str, Callable[[World], Made]] = {
     "notice_id": make_notice,
     "token_id": make_token,
     "user_id": make_user,
+    "organisation_id": make_organisation,
 }

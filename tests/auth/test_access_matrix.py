@@ -87,6 +87,8 @@ EXPECTED: dict[tuple[str, str], str | set[Role]] = {
     ("POST", "/login/code"): SIGNED_IN,
     ("GET", "/account/two-factor"): SIGNED_IN,
     ("POST", "/account/two-factor"): SIGNED_IN,
+    ("GET", "/account/preferences"): SIGNED_IN,
+    ("POST", "/account/preferences"): SIGNED_IN,
     ("GET", "/api/v1/me/tokens"): SIGNED_IN,
     ("DELETE", "/api/v1/me/tokens/{token_id}"): SIGNED_IN,
     ("GET", "/"): SIGNED_IN,
@@ -114,6 +116,7 @@ EXPECTED: dict[tuple[str, str], str | set[Role]] = {
     ("GET", "/admin/users"): {R.ADMINISTRATOR},
     ("POST", "/admin/users"): {R.ADMINISTRATOR},
     ("POST", "/admin/users/{user_id}/active"): {R.ADMINISTRATOR},
+    ("POST", "/admin/organisations/{organisation_id}/active"): {R.ADMINISTRATOR},
     ("POST", "/admin/users/{user_id}/role"): {R.ADMINISTRATOR},
     ("POST", "/admin/users/{user_id}/password"): {R.ADMINISTRATOR},
     ("POST", "/admin/users/{user_id}/second-factor"): {R.ADMINISTRATOR},
@@ -394,6 +397,7 @@ BODIES |= {
 FORMS |= {
     # Harmless to user 1 (the screener the role matrix calls with), whom these forms name.
     ("POST", "/admin/users/{user_id}/active"): {"active": "true"},
+    ("POST", "/admin/organisations/{organisation_id}/active"): {"enabled": "true"},
     ("POST", "/admin/users/{user_id}/role"): {"role": "screener"},
     ("POST", "/services/{service_id}/capacity"): {"beds_total": "50", "beds_free": "30"},
     ("POST", "/referrals/{referral_id}/decline"): {"reason": "no_capacity"},

@@ -11,12 +11,15 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 import uvicorn
 from fastapi import FastAPI
 from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests.e2e.sites import Seeded, Site, cloned, seed
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
@@ -39,6 +42,13 @@ def _free_port() -> int:
 
 @pytest.fixture
 def live_server(app: FastAPI) -> Iterator[str]:
+    with serve(app) as base:
+        yield base
+
+
+@contextmanager
+def serve(app: FastAPI) -> Iterator[str]:
+    """`app` behind uvicorn on a free loopback port, for as long as the block runs."""
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
@@ -48,9 +58,24 @@ def live_server(app: FastAPI) -> Iterator[str]:
         if time.monotonic() > deadline:
             raise RuntimeError("the test server did not start")
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def seeded_site(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Seeded:
+    """The journeys' seeded site, built once per session (`tests/e2e/sites.py`)."""
+    return seed(tmp_path_factory.mktemp("journeys") / "data", sqlite_template)
+
+
+@pytest.fixture
+def site(seeded_site: Seeded, tmp_path: Path) -> Iterator[Site]:
+    """A fresh copy of the seeded site for one journey, served on loopback."""
+    with cloned(seeded_site, tmp_path, serve) as running:
+        yield running
 
 
 @pytest.fixture(scope="session")

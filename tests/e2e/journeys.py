@@ -1,17 +1,61 @@
-"""Helpers for the role journeys: one browser context per journey (desktop or phone), and a
-check of every page visited: axe-core finds no serious or critical violation, and a
+"""Helpers for the role journeys: which (language, device) runs each role gets, one browser
+context per run (desktop or phone) in the run's language, the words a page must show in it,
+and a check of every page visited: axe-core finds no serious or critical violation, and a
 screenshot is saved as an artifact."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cache
 
 from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]
 from playwright.sync_api import Browser, Page, expect
 
+from routecare.web.i18n import LANGUAGES, load_translations
+from routecare.web.labels import Labels
 from tests.e2e.conftest import log_in, screenshot
+
+ROLES = ("screener", "case_worker", "shelter", "coordinator", "supervisor", "admin", "dpo")
+DEVICES = ("desktop", "phone")
+# Every role in every language on both devices: 42 runs, measured at about 154 s of CPU in
+# all (seeding once included). ROUTECARE_JOURNEYS=pairwise runs the 21-run design instead
+# (every role in every language and on both devices, not every combination: about 81 s),
+# should the suite's budget need it.
+FULL_MATRIX = os.environ.get("ROUTECARE_JOURNEYS", "full") != "pairwise"
+
+
+def runs(role: str) -> list[tuple[str, str]]:
+    """(language, device) of each run of a role's journey: all six, or the three languages with
+    the device alternating and its start rotated by role, so every role meets both devices and
+    every language meets both devices across roles."""
+    if FULL_MATRIX:
+        return [(language, device) for language in LANGUAGES for device in DEVICES]
+    first = ROLES.index(role)
+    return [(language, DEVICES[(first + index) % 2]) for index, language in enumerate(LANGUAGES)]
+
+
+_translations = cache(load_translations)
+
+
+@cache
+def _catalogues() -> dict[str, Labels]:
+    return {code: Labels(t, code) for code, t in _translations().items()}
+
+
+def words(language: str, kind: str, code: str) -> str:
+    """A stored code as the page must write it in `language` (never the code itself)."""
+    shown = _catalogues()[language](kind, code)
+    assert language == "en" or shown != code, f"{kind} {code} has no {language} label"
+    return shown
+
+
+def text(language: str, message: str) -> str:
+    """An interface message as `language`'s catalogue writes it."""
+    return str(_translations()[language].gettext(message))
+
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
@@ -54,9 +98,10 @@ class Journey:
 
 @contextmanager
 def journey(
-    chromium: Browser, base: str, username: str, password: str, *, language: str, phone: bool
+    chromium: Browser, base: str, username: str, password: str, *, language: str, device: str
 ) -> Iterator[Journey]:
     """A signed-in user in `language` on a phone or a desktop; fails on any axe problem."""
+    phone = device == "phone"
     context = chromium.new_context(**(PHONE if phone else DESKTOP))
     context.set_default_timeout(10_000)
     page = context.new_page()
@@ -65,7 +110,6 @@ def journey(
         if language != "en":
             page.click(f"a[hreflang={language}]")
             expect(page.locator("html")).to_have_attribute("lang", language)
-        device = "phone" if phone else "desktop"
         walk = Journey(page, f"{username}-{language}-{device}", base, phone)
         yield walk
         assert not walk.problems, "\n".join(walk.problems)

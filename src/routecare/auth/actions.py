@@ -75,6 +75,8 @@ def create_user(
                 password_hash=password_hash,
                 role=user.role,
                 organisation_id=organisation_id,
+                time_zone=user.time_zone,
+                language=user.language,
             )
             session.add(account)
             session.flush()
@@ -118,6 +120,7 @@ class SignedIn:
     cookie: str
     csrf_token: str
     pending: str | None  # "code": enter a one-time code; "enrol": enrol one first
+    language: str | None = None  # the user's own page language, if they chose one
 
 
 def log_in(deployment: Deployment, username: str, password: str, address: str) -> SignedIn:
@@ -136,7 +139,7 @@ def log_in(deployment: Deployment, username: str, password: str, address: str) -
     password_ok = check_password(deployment, stored_hash, password)
     with deployment.database.transaction() as session:
         user = session.get(User, user.id) if user is not None else None
-        if user is None or not password_ok or not user.is_active:
+        if user is None or not password_ok or not user.may_act:
             audit.record(
                 session,
                 deployment.keyring.audit_key,
@@ -148,7 +151,9 @@ def log_in(deployment: Deployment, username: str, password: str, address: str) -
             failed = True
         else:
             failed = False
-            signed_in = SignedIn(new_secret(), new_secret(), second_step(deployment, session, user))
+            signed_in = SignedIn(
+                new_secret(), new_secret(), second_step(deployment, session, user), user.language
+            )
             now = utcnow()
             session.add(
                 WebSession(
@@ -210,7 +215,7 @@ def issue_api_token(
         user = session.execute(select(User).where(User.username == username)).scalar()
         if user is None:
             raise NotFound(f"no user named {username!r}")
-        if not user.is_active:
+        if not user.may_act:
             raise InvalidInput(f"user {username!r} is disabled")
         now = utcnow()
         api_token = ApiToken(

@@ -1,5 +1,6 @@
 """An administrator's writes on the accounts of their organisation: disable, re-enable,
-change a role, reset a password or a second factor, and register a partner organisation.
+change a role, reset a password or a second factor; and on the country's organisations:
+register a partner, disable one or re-enable it.
 
 Each is one transaction with its audit entry naming the administrator. Another
 organisation's account answers 404 like a missing one (`policy.may_manage_user`); an
@@ -17,11 +18,12 @@ from routecare import audit
 from routecare.auth.actions import create_user
 from routecare.auth.models import Organisation, User
 from routecare.auth.passwords import hash_password
-from routecare.auth.policy import Permission, may_manage_user, require
+from routecare.auth.policy import Permission, may_manage_organisation, may_manage_user, require
 from routecare.auth.principal import Principal
 from routecare.auth.roles import Role
 from routecare.auth.schemas import NewUserIn, OrganisationIn, UserIn
-from routecare.auth.sessions import end_sessions, forget_second_factor
+from routecare.auth.sessions import end_organisation_sessions, end_sessions, forget_second_factor
+from routecare.clock import utcnow
 from routecare.deployment import Deployment
 from routecare.errors import Conflict, InvalidInput, NotFound
 from routecare.storage.base import MAX_ID
@@ -108,7 +110,13 @@ def open_account(deployment: Deployment, by: Principal, account: NewUserIn) -> s
     """Open an account in the administrator's organisation with a random password, returned
     once to hand over in person."""
     password = secrets.token_urlsafe(TEMPORARY_PASSWORD_BYTES)
-    user = UserIn(username=account.username, password=password, role=account.role)
+    user = UserIn(
+        username=account.username,
+        password=password,
+        role=account.role,
+        time_zone=account.time_zone,
+        language=account.language,
+    )
     create_user(deployment, organisation_id=by.organisation_id, user=user, created_by=by)
     return password
 
@@ -138,3 +146,39 @@ def register_organisation(deployment: Deployment, by: Principal, data: Organisat
             detail={"kind": kind},
         )
         return organisation.id
+
+
+def set_organisation_enabled(
+    deployment: Deployment, by: Principal, organisation_id: int, *, enabled: bool
+) -> None:
+    """Disable an organisation of the administrator's country, or re-enable it.
+
+    While disabled its staff cannot sign in or use a token (their open sessions end now), and
+    it receives no new referral or bed (`services.queries`, `placement.search`); nothing of
+    its records is deleted. An administrator cannot disable their own organisation, which
+    would lock out the only people able to undo it. Another country's organisation answers
+    404 like a missing one.
+    """
+    require(by, Permission.USER_MANAGE)
+    with deployment.database.transaction() as session:
+        organisation = (
+            session.get(Organisation, organisation_id) if 1 <= organisation_id <= MAX_ID else None
+        )
+        if organisation is None or not may_manage_organisation(by, organisation.country):
+            raise NotFound(f"no organisation {organisation_id}")
+        if organisation.id == by.organisation_id and not enabled:
+            raise InvalidInput("you cannot disable your own organisation")
+        if enabled == (organisation.disabled_at is None):
+            return  # already so: nothing to change or audit
+        organisation.disabled_at = None if enabled else utcnow()
+        if not enabled:
+            end_organisation_sessions(session, organisation.id)
+        audit.record(
+            session,
+            deployment.keyring.audit_key,
+            action="organisation.enable" if enabled else "organisation.disable",
+            actor_user_id=by.user_id,
+            actor_organisation_id=by.organisation_id,
+            subject_type="organisation",
+            subject_id=organisation.id,
+        )

@@ -25,7 +25,8 @@ class Authenticated:
 
 
 def by_api_token(deployment: Deployment, token: str) -> Authenticated | None:
-    """The token's user, if the token is neither revoked nor expired and the user is active."""
+    """The token's user, if the token is neither revoked nor expired and the user and their
+    organisation are enabled."""
     now = utcnow()
     with deployment.database.transaction() as session:
         found = session.execute(
@@ -37,7 +38,7 @@ def by_api_token(deployment: Deployment, token: str) -> Authenticated | None:
                 ApiToken.expires_at > now,
             )
         ).first()
-        if found is None or not found.User.is_active:
+        if found is None or not found.User.may_act:
             return None
         api_token = found.ApiToken
         if api_token.last_used_at is None or now - api_token.last_used_at > LAST_USED_RESOLUTION:
@@ -60,7 +61,7 @@ def by_session_cookie(deployment: Deployment, cookie: str) -> Authenticated | No
             hours=settings.session_absolute_hours
         )
         user = session.get(User, web_session.user_id)
-        if idle_expired or absolute_expired or user is None or not user.is_active:
+        if idle_expired or absolute_expired or user is None or not user.may_act:
             web_session.ended_at = now
             return None
         web_session.last_seen_at = now

@@ -27,6 +27,9 @@ class Organisation(Base):
         )
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Set while an administrator has disabled the organisation: its staff cannot sign in and
+    # it receives no new referral or placement; its records stay.
+    disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class User(Base):
@@ -41,8 +44,17 @@ class User(Base):
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # How the user reads dates and pages; None means the deployment's zone and the browser's
+    # language.
+    time_zone: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    language: Mapped[str | None] = mapped_column(String(5), nullable=True)
 
     organisation: Mapped[Organisation] = relationship(lazy="joined")
+
+    @property
+    def may_act(self) -> bool:
+        """Whether the account may sign in or use a token: it and its organisation are enabled."""
+        return self.is_active and self.organisation.disabled_at is None
 
 
 class WebSession(Base):

@@ -14,6 +14,9 @@ class Principal:
     role: Role
     organisation_id: int
     country: str
+    # How the user reads dates and pages (None: the deployment's zone, the browser's language).
+    time_zone: str | None = None
+    language: str | None = None
 
     @classmethod
     def of(cls, user: User) -> Principal:
@@ -22,4 +25,6 @@ class Principal:
             role=user.role,
             organisation_id=user.organisation_id,
             country=user.organisation.country,
+            time_zone=user.time_zone,
+            language=user.language,
         )

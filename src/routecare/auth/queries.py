@@ -20,7 +20,7 @@ def _user_out(user: User) -> UserOut:
         username=user.username,
         role=user.role,
         is_active=user.is_active,
-        organisation=OrganisationOut(id=org.id, name=org.name, country=org.country, kind=org.kind),
+        organisation=_organisation_out(org),
     )
 
 
@@ -48,10 +48,17 @@ def organisations(deployment: Deployment) -> list[OrganisationOut]:
         rows = session.execute(
             select(Organisation).order_by(Organisation.country, Organisation.name)
         )
-        return [
-            OrganisationOut(id=o.id, name=o.name, country=o.country, kind=o.kind)
-            for o in rows.scalars()
-        ]
+        return [_organisation_out(o) for o in rows.scalars()]
+
+
+def _organisation_out(organisation: Organisation) -> OrganisationOut:
+    return OrganisationOut(
+        id=organisation.id,
+        name=organisation.name,
+        country=organisation.country,
+        kind=organisation.kind,
+        disabled=organisation.disabled_at is not None,
+    )
 
 
 def api_tokens(deployment: Deployment, username: str) -> list[ApiTokenOut]:

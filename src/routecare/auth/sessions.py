@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from routecare.auth.models import RecoveryCode, SecondFactor, WebSession
+from routecare.auth.models import RecoveryCode, SecondFactor, User, WebSession
 from routecare.clock import utcnow
 
 
@@ -15,6 +15,17 @@ def end_sessions(session: Session, user_id: int) -> None:
         update(WebSession)
         .where(WebSession.user_id == user_id, WebSession.ended_at.is_(None))
         .values(ended_at=utcnow())
+    )
+
+
+def end_organisation_sessions(session: Session, organisation_id: int) -> None:
+    """End every open web session of an organisation's staff (the organisation is disabled)."""
+    staff = select(User.id).where(User.organisation_id == organisation_id)
+    session.execute(
+        update(WebSession)
+        .where(WebSession.user_id.in_(staff), WebSession.ended_at.is_(None))
+        .values(ended_at=utcnow())
+        .execution_options(synchronize_session=False)
     )
 
 

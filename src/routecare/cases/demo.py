@@ -22,6 +22,10 @@ CASE_OWNERS: dict[str, tuple[str, str]] = {
 }
 GIVEN_NAMES = ["Thierno", "Kadija", "Sekou", "Nene", "Alpha", "Oumou", "Boubacar", "Fanta"]
 FAMILY_NAMES = ["Sylla", "Cissé", "Doumbouya", "Fofana", "Bangoura", "Kaba", "Camara", "Sidibé"]
+# Europe's cases take other family names than Africa's: the demo links Niger with Italy and
+# Libya with Malta (`demo/cross_border.py`), which would rightly notice namesakes of the same
+# age, sex and nationality on both sides.
+NAME_SHIFT = {"ITA": len(FAMILY_NAMES) // 2, "MLT": len(FAMILY_NAMES) // 2}
 # What a case worker fills before each move, in SOP order; approvals marked by the stage.
 STEPS: list[tuple[Stage, dict[str, object], Stage | None]] = [
     (Stage.REGISTRATION, {"risk_level": "high"}, None),
@@ -62,7 +66,9 @@ def seed_cases(deployment: Deployment) -> list[str]:
         for position, stage in enumerate(Stage):
             child = CaseIn(
                 given_name=GIVEN_NAMES[position],
-                family_name=FAMILY_NAMES[(position + len(references)) % len(FAMILY_NAMES)],
+                family_name=FAMILY_NAMES[
+                    (position + NAME_SHIFT.get(country, 0)) % len(FAMILY_NAMES)
+                ],
                 sex=Sex.FEMALE if position % 2 else Sex.MALE,
                 age=13 + position % 5,
                 nationality="GIN" if position % 3 else "MLI",

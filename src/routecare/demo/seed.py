@@ -14,6 +14,7 @@ from routecare.auth.schemas import UserIn
 from routecare.cases.demo import seed_cases
 from routecare.children import actions as children_actions
 from routecare.children.schemas import ChildIn, Sex, ShareIn
+from routecare.demo.cross_border import seed_cross_border
 from routecare.demo.fixtures import CHILDREN, FIRST_ORGANISATION_USERS, ORGANISATIONS, ROUTE_USERS
 from routecare.demo.queues import seed_queues, write_care_plans
 from routecare.deployment import Deployment
@@ -89,6 +90,7 @@ def seed_demo(deployment: Deployment, password: str) -> list[DemoLogin]:
     seed_consented_fields(deployment)
     seed_referrals(deployment, references)
     seed_queues(deployment)
+    seed_cross_border(deployment)
     return demo_logins(deployment)
 
 

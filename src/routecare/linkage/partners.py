@@ -39,14 +39,16 @@ def exported_id(encoder: Encoder, linkage_id: str) -> str:
     return hmac.new(key, linkage_id.encode(), hashlib.sha256).hexdigest()[:24]
 
 
-def export_encodings(deployment: Deployment, encoder: Encoder, output: Path) -> int:
+def export_encodings(
+    deployment: Deployment, encoder: Encoder, output: Path, *, country: str | None = None
+) -> int:
     """Write every registered child's encoding under the partners' secret to `output` (the
     format of `routecare linkage encode`, sealed for that partner, record ids from
-    `exported_id`); returns how many. Audited."""
+    `exported_id`); returns how many. Audited. `country`: see `store.registrations`."""
     with deployment.database.transaction() as session:
         records = [
             replace(record, record_id=exported_id(encoder, record.record_id))
-            for _, record in registrations(session, deployment.keyring)
+            for _, record in registrations(session, deployment.keyring, country)
         ]
         write_encoded(output, encoder.encode_set(records), partner_seal(encoder.keys.secret))
         _audit(session, deployment, "linkage.export", {"records": len(records)})
@@ -54,12 +56,18 @@ def export_encodings(deployment: Deployment, encoder: Encoder, output: Path) -> 
 
 
 def notices_from_partner(
-    deployment: Deployment, encoder: Encoder, partner_set: EncodedSet, partner: str, source: str
+    deployment: Deployment,
+    encoder: Encoder,
+    partner_set: EncodedSet,
+    partner: str,
+    source: str,
+    *,
+    country: str | None = None,
 ) -> tuple[int, int]:
     """Match our children against a partner's encodings (one-to-one, at `possible` or above)
     and create a match notice for each link not noticed before. Returns (links, new notices).
     Refuses a partner file made with another secret or with unusable record ids, saving
-    nothing."""
+    nothing. `country`: see `store.registrations`."""
     partner = partner.strip()
     if not partner or len(partner) > MAX_PARTNER_NAME:
         raise LinkageInputError(f"the partner name must be 1 to {MAX_PARTNER_NAME} characters")
@@ -72,7 +80,7 @@ def notices_from_partner(
     with deployment.database.transaction() as session:
         children = dict(
             (record.record_id, (child, record))
-            for child, record in registrations(session, deployment.keyring)
+            for child, record in registrations(session, deployment.keyring, country)
         )
         ours = encoder.encode_set([record for _, record in children.values()])
         check_compatible(ours, partner_set, "this deployment's encodings", source)

@@ -16,6 +16,7 @@ from datetime import date
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
+from routecare.auth.models import Organisation
 from routecare.children.models import Child
 from routecare.children.records import cipher_for
 from routecare.clock import utcnow
@@ -134,15 +135,24 @@ def encode_missing(session: Session, keyring: Keyring) -> int:
     return count
 
 
-def registrations(session: Session, keyring: Keyring) -> Iterator[tuple[Child, Registration]]:
+def registrations(
+    session: Session, keyring: Keyring, country: str | None = None
+) -> Iterator[tuple[Child, Registration]]:
     """Every registered (not erased) child as a registration under its `linkage_id`, for an
-    export to a partner or a match against one."""
+    export to a partner or a match against one. `country` keeps the children of that
+    country's organisations: a deployment serves one country, so only a database holding
+    several (the demo's) needs it."""
     encode_missing(session, keyring)
-    rows = session.execute(
+    query = (
         select(Child, ChildEncoding.linkage_id)
         .join(ChildEncoding, ChildEncoding.child_id == Child.id)
         .where(Child.erased_at.is_(None))
         .order_by(Child.id)
     )
+    if country is not None:
+        query = query.join(Organisation, Organisation.id == Child.owner_organisation_id).where(
+            Organisation.country == country
+        )
+    rows = session.execute(query)
     for child, linkage_id in rows:
         yield child, registration_of(linkage_id, child, decrypted_identity(keyring, child))

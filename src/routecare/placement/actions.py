@@ -43,6 +43,7 @@ from routecare.placement.schemas import (
 from routecare.placement.sealing import drop_location, sealed_columns
 from routecare.placement.search import find_places
 from routecare.services.models import Service
+from routecare.services.records import refuse_if_disabled
 from routecare.services.schemas import ACCOMMODATION, ServiceKind
 
 # Long enough for an escorted transfer with an interpreter; short enough not to hoard beds.
@@ -103,6 +104,7 @@ def reserve_bed(
             or ServiceKind(service.kind) not in ACCOMMODATION
         ):
             raise NotFound("no accommodation service with that id")
+        refuse_if_disabled(session, service.organisation_id)
         request = _own_open_request(session, principal, data.placement_request)
         if data.case is not None:
             visible_case(session, principal, data.case, now)  # 404 unless the user sees it

@@ -49,6 +49,7 @@ def explain_no_fit(session: Session, country: str, request: PlacementRequestIn) 
             Service.kind == ServiceKind.EMERGENCY_SHELTER.value,
             Service.country == country,
             Service.is_active.is_(True),
+            Organisation.disabled_at.is_(None),
         )
         .order_by(Service.id)
     ).all()

@@ -65,6 +65,7 @@ def _candidates(
             Service.country == country,
             Service.beds_free > 0,
             Service.is_active.is_(True),
+            Organisation.disabled_at.is_(None),
         )
     )
     if radius_km is not None:

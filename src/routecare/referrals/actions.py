@@ -24,6 +24,7 @@ from routecare.referrals.records import present_referral, referral_child_id
 from routecare.referrals.schemas import DeclineIn, ReferralIn, ReferralOut
 from routecare.referrals.workflow import ENDED, NEEDS_LIVE_CONSENT, STEPS, Side, State, Step
 from routecare.services.models import Service
+from routecare.services.records import refuse_if_disabled
 
 URGENT_RESPONSE = timedelta(hours=24)
 ROUTINE_RESPONSE = timedelta(hours=72)
@@ -39,6 +40,7 @@ def send_referral(deployment: Deployment, principal: Principal, data: ReferralIn
         service = session.get(Service, data.service_id)
         if service is None or not service.is_active:
             raise NotFound("no service with that id")
+        refuse_if_disabled(session, service.organisation_id)
         if not may_refer_to_service(principal, service.organisation_id):
             raise InvalidInput("referral.own_service: refer to another organisation's service")
         consent = covering_consent(session, case, data.purpose, service.organisation_id, now)

@@ -18,7 +18,7 @@ def _filtered(criteria: ServiceFilter) -> Select[Service, str]:
     query = (
         select(Service, Organisation.name)
         .join(Organisation, Organisation.id == Service.organisation_id)
-        .where(Service.is_active.is_(True))
+        .where(Service.is_active.is_(True), Organisation.disabled_at.is_(None))
     )
     if criteria.kind is not None:
         query = query.where(Service.kind == criteria.kind.value)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from sqlalchemy.orm import Session
+
+from routecare.auth.models import Organisation
 from routecare.children.schemas import Sex
+from routecare.errors import InvalidInput
 from routecare.services.models import Service
 from routecare.services.schemas import Eligibility, Need, ServiceKind, ServiceOut
 
@@ -33,3 +37,14 @@ def present_service(service: Service, organisation_name: str) -> ServiceOut:
         beds_free=service.beds_free,
         capacity_updated_at=service.capacity_updated_at,
     )
+
+
+def refuse_if_disabled(session: Session, organisation_id: int) -> None:
+    """Refuse a new referral or bed for an organisation an administrator has disabled, with
+    the reason (it stays in the records; it receives nothing new until re-enabled)."""
+    organisation = session.get(Organisation, organisation_id)
+    if organisation is not None and organisation.disabled_at is not None:
+        raise InvalidInput(
+            "organisation.disabled: this organisation is disabled and receives no new "
+            "referral or placement; choose another service"
+        )

@@ -1,4 +1,4 @@
-"""Signing in and out, and choosing a language."""
+"""Signing in and out, choosing a language, and one's own time zone and language."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from routecare.auth import actions
+from routecare.auth import actions, preferences
 from routecare.auth.credentials import new_secret
 from routecare.auth.http import (
     NEXT_STEP_PAGE,
@@ -18,7 +18,10 @@ from routecare.auth.http import (
     DeploymentDep,
     client_address,
 )
+from routecare.auth.schemas import PreferencesIn
+from routecare.clock import utcnow
 from routecare.errors import NotAuthenticated, TooManyAttempts
+from routecare.web.forms import parse_form
 from routecare.web.i18n import LANGUAGE_COOKIE, LANGUAGES
 from routecare.web.templating import pages_of
 
@@ -79,6 +82,8 @@ def login(
         max_age=deployment.settings.session_absolute_hours * 3600,
     )
     response.delete_cookie(LOGIN_CSRF_COOKIE)
+    if signed_in.language:
+        _remember_language(request, response, signed_in.language)
     return response
 
 
@@ -97,11 +102,43 @@ def choose_language(request: Request, code: str) -> Response:
     target = back.path if back.path.startswith("/") and not back.path.startswith("//") else "/"
     response = RedirectResponse(target, status_code=303)
     if code in LANGUAGES:
-        response.set_cookie(
-            LANGUAGE_COOKIE,
-            code,
-            max_age=ONE_YEAR,
-            samesite="lax",
-            secure=request.app.state.deployment.settings.secure_cookies,
-        )
+        _remember_language(request, response, code)
+    return response
+
+
+def _remember_language(request: Request, response: Response, code: str) -> None:
+    """The language cookie the pages read first (`i18n.language_of`)."""
+    response.set_cookie(
+        LANGUAGE_COOKIE,
+        code,
+        max_age=ONE_YEAR,
+        samesite="lax",
+        secure=request.app.state.deployment.settings.secure_cookies,
+    )
+
+
+@router.get("/account/preferences")
+def preferences_form(request: Request, principal: CurrentPrincipal) -> Response:
+    """The signed-in user's time zone and language, with the deployment's zone as default."""
+    context = {"default_time_zone": pages_of(request).default_time_zone, "now": utcnow()}
+    return pages_of(request).render(request, "account/preferences.html", context)
+
+
+@router.post("/account/preferences")
+def save_preferences(
+    request: Request,
+    deployment: DeploymentDep,
+    principal: CurrentPrincipal,
+    time_zone: Annotated[str, Form(max_length=64)] = "",
+    language: Annotated[str, Form(max_length=5)] = "",
+) -> Response:
+    chosen = parse_form(PreferencesIn, {"time_zone": time_zone, "language": language})
+    preferences.set_preferences(
+        deployment, principal, time_zone=chosen.time_zone, language=chosen.language
+    )
+    response = RedirectResponse("/account/preferences?saved=1", status_code=303)
+    if chosen.language:
+        _remember_language(request, response, chosen.language)
+    else:
+        response.delete_cookie(LANGUAGE_COOKIE)
     return response

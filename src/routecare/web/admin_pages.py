@@ -32,6 +32,7 @@ def _users_page(
         "users": account_queries.organisation_users(deployment, principal),
         "roles": list(Role),
         "me_id": principal.user_id,
+        "default_time_zone": pages_of(request).default_time_zone,
         **shown,
     }
     return pages_of(request).render(request, "admin/users.html", context)
@@ -49,8 +50,18 @@ def open_account(
     principal: CurrentPrincipal,
     username: FormText = "",
     role: FormText = "",
+    time_zone: FormText = "",
+    language: FormText = "",
 ) -> Response:
-    account = parse_form(NewUserIn, {"username": username.strip(), "role": role})
+    account = parse_form(
+        NewUserIn,
+        {
+            "username": username.strip(),
+            "role": role,
+            "time_zone": time_zone,
+            "language": language,
+        },
+    )
     password = administration.open_account(deployment, principal, account)
     return _users_page(
         request, deployment, principal, password_for=account.username, password=password
@@ -98,7 +109,12 @@ def reset_second_factor(
 def _organisations_page(request: Request, deployment: Deployment, principal: Principal) -> Response:
     country = principal.country
     found = [o for o in account_queries.organisations(deployment) if o.country == country]
-    context = {"organisations": found, "kinds": list(OrganisationKind), "country": country}
+    context = {
+        "organisations": found,
+        "kinds": list(OrganisationKind),
+        "country": country,
+        "own_id": principal.organisation_id,
+    }
     return pages_of(request).render(request, "admin/organisations.html", context)
 
 
@@ -116,3 +132,16 @@ def register_organisation(
     data = parse_form(OrganisationIn, {"name": name, "kind": kind})
     created = administration.register_organisation(deployment, principal, data)
     return RedirectResponse(f"/admin/organisations#organisation-{created}", status_code=303)
+
+
+@router.post("/admin/organisations/{organisation_id}/active")
+def set_organisation_enabled(
+    organisation_id: int,
+    deployment: DeploymentDep,
+    principal: CurrentPrincipal,
+    enabled: FormText = "",
+) -> Response:
+    administration.set_organisation_enabled(
+        deployment, principal, organisation_id, enabled=enabled == "true"
+    )
+    return RedirectResponse(f"/admin/organisations#organisation-{organisation_id}", status_code=303)

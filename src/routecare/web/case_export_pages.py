@@ -36,7 +36,7 @@ def _summary_html(
     context = {
         "case": case,
         "pdf": export_format == "pdf",
-        "produced_at": utcnow().strftime("%Y-%m-%d %H:%M UTC"),
+        "produced_at": utcnow(),
     }
     return pages_of(request).html(request, "cases/summary.html", context)
 

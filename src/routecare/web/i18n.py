@@ -51,10 +51,16 @@ def load_translations() -> dict[str, NullTranslations]:
 
 
 def language_of(request: Request) -> Language:
-    """The cookie's choice, else the browser's preference, else English."""
+    """The language switch's choice (a cookie), else the signed-in user's own language, else
+    the browser's preference, else English. Signing in and saving one's preferences set the
+    cookie to the user's language, so a switch made on a shared computer does not outlive it."""
     chosen = request.cookies.get(LANGUAGE_COOKIE)
     if chosen in LANGUAGES:
         return LANGUAGES[chosen]
+    principal = getattr(request.state, "principal", None)
+    preferred = getattr(principal, "language", None)
+    if preferred in LANGUAGES:
+        return LANGUAGES[preferred]
     for part in request.headers.get("accept-language", "").split(","):
         code = part.split(";")[0].strip().lower()[:2]
         if code in LANGUAGES:

@@ -12,8 +12,10 @@ from enum import StrEnum
 
 import pycountry
 from babel import Locale
+from babel.dates import get_timezone_location
 from babel.support import NullTranslations
 
+from routecare.auth.preferences import time_zones
 from routecare.auth.roles import OrganisationKind, Role
 from routecare.cases.vocabulary import (
     AgeMethod,
@@ -363,6 +365,7 @@ class Labels:
     def __init__(self, translations: NullTranslations, language: str) -> None:
         self._gettext = translations.gettext
         self._locale = Locale.parse(language)
+        self._time_zones: list[tuple[str, str]] | None = None
 
     def __call__(self, kind: str, code: object) -> str:
         if code is None or code == "":
@@ -400,6 +403,19 @@ class Labels:
         """Every territory's name in the page language by ISO alpha-2 code, for the map."""
         territories = self._locale.territories.items()
         return {code: str(name) for code, name in territories if len(code) == 2}
+
+    def time_zone(self, name: str) -> str:
+        """An IANA time zone as CLDR names it in the page language, followed by its IANA name
+        (which staff on both sides of a border read the same way)."""
+        if name == "UTC":
+            return name
+        return f"{get_timezone_location(name, locale=self._locale)} · {name}"
+
+    def time_zone_choices(self) -> list[tuple[str, str]]:
+        """(IANA name, label) for every zone a user may pick, in IANA order (region, city)."""
+        if self._time_zones is None:  # about 500 CLDR look-ups: once per language
+            self._time_zones = [(zone, self.time_zone(zone)) for zone in time_zones()]
+        return self._time_zones
 
     def choices(self, kind: str, codes: Iterable[object]) -> list[tuple[str, str]]:
         """(code, label) pairs sorted by label, for a select the reader can scan."""

@@ -41,6 +41,7 @@ MENU: tuple[MenuEntry, ...] = (
     MenuEntry("/admin/organisations", _("Organisations")),
     MenuEntry("/audit", _("Audit trail")),
     MenuEntry("/account/two-factor", _("Two-step sign-in")),
+    MenuEntry("/account/preferences", _("Time zone and language")),
 )
 
 

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from functools import partial
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
+from babel.dates import format_date, format_datetime
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
 
 from routecare.auth.principal import Principal
 from routecare.web.i18n import LANGUAGES, language_of, load_translations
@@ -43,7 +43,7 @@ class Pages:
 
     def __init__(self, time_zone: str = "UTC") -> None:
         translations = load_translations()
-        zone = ZoneInfo(time_zone)
+        self.default_time_zone = time_zone
         self._environments: dict[str, Environment] = {}
         for code in LANGUAGES:
             environment = Environment(
@@ -57,7 +57,7 @@ class Pages:
                 country_codes=all_countries(),
                 route_languages=ROUTE_LANGUAGES,
             )
-            environment.filters["local_time"] = partial(_local_time, zone=zone, locale=code)
+            environment.filters.update(local_time=_local_time, local_date=_local_date)
             self._environments[code] = environment
 
     def render(
@@ -86,10 +86,32 @@ class Pages:
             current_path=request.url.path,
             for_case=carried_case(request),
             csrf_token=getattr(request.state, "csrf_token", None),
+            time_zone=self.time_zone_of(principal),
             **(context or {}),
         )
 
+    def time_zone_of(self, principal: Principal | None) -> str:
+        """The zone the reader sees times in: their own, else the deployment's."""
+        if principal is not None and principal.time_zone:
+            return principal.time_zone
+        return self.default_time_zone
 
-def _local_time(moment: datetime, *, zone: ZoneInfo, locale: str) -> str:
-    """A stored UTC time as the reader's deployment and language write it, with the zone."""
+
+@pass_context
+def _local_time(context: Context, moment: datetime | None) -> str:
+    """A stored UTC time as the reader writes it (their zone and the page's language), with
+    the zone's name so a time read aloud on the phone across a border is not misread."""
+    if moment is None:
+        return "—"
+    zone = ZoneInfo(context["time_zone"])
+    locale = context["language"].code
     return format_datetime(moment, "medium", tzinfo=zone, locale=locale) + f" ({zone.key})"
+
+
+@pass_context
+def _local_date(context: Context, moment: datetime | None) -> str:
+    """The reader's calendar day of a stored UTC time, in the page's language."""
+    if moment is None:
+        return "—"
+    day = moment.astimezone(ZoneInfo(context["time_zone"])).date()
+    return format_date(day, "medium", locale=context["language"].code)

@@ -94,6 +94,12 @@ def may_manage_user(principal: Principal, user_organisation_id: int) -> bool:
     )
 
 
+def may_manage_organisation(principal: Principal, organisation_country: str) -> bool:
+    """An administrator disables or re-enables the organisations of their own country (the
+    deployment's registry of partners, which they also register); another country's answer 404."""
+    return allows(principal, Permission.USER_MANAGE) and principal.country == organisation_country
+
+
 # Screenings.
 
 

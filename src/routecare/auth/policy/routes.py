@@ -123,6 +123,8 @@ ROUTES: dict[tuple[str, str], Requirement] = {
     ("POST", "/login/code"): Access.SECOND_FACTOR,
     ("GET", "/account/two-factor"): Access.SECOND_FACTOR,
     ("POST", "/account/two-factor"): Access.SECOND_FACTOR,
+    ("GET", "/account/preferences"): Access.SIGNED_IN,
+    ("POST", "/account/preferences"): Access.SIGNED_IN,
     ("GET", "/api/v1/me/tokens"): Access.SIGNED_IN,
     ("DELETE", "/api/v1/me/tokens/{token_id}"): Access.SIGNED_IN,
     ("GET", "/"): Access.SIGNED_IN,
@@ -157,6 +159,7 @@ ROUTES: dict[tuple[str, str], Requirement] = {
     ("POST", "/admin/users/{user_id}/second-factor"): Permission.USER_MANAGE,
     ("GET", "/admin/organisations"): Permission.USER_MANAGE,
     ("POST", "/admin/organisations"): Permission.USER_MANAGE,
+    ("POST", "/admin/organisations/{organisation_id}/active"): Permission.USER_MANAGE,
     ("GET", "/audit"): Permission.AUDIT_READ,
     # Cases (issue 7).
     ("GET", "/cases"): Permission.CASE_READ,

@@ -3,7 +3,7 @@ ISO 3166-2 admin-1 area, country of origin and transit countries (issue 17's mis
 dimensions of the fact store).
 
 Revision ID: 0017_fact_dimensions
-Revises: 0015_field_records
+Revises: 0016_user_preferences
 Create Date: 2026-12-06
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0017_fact_dimensions"
-down_revision: str | Sequence[str] | None = "0015_field_records"
+down_revision: str | Sequence[str] | None = "0016_user_preferences"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
