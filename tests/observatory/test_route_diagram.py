@@ -12,7 +12,11 @@ import pyarrow.parquet as pq
 import pycountry
 import pytest
 from babel import Locale
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from routecare.observatory.route_diagram import HIDDEN_BAND, NODE_WIDTH, route_diagram
+from routecare.observatory.schemas import CellOut, CrossTabOut, Dimension
 from routecare.observatory.store import SCHEMA, facts_dir
 from tests.conftest import World
 
@@ -120,3 +124,46 @@ def test_route_diagram_speaks_the_readers_language_and_direction(world: World) -
         else:
             assert svg.get("direction") == "ltr" and origin < identification
         assert svg.get("aria-labelledby") == "route-flows-title route-flows-desc"
+
+
+COUNTRIES = sorted(country.alpha_3 for country in pycountry.countries)
+routes = st.lists(st.sampled_from(COUNTRIES), min_size=2, max_size=10, unique=True)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    drawn=st.dictionaries(
+        routes.map(">".join), st.one_of(st.none(), st.integers(11, 5000)), min_size=1, max_size=8
+    )
+)
+def test_every_route_is_drawn_through_its_stops_inside_the_chart(
+    drawn: dict[str, int | None],
+) -> None:
+    """Any protected route margin: one band per route with a curve per leg, everything inside
+    the view box, hidden routes all alike, and the Arabic diagram the mirror of the English."""
+    cells = [
+        CellOut(key=[route], count=count, suppressed=count is None)
+        for route, count in drawn.items()
+    ]
+    table = CrossTabOut(
+        dimensions=[Dimension.ROUTE], filters={}, k=11, refreshed_at=None, cells=cells
+    )
+    left, right = route_diagram(table), route_diagram(table, right_to_left=True)
+    assert left is not None and right is not None
+    longest = max(route.count(">") + 1 for route in drawn)
+    assert (left.width == 360) == (longest <= 5)  # a phone's width up to three transit legs
+    assert [band.stops for band in left.bands] == [band.stops for band in right.bands]
+    for band in left.bands:
+        assert band.path.count("C") == len(band.stops) - 1
+        if band.count is None:
+            assert band.width == HIDDEN_BAND
+        points = re.findall(r"(-?[\d.]+),(-?[\d.]+)", band.path)
+        across = re.findall(r"H(-?[\d.]+)", band.path)
+        assert all(0 <= float(x) <= left.width for x, _ in points)
+        assert all(0 <= float(x) <= left.width for x in across)
+        assert all(0 <= float(y) <= left.height for _, y in points)
+    mirrored = {(node.column, node.country): node for node in right.nodes}
+    for node in left.nodes:
+        other = mirrored[node.column, node.country]
+        assert other.y == node.y
+        assert abs(other.x - (left.width - node.x - NODE_WIDTH)) < 0.2
