@@ -53,3 +53,23 @@ def test_analyst_builds_a_table_sees_the_chart_and_downloads_hxl(
     # the two small bands' sum at 3.
     assert counts[("GIN", "All")] == "15"
     assert counts[("GIN", "12-17")] == counts[("GIN", "5-11")] == counts[("GIN", "0-4")] == ""
+
+    # The same children by route: the flow diagram, read right to left in Arabic.
+    page.select_option("#by-1", "route")
+    page.select_option("#by-2", "")
+    page.fill("#route", "")
+    page.click("#show-table")
+    flows = page.locator("#route-flows")
+    expect(flows).to_be_visible()
+    expect(flows.locator("path.route")).to_have_count(2)  # GIN→NER 15, MLI→NER 13
+    expect(page.locator("#route-flows-table")).to_contain_text("15")
+    screenshot(page, "observatory-route-flows")
+    page.context.add_cookies([{"name": "routecare_lang", "value": "ar", "url": live_server}])
+    page.reload()
+    origin = flows.locator("rect").first.bounding_box()
+    name = flows.locator("text", has_text="غينيا").bounding_box()
+    assert origin is not None and name is not None
+    # Origin on the right, its name before it in reading order (to its left).
+    assert name["x"] + name["width"] <= origin["x"] + 1
+    assert origin["x"] > flows.bounding_box()["x"] + flows.bounding_box()["width"] / 2  # type: ignore[index]
+    screenshot(page, "observatory-route-flows-ar")
