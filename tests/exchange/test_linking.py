@@ -102,11 +102,18 @@ def test_the_cli_links_a_package_to_an_existing_case_once_and_keeps_its_data(
     assert again.exit_code == 0 and again.stdout.strip() == reference
     assert row_counts(exchange.receiver) == after
     assert len(audited(exchange.receiver, "exchange.package.link")) == 1
+    # Into another case of ours, or into a new one, it is refused: it was accepted already.
+    another = italian_case(exchange, "worker-it2").reference
+    now = row_counts(exchange.receiver)
+    for other_way in ([], ["--case", another]):
+        refused = run_cli(exchange.receiver, "exchange", "accept", package_id, *other_way)
+        assert refused.exit_code == 1 and "already accepted" in refused.output
+    assert row_counts(exchange.receiver) == now
     # Without --case the contract is unchanged: a new case, its reference printed.
     other = queued(exchange)
     opened = run_cli(exchange.receiver, "exchange", "accept", other)
-    assert opened.exit_code == 0 and opened.stdout.strip() not in ("", reference)
-    assert row_counts(exchange.receiver)["cases"] == after["cases"] + 1
+    assert opened.exit_code == 0 and opened.stdout.strip() not in ("", reference, another)
+    assert row_counts(exchange.receiver)["cases"] == now["cases"] + 1
 
 
 def test_a_case_the_coordinator_may_not_see_is_refused_and_nothing_changes(
@@ -162,6 +169,10 @@ def test_the_case_a_match_notice_ties_is_offered_and_linked_on_the_page(
     compared = coordinator.get(page, params={"case": noticed.niger_boy}).text
     assert 'id="link-differences"' in compared and "Abdulai" in compared
     assert "Abdoulaye" in compared  # what the case holds, kept
+    coordinator.cookies.set("routecare_lang", "ar")
+    arabic = coordinator.get(page, params={"case": noticed.niger_boy}).text
+    assert "الربط بملف موجود لديكم" in arabic and "في الملف (محفوظ)" in arabic
+    coordinator.cookies.set("routecare_lang", "en")
     before = row_counts(niger)
     answer = coordinator.post(
         f"{page}/accept",
