@@ -104,15 +104,21 @@ def pack_cases(
             if child.uid not in ciphers:
                 ciphers[child.uid] = cipher_for(deployment.keyring, child)
             package_id = uuid.uuid4().hex
-            payload = _payload(
-                session, ciphers[child.uid], package_id, purpose, case, child, consent, fields
-            )
-            payload.update(issued_at=now.isoformat(), expires_at=(now + lifetime).isoformat())
             if partner.id not in encoders:
                 encoders[partner.id] = record_encoder(session, deployment, partner)
             record = record_of(session, encoders[partner.id], child)
-            if record is not None:
-                payload["sender"]["record"] = record  # type: ignore[index]
+            payload = _payload(
+                session,
+                ciphers[child.uid],
+                package_id,
+                purpose,
+                case,
+                child,
+                consent,
+                fields,
+                record=record,
+            )
+            payload.update(issued_at=now.isoformat(), expires_at=(now + lifetime).isoformat())
             payload["reply_to"] = order.reply_to
             body = package_model(purpose.value, SCHEMA_VERSION).model_validate(payload)
             if signer is None:
@@ -200,7 +206,11 @@ def _payload(
     child: Child,
     consent: CaseConsent,
     fields: list[str],
+    *,
+    record: str | None,
 ) -> dict[str, object]:
+    """The package's content; `record` is the child's record id for the partner
+    (`case_links.record_of`; None without an agreed linkage secret, and then left out)."""
     organisation = session.get(Organisation, child.owner_organisation_id)
     assert organisation is not None
     values = {name: case_field_value(cipher, case, child, name) for name in fields}
@@ -212,6 +222,7 @@ def _payload(
             "organisation": organisation.name,
             "country": organisation.country,
             "case": case.reference,
+            "record": record,
         },
         "consent": {
             "id": consent.id,
