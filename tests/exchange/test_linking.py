@@ -26,7 +26,9 @@ from routecare.exchange.queries import pending_packages
 from routecare.exchange.receiving import receive_package
 from routecare.exchange.sending import pack_case
 from routecare.exchange.vocabulary import Purpose
+from routecare.linkage.actions import review_notice
 from routecare.linkage.queries import list_notices
+from routecare.linkage.schemas import NoticeReviewIn
 from tests.cli_runner import run_cli
 from tests.conftest import csrf_from
 from tests.exchange.conftest import CHILD, PASSWORD, Exchange, row_counts
@@ -166,6 +168,11 @@ def test_the_case_a_match_notice_ties_is_offered_and_linked_on_the_page(
     offered = coordinator.get(page).text
     assert f"{page}?case={noticed.niger_boy}" in offered  # the notice's case, offered
     assert noticed.niger_girl not in offered
+    # Once the coordinator judged the notice not the same child, it offers the case no more;
+    # a case can still be chosen by reference.
+    [ours] = list_notices(niger, noticed.niger_coordinator)
+    review_notice(niger, noticed.niger_coordinator, ours.id, NoticeReviewIn(same_child=False))
+    assert f"{page}?case=" not in coordinator.get(page).text
     compared = coordinator.get(page, params={"case": noticed.niger_boy}).text
     assert 'id="link-differences"' in compared and "Abdulai" in compared
     assert "Abdoulaye" in compared  # what the case holds, kept
