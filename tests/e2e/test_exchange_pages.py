@@ -1,5 +1,6 @@
 """The exchange's pages in Chromium on a phone: the coordinator declines one package received
-from a partner (the missing reason shown next to its field) and accepts another into a case;
+from a partner (the missing reason shown next to its field), accepts another into a new case
+and links a third to a case the organisation already has, after comparing;
 the data-protection officer, in Arabic, suspends the partner after confirming. Every page
 passes axe with no serious or critical violation (tests/e2e/journeys.py)."""
 
@@ -31,9 +32,10 @@ FITS = "document.documentElement.scrollWidth <= window.innerWidth"  # no sideway
 CONTINUITY = Purpose.CONTINUITY_OF_CARE
 
 
-def received_from_a_partner(world: World, count: int) -> None:
-    """`count` packages in the coordinator's queue. The world is its own partner ("italy",
-    registered with its own keys): what it sends, it receives, as over a loopback."""
+def received_from_a_partner(world: World, count: int) -> str:
+    """`count` packages in the coordinator's queue; returns the reference of the case they
+    were packed from. The world is its own partner ("italy", registered with its own keys):
+    what it sends, it receives, as over a loopback."""
     deployment = world.deployment
     create_keys(deployment)
     with deployment.database.transaction() as session:
@@ -56,16 +58,17 @@ def received_from_a_partner(world: World, count: int) -> None:
     order = PackOrder(case.reference, "italy", CONTINUITY.value, reply_to="+39 091 000 0000")
     for packed in pack_cases(deployment, [order] * count):
         receive_package(deployment, packed.token, transport="https")
+    return case.reference
 
 
 def test_coordinator_decides_and_dpo_suspends(
     world: World, live_server: str, chromium: Browser
 ) -> None:
-    received_from_a_partner(world, 2)
+    reference = received_from_a_partner(world, 3)
     password = world.password
     with journey(chromium, live_server, "coordinator", password, language="en", phone=True) as j:
         page = j.page
-        expect(page.locator("#queue-packages li")).to_have_count(2)
+        expect(page.locator("#queue-packages li")).to_have_count(3)
         j.menu("/exchange/received")
         j.check("received")
         page.click("#received-packages li:first-child a")
@@ -79,18 +82,28 @@ def test_coordinator_decides_and_dpo_suspends(
         j.check("decline-refused")
         page.fill("textarea[name=reason]", "No place for boys over 15 this month")
         j.submit("#decline-package")
-        expect(page.locator("#received-packages li")).to_have_count(1)
+        expect(page.locator("#received-packages li")).to_have_count(2)
         page.click("#received-packages li:first-child a")
         j.submit("#accept-package")
         page.wait_for_url(re.compile(r".*/cases/[A-Z]{3}-\w+$"))
         expect(page.locator("#exchange")).to_contain_text("Received")
         j.check("accepted-case")
+        # The last one is linked to a case the organisation already has, after comparing.
+        j.menu("/exchange/received")
+        page.click("#received-packages li:first-child a")
+        page.fill("input[name=case]", reference)
+        j.submit("#compare-case")
+        expect(page.locator("#accept-link")).to_be_visible()
+        j.check("compared")
+        j.submit("#accept-link")
+        page.wait_for_url(re.compile(f".*/cases/{reference}$"))
+        expect(page.locator("#exchange")).to_contain_text("Received")
     with journey(
         chromium, live_server, "data_protection_officer", password, language="ar", phone=True
     ) as j:
         page = j.page
         j.menu("/exchange/oversight")
-        expect(page.locator("#packages li")).to_have_count(4)  # two sent, two received
+        expect(page.locator("#packages li")).to_have_count(6)  # three sent, three received
         expect(page.locator("body")).not_to_contain_text(str(CHILD["given_name"]))
         j.check("oversight")
         assert page.evaluate(FITS)

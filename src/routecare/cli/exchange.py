@@ -228,12 +228,25 @@ def queue(data_dir: DataDir = None) -> None:
 
 
 @app.command("accept")
-def accept(package_id: str, data_dir: DataDir = None) -> None:
-    """Accept a queued package: open its case, tell the partner (signed); print the case."""
+def accept(
+    package_id: str,
+    case: Annotated[
+        str | None,
+        typer.Option(
+            "--case",
+            help="Link the package to this existing case of the national coordinator's "
+            "organisation (as `cases list --json` prints it) instead of opening a new one; "
+            "the case keeps its data.",
+        ),
+    ] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Accept a queued package: open its case, or link it to an existing one (--case); tell
+    the partner (signed); print the case's reference."""
     from routecare.exchange.receiving import accept_package
 
     with open_deployment(data_dir) as deployment:
-        typer.echo(accept_package(deployment, package_id))
+        typer.echo(accept_package(deployment, package_id, case_reference=case))
 
 
 @app.command("decline")

@@ -121,6 +121,14 @@ class Sender(BaseModel):
     country: str = Field(max_length=3)
     case: str = Field(max_length=40, description="The sender's case reference (no identity).")
     contact: str | None = Field(None, max_length=300)
+    record: str | None = Field(
+        None,
+        min_length=1,
+        max_length=100,
+        description="The child's record id for the receiver under the linkage secret the two "
+        "deployments agreed (as its match notices name it), when one is agreed: it ties the "
+        "package to a match notice at the receiver. No identity.",
+    )
 
 
 class ConsentRecord(BaseModel):

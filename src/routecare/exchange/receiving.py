@@ -1,7 +1,8 @@
 """Receiving a package: it must open with our keys, be signed by a registered partner allowed
 the purpose, match its schema and be unexpired. It then waits in the national coordinator's
 queue (as the JWE it came as, which only our key opens) until accepted, which opens a case
-with the coordinator's organisation and the package's provenance beside it, or declined,
+with the coordinator's organisation and the package's provenance beside it (or links it to a
+case that organisation already has, `linking`), or declined,
 which deletes it; either way the partner is told, signed. A file imported by the operator is
 accepted at once. The package id is the key: the same package again changes nothing and
 answers the same. A refusal stores nothing but its audit entry."""
@@ -24,12 +25,15 @@ from routecare.auth.principal import Principal
 from routecare.auth.roles import Role
 from routecare.cases.actions import add_case
 from routecare.cases.models import Case
+from routecare.cases.records import managed_case
 from routecare.cases.schemas import CaseIn
 from routecare.clock import utcnow
 from routecare.deployment import Deployment
 from routecare.errors import Conflict, Forbidden, InvalidInput, NotFound
+from routecare.exchange.case_links import noticed_references
 from routecare.exchange.jose import JoseRefusal, signer_kid, unseal, verified_payload
 from routecare.exchange.keys import decryption_keys
+from routecare.exchange.linking import Comparison, compare, link_case
 from routecare.exchange.models import ExchangePackage, ExchangePartner
 from routecare.exchange.package_schema import FIELDS, Envelope, package_model
 from routecare.exchange.partners import partner_keys, refusal, sender_of_kid
@@ -109,18 +113,37 @@ def _receive(deployment: Deployment, token: str, transport: str, accept: bool) -
 
 
 def accept_package(
-    deployment: Deployment, package_id: str, principal: Principal | None = None
+    deployment: Deployment,
+    package_id: str,
+    principal: Principal | None = None,
+    case_reference: str | None = None,
 ) -> str:
-    """Open a case from a package in the coordinator's queue (its provenance kept beside it)
-    and tell the partner, signed; returns the case reference. `principal` is the coordinator
-    deciding on a page (checked and audited as the actor); None is the operator's CLI."""
+    """Accept a package of the coordinator's queue and tell the partner, signed; returns the
+    case reference. Without `case_reference` it opens a new case (its provenance kept beside
+    it); with one, it links the package to that existing case of the coordinator's
+    organisation (`linking.link_case`: provenance recorded, the case's data kept; a case of
+    another organisation, or none, is NotFound). Linking the same package to the same case
+    again answers the same and changes nothing. `principal` is the coordinator deciding on a
+    page (checked and audited as the actor); None is the operator's CLI, acting as the
+    deployment's national coordinator."""
     _may_decide(principal)
     with deployment.database.transaction() as session:
+        row = _received(session, package_id)
+        if case_reference is not None and row is not None and row.status == "accepted":
+            deciding = principal or _intake(session)
+            case, _ = managed_case(session, deciding, case_reference, utcnow())
+            if row.case_id == case.id:
+                return case.reference
         row = _pending(session, package_id)
         partner = session.get(ExchangePartner, row.partner_id)
         assert partner is not None
         body = _opened(session, deployment, row, partner)
-        case = _open_case(session, deployment, row, body)
+        if case_reference is None:
+            case = _open_case(session, deployment, row, body)
+        else:
+            deciding = principal or _intake(session)
+            received = _child(body)
+            case = link_case(session, deployment, deciding, row, partner, received, case_reference)
         _decided(session, deployment, row, partner, case.reference, None, principal)
         return case.reference
 
@@ -155,17 +178,31 @@ class Opened:
     reply_to: str | None
     issued_at: datetime
     expires_at: datetime
+    noticed: list[str]  # cases of ours a match notice ties to the sender's record
+    comparison: Comparison | None  # where the package differs from the case to link it to
 
 
-def open_pending(deployment: Deployment, principal: Principal, package_id: str) -> Opened:
+def open_pending(
+    deployment: Deployment,
+    principal: Principal,
+    package_id: str,
+    compare_with: str | None = None,
+) -> Opened:
     """Decrypt and verify one package of the queue for the coordinator to read (the fields it
-    carries, the consent record, the sender's contact). Audited as a read of its content."""
+    carries, the consent record, the sender's contact), with the cases of the coordinator's
+    organisation a match notice ties to the sender's record, and (`compare_with`, a case
+    reference; NotFound when not the organisation's) where the package differs from that
+    case. Audited as a read of its content."""
     _may_decide(principal)
     with deployment.database.transaction() as session:
         row = _pending(session, package_id)
         partner = session.get(ExchangePartner, row.partner_id)
         assert partner is not None
         body = _opened(session, deployment, row, partner)
+        child = _child(body)
+        comparison = None
+        if compare_with is not None:
+            comparison = compare(session, deployment, principal, compare_with, child)[1]
         audit.record(
             session,
             deployment.keyring.audit_key,
@@ -178,12 +215,14 @@ def open_pending(deployment: Deployment, principal: Principal, package_id: str) 
             package_id=row.package_id,
             partner=partner.name,
             purpose=row.purpose,
-            child=_child(body),
+            child=child,
             consent=body.consent.model_dump(mode="json"),
             sender=body.sender.model_dump(mode="json"),
             reply_to=body.reply_to,
             issued_at=body.issued_at,
             expires_at=body.expires_at,
+            noticed=noticed_references(session, principal, partner, body.sender.record),
+            comparison=comparison,
         )
 
 

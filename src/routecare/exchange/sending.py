@@ -24,6 +24,7 @@ from routecare.clock import utcnow
 from routecare.crypto.envelope import ChildCipher
 from routecare.deployment import Deployment
 from routecare.errors import Forbidden, InvalidInput, NotFound
+from routecare.exchange.case_links import record_encoder, record_of
 from routecare.exchange.consents import active_consents, consented_fields
 from routecare.exchange.jose import seal
 from routecare.exchange.keys import signing_key
@@ -32,6 +33,7 @@ from routecare.exchange.outbox import queue
 from routecare.exchange.package_schema import FIELDS, SCHEMA_VERSION, package_model
 from routecare.exchange.partners import encryption_key_of, sendable_partner
 from routecare.exchange.vocabulary import Purpose
+from routecare.linkage.encoding import Encoder
 
 PACKAGE_LIFETIME = timedelta(days=14)
 
@@ -91,6 +93,7 @@ def pack_cases(
     with deployment.database.transaction() as session:
         signer: Any = None
         ciphers: dict[str, ChildCipher] = {}
+        encoders: dict[int, Encoder | None] = {}
         packed = []
         for order, purpose in zip(orders, chosen, strict=True):
             partner = sendable_partner(session, order.partner, purpose.value, now)
@@ -101,8 +104,19 @@ def pack_cases(
             if child.uid not in ciphers:
                 ciphers[child.uid] = cipher_for(deployment.keyring, child)
             package_id = uuid.uuid4().hex
+            if partner.id not in encoders:
+                encoders[partner.id] = record_encoder(session, deployment, partner)
+            record = record_of(session, encoders[partner.id], child)
             payload = _payload(
-                session, ciphers[child.uid], package_id, purpose, case, child, consent, fields
+                session,
+                ciphers[child.uid],
+                package_id,
+                purpose,
+                case,
+                child,
+                consent,
+                fields,
+                record=record,
             )
             payload.update(issued_at=now.isoformat(), expires_at=(now + lifetime).isoformat())
             payload["reply_to"] = order.reply_to
@@ -192,10 +206,14 @@ def _payload(
     child: Child,
     consent: CaseConsent,
     fields: list[str],
+    *,
+    record: str | None,
 ) -> dict[str, object]:
+    """The package's content; `record` is the child's record id for the partner
+    (`case_links.record_of`; None without an agreed linkage secret, and then left out)."""
     organisation = session.get(Organisation, child.owner_organisation_id)
     assert organisation is not None
-    values = {name: _value(cipher, case, child, name) for name in fields}
+    values = {name: case_field_value(cipher, case, child, name) for name in fields}
     return {
         "package_id": package_id,
         "purpose": purpose.value,
@@ -204,6 +222,7 @@ def _payload(
             "organisation": organisation.name,
             "country": organisation.country,
             "case": case.reference,
+            "record": record,
         },
         "consent": {
             "id": consent.id,
@@ -219,8 +238,9 @@ def _payload(
     }
 
 
-def _value(cipher: ChildCipher, case: Case, child: Child, name: str) -> object:
-    """One consented field, read (and decrypted) from where it lives; nothing else is read."""
+def case_field_value(cipher: ChildCipher, case: Case, child: Child, name: str) -> object:
+    """One package field of our case, read (and decrypted) from where it lives; nothing else
+    is read (packing reads the consented fields, linking compares a package with a case)."""
     table, column = FIELDS[name].source.split(".")
     if table == "case":
         return case_value(cipher, case, column)
