@@ -49,8 +49,9 @@ REFINING = 8  # rounds of re-estimating m from exclusive posteriors (it settles 
 SETTLED = 1e-4  # relative change in the number of matched records that ends EM
 SETTLED_M = 1e-3  # largest change of an m probability that ends the refinement
 LOWEST = 0.5  # at least half a matched record: a prior of zero would never recover
-MESSAGE_ROUNDS = 50  # belief propagation rounds at most (it settles in about ten)
-SETTLED_MESSAGES = 1e-4
+MESSAGE_ROUNDS = 30  # belief propagation rounds at most
+SETTLED_MARGINALS = 1e-5  # largest change of a pair's probability that ends them
+ACTIVE = 1e-4  # odds under which a pair's message is its odds (it takes no one's match)
 
 
 def pair_odds(matched: float, left_records: int, right_records: int) -> float:
@@ -124,40 +125,64 @@ def one_to_one_marginals(
     o / (o + (1 + what a's other candidates offer) (1 + what b's other candidates offer)).
     A pair alone keeps o / (1 + o); a record with a few candidates of which none has another,
     o / (1 + sum) exactly."""
-    to_left = odds.copy()  # what the right record of each pair offers the left one
-    to_right = odds.copy()  # and the left record the right one
+    # Pairs too unlikely to compete keep their odds as messages, summed once; only the rest
+    # (a few per record, where candidate pairs number millions) are iterated.
+    active = odds >= ACTIVE
+    resting = np.where(active, 0.0, odds)
+    fixed = _record_sums(resting, resting, left, right, same_set)
+    live = odds[active]
+    sides = (Side.of(left.index[active], left.records), Side.of(right.index[active], right.records))
+    to_left, to_right = live.copy(), live.copy()  # what each pair's records offer each other
+    marginal = live / (1.0 + live)
     for _ in range(MESSAGE_ROUNDS):
-        at_left, at_right = _incoming(to_left, to_right, left, right, same_set)
-        new_left = odds / (1.0 + np.maximum(at_right - to_right, 0.0))
-        new_right = odds / (1.0 + np.maximum(at_left - to_left, 0.0))
-        moved = max(_largest_move(new_left, to_left), _largest_move(new_right, to_right))
+        at_left, at_right = _incoming(to_left, to_right, sides, fixed, same_set)
+        others_left = np.maximum(at_left - to_left, 0.0)  # from the left record's other pairs
+        others_right = np.maximum(at_right - to_right, 0.0)
+        previous = marginal
+        marginal = live / (live + (1.0 + others_left) * (1.0 + others_right))
+        if float(np.abs(marginal - previous).max(initial=0.0)) < SETTLED_MARGINALS:
+            break
         # Damped (geometric mean with the last round): undamped messages can oscillate on
         # cycles of look-alikes.
-        to_left, to_right = np.sqrt(new_left * to_left), np.sqrt(new_right * to_right)
-        if moved < SETTLED_MESSAGES:
-            break
-    at_left, at_right = _incoming(to_left, to_right, left, right, same_set)
-    others = (1.0 + np.maximum(at_left - to_left, 0.0)) * (
-        1.0 + np.maximum(at_right - to_right, 0.0)
-    )
-    marginal: np.ndarray = odds / (odds + others)
-    return marginal
+        to_left = np.sqrt(to_left * live / (1.0 + others_right))
+        to_right = np.sqrt(to_right * live / (1.0 + others_left))
+    result = np.empty_like(odds)
+    result[active] = marginal
+    rest = ~active
+    if rest.any():  # a resting pair against every message its records get but its own
+        by_left, by_right = _record_sums(to_left, to_right, *sides, same_set)
+        o = odds[rest]
+        at_left = np.take(by_left + fixed[0], left.index[rest]) - o
+        at_right = np.take(by_right + fixed[1], right.index[rest]) - o
+        result[rest] = o / (
+            o + (1.0 + np.maximum(at_left, 0.0)) * (1.0 + np.maximum(at_right, 0.0))
+        )
+    return result
+
+
+def _record_sums(
+    to_left: np.ndarray, to_right: np.ndarray, left: Side, right: Side, same_set: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per record, the sum of the messages it gets: left records', right records' (within one
+    set both are every record's, from either side of its pairs)."""
+    by_left, by_right = left.totals(to_left), right.totals(to_right)
+    if same_set:
+        by_left = by_right = by_left + by_right
+    return by_left, by_right
 
 
 def _incoming(
-    to_left: np.ndarray, to_right: np.ndarray, left: Side, right: Side, same_set: bool
+    to_left: np.ndarray,
+    to_right: np.ndarray,
+    sides: tuple[Side, Side],
+    fixed: tuple[np.ndarray, np.ndarray],
+    same_set: bool,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Per pair, the sum of messages its left record gets, and its right record's."""
-    by_left, by_right = left.totals(to_left), right.totals(to_right)
-    if same_set:  # one set of records: a record's messages from either side of its pairs
-        by_left = by_right = by_left + by_right
-    return np.take(by_left, left.index), np.take(by_right, right.index)
-
-
-def _largest_move(new: np.ndarray, old: np.ndarray) -> float:
-    """The largest change of a message, relative to one plus the message (odds this small
-    against a record's "none" change nothing)."""
-    return float((np.abs(new - old) / (1.0 + old)).max(initial=0.0))
+    """Per iterated pair, the sum of messages its left record gets, and its right record's
+    (`fixed`: the resting pairs' messages per record)."""
+    left, right = sides
+    by_left, by_right = _record_sums(to_left, to_right, left, right, same_set)
+    return np.take(by_left + fixed[0], left.index), np.take(by_right + fixed[1], right.index)
 
 
 def refine(
