@@ -38,7 +38,7 @@ for any encoding whose levels EM learns m and u for.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -50,6 +50,7 @@ SETTLED = 1e-4  # relative change in the number of matched records that ends EM
 SETTLED_M = 1e-3  # largest change of an m probability that ends the refinement
 LOWEST = 0.5  # at least half a matched record: a prior of zero would never recover
 MESSAGE_ROUNDS = 30  # belief propagation rounds at most
+REFINING_MESSAGES = 5  # belief propagation rounds per round of m, each from the last's messages
 SETTLED_MARGINALS = 1e-5  # largest change of a pair's probability that ends them
 ACTIVE = 1e-4  # odds under which a pair's message is its odds (it takes no one's match)
 
@@ -108,12 +109,37 @@ def exclusive_odds(
     return one_to_one_marginals(odds, left, right, same_set=same_set)
 
 
+@dataclass
+class Messages:
+    """What each pair's records offer each other (`one_to_one_marginals`), one value per
+    candidate pair and side, kept between calls on the same pairs: `refine` starts each
+    round's belief propagation from the last round's messages, each scaled by how much its
+    pair's odds moved (a message is its pair's odds over what the sender has besides), which
+    m moves little, instead of from the odds."""
+
+    to_left: np.ndarray
+    to_right: np.ndarray
+    odds: np.ndarray  # the pairs' odds they were computed for
+
+    @classmethod
+    def none(cls, pairs: int) -> Messages:
+        """No messages yet: each pair starts from its odds."""
+        return cls(np.zeros(pairs), np.zeros(pairs), np.zeros(pairs))
+
+
 def one_to_one_marginals(
-    odds: np.ndarray, left: Side, right: Side, *, same_set: bool = False
+    odds: np.ndarray,
+    left: Side,
+    right: Side,
+    *,
+    same_set: bool = False,
+    messages: Messages | None = None,
+    rounds: int = MESSAGE_ROUNDS,
 ) -> np.ndarray:
     """Each pair's probability of being a match when every record is at most one child and
     the pairs have prior-times-likelihood odds `odds`: the marginals of that one-to-one
-    model, by belief propagation (exact where the pairs form no cycle).
+    model, by belief propagation (exact where the pairs form no cycle). `messages`, when
+    given, are where it starts and receive where it ends.
 
     Setting a pair's odds o against the summed odds of its records' other candidates,
     o / (1 + sum), counts a namesake as a full competitor even when the namesake is itself
@@ -124,39 +150,76 @@ def one_to_one_marginals(
     other candidates), and a pair's probability is
     o / (o + (1 + what a's other candidates offer) (1 + what b's other candidates offer)).
     A pair alone keeps o / (1 + o); a record with a few candidates of which none has another,
-    o / (1 + sum) exactly."""
+    o / (1 + sum) exactly.
+
+    The rounds run in place in buffers allocated once (`model.Pairs` does the same for EM):
+    fresh arrays each round cost as much as the arithmetic. `rounds` caps them: `refine`
+    iterates its rounds of m and of belief propagation together (see there)."""
+    if messages is None:
+        messages = Messages.none(odds.size)
     # Pairs too unlikely to compete keep their odds as messages, summed once; only the rest
     # (a few per record, where candidate pairs number millions) are iterated.
-    active = odds >= ACTIVE
-    resting = np.where(active, 0.0, odds)
+    active = np.flatnonzero(odds >= ACTIVE)
+    resting = odds.copy()
+    resting[active] = 0.0
     fixed = _record_sums(resting, resting, left, right, same_set)
-    live = odds[active]
-    sides = (Side.of(left.index[active], left.records), Side.of(right.index[active], right.records))
-    to_left, to_right = live.copy(), live.copy()  # what each pair's records offer each other
-    marginal = live / (1.0 + live)
-    for _ in range(MESSAGE_ROUNDS):
-        at_left, at_right = _incoming(to_left, to_right, sides, fixed, same_set)
-        others_left = np.maximum(at_left - to_left, 0.0)  # from the left record's other pairs
-        others_right = np.maximum(at_right - to_right, 0.0)
-        previous = marginal
-        marginal = live / (live + (1.0 + others_left) * (1.0 + others_right))
-        if float(np.abs(marginal - previous).max(initial=0.0)) < SETTLED_MARGINALS:
+    live = np.take(odds, active)
+    li, ri = np.take(left.index, active), np.take(right.index, active)
+    sides = Side.of(li, left.records), Side.of(ri, right.records)
+    # 1 + the resting pairs' messages at each pair's records: what 1 + "others" starts from.
+    base_left, base_right = np.take(fixed[0], li) + 1.0, np.take(fixed[1], ri) + 1.0
+    # Warm start: the last messages scaled as their pairs' odds moved; a message of nothing
+    # would stay nothing, so such a pair starts from its odds.
+    before = np.take(messages.odds, active)
+    known = before > 0
+    moved = np.divide(live, before, out=np.ones_like(live), where=known)
+    to_left = np.where(known, np.take(messages.to_left, active) * moved, live)
+    to_right = np.where(known, np.take(messages.to_right, active) * moved, live)
+    # 1 + what each pair's left (right) record gets from its other pairs.
+    others_left, others_right = np.empty_like(live), np.empty_like(live)
+    marginal, previous, spare = live / (1.0 + live), np.empty_like(live), np.empty_like(live)
+    for _ in range(rounds if live.size else 0):  # (bincount of nothing is integers)
+        by_left, by_right = _record_sums(to_left, to_right, *sides, same_set)
+        for others, by, index, base, own in (
+            (others_left, by_left, li, base_left, to_left),
+            (others_right, by_right, ri, base_right, to_right),
+        ):
+            np.take(by, index, out=others, mode="clip")
+            others += base
+            others -= own
+            np.maximum(others, 1.0, out=others)
+        marginal, previous = previous, marginal
+        np.multiply(others_left, others_right, out=marginal)
+        marginal += live
+        np.divide(live, marginal, out=marginal)
+        np.subtract(marginal, previous, out=spare)
+        if float(np.abs(spare, out=spare).max(initial=0.0)) < SETTLED_MARGINALS:
             break
         # Damped (geometric mean with the last round): undamped messages can oscillate on
         # cycles of look-alikes.
-        to_left = np.sqrt(to_left * live / (1.0 + others_right))
-        to_right = np.sqrt(to_right * live / (1.0 + others_left))
-    result = np.empty_like(odds)
+        for own, others in ((to_left, others_right), (to_right, others_left)):
+            np.divide(live, others, out=spare)
+            own *= spare
+            np.sqrt(own, out=own)
+    messages.odds.fill(0.0)  # a resting pair's messages are its odds, none kept
+    messages.odds[active], messages.to_left[active], messages.to_right[active] = (
+        live,
+        to_left,
+        to_right,
+    )
+    # Every pair as a resting one, against every message its records get but its own; then
+    # the iterated pairs' marginals in their place.
+    by_left, by_right = _record_sums(to_left, to_right, *sides, same_set)
+    result = np.take(by_left + fixed[0], left.index) - odds
+    result += 1.0
+    np.maximum(result, 1.0, out=result)
+    others = np.take(by_right + fixed[1], right.index) - odds
+    others += 1.0
+    np.maximum(others, 1.0, out=others)
+    result *= others
+    result += odds
+    np.divide(odds, result, out=result)
     result[active] = marginal
-    rest = ~active
-    if rest.any():  # a resting pair against every message its records get but its own
-        by_left, by_right = _record_sums(to_left, to_right, *sides, same_set)
-        o = odds[rest]
-        at_left = np.take(by_left + fixed[0], left.index[rest]) - o
-        at_right = np.take(by_right + fixed[1], right.index[rest]) - o
-        result[rest] = o / (
-            o + (1.0 + np.maximum(at_left, 0.0)) * (1.0 + np.maximum(at_right, 0.0))
-        )
     return result
 
 
@@ -169,20 +232,6 @@ def _record_sums(
     if same_set:
         by_left = by_right = by_left + by_right
     return by_left, by_right
-
-
-def _incoming(
-    to_left: np.ndarray,
-    to_right: np.ndarray,
-    sides: tuple[Side, Side],
-    fixed: tuple[np.ndarray, np.ndarray],
-    same_set: bool,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Per iterated pair, the sum of messages its left record gets, and its right record's
-    (`fixed`: the resting pairs' messages per record)."""
-    left, right = sides
-    by_left, by_right = _record_sums(to_left, to_right, left, right, same_set)
-    return np.take(by_left + fixed[0], left.index), np.take(by_right + fixed[1], right.index)
 
 
 def refine(
@@ -204,6 +253,7 @@ def refine(
     records = max(left_records, right_records) if same_set else 0
     left, right = Side.of(li, records), Side.of(ri, records)
     sizes = (left_records, right_records)
+    messages = Messages.none(li.size)  # each round's belief propagation starts from the last's
     rounds = 0
     while True:
         ratios = np.exp(np.clip(model.log_ratios(patterns.table), -60.0, 60.0))
@@ -216,7 +266,10 @@ def refine(
         odds = pair_odds(matched_records(totals, *sizes, same_set=same_set), *sizes)
         if rounds == REFINING:  # the prior of the last m
             break
-        posterior = one_to_one_marginals(odds * per_pair, left, right, same_set=same_set)
+        weighted = odds * per_pair
+        posterior = one_to_one_marginals(
+            weighted, left, right, same_set=same_set, messages=messages, rounds=REFINING_MESSAGES
+        )
         m = reestimated_m(model.m, model.u, patterns.table, patterns.weights_of(posterior))
         moved = max(float(np.abs(new - old).max()) for new, old in zip(m, model.m, strict=True))
         model = replace(model, m=m)
