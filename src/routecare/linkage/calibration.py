@@ -120,11 +120,12 @@ class Messages:
     to_left: np.ndarray
     to_right: np.ndarray
     odds: np.ndarray  # the pairs' odds they were computed for
+    spare: np.ndarray  # room for one value per pair: fresh arrays are faulted in page by page
 
     @classmethod
     def none(cls, pairs: int) -> Messages:
         """No messages yet: each pair starts from its odds."""
-        return cls(np.zeros(pairs), np.zeros(pairs), np.zeros(pairs))
+        return cls(np.zeros(pairs), np.zeros(pairs), np.zeros(pairs), np.empty(pairs))
 
 
 def one_to_one_marginals(
@@ -160,7 +161,8 @@ def one_to_one_marginals(
     # Pairs too unlikely to compete keep their odds as messages, summed once; only the rest
     # (a few per record, where candidate pairs number millions) are iterated.
     active = np.flatnonzero(odds >= ACTIVE)
-    resting = odds.copy()
+    resting = messages.spare  # free until the end
+    np.copyto(resting, odds)
     resting[active] = 0.0
     fixed = _record_sums(resting, resting, left, right, same_set)
     live = np.take(odds, active)
@@ -210,11 +212,11 @@ def one_to_one_marginals(
     # Every pair as a resting one, against every message its records get but its own; then
     # the iterated pairs' marginals in their place.
     by_left, by_right = _record_sums(to_left, to_right, *sides, same_set)
-    result = np.take(by_left + fixed[0], left.index) - odds
-    result += 1.0
+    result = np.take(by_left + fixed[0] + 1.0, left.index)
+    result -= odds
     np.maximum(result, 1.0, out=result)
-    others = np.take(by_right + fixed[1], right.index) - odds
-    others += 1.0
+    others = np.take(by_right + fixed[1] + 1.0, right.index, out=messages.spare, mode="clip")
+    others -= odds
     np.maximum(others, 1.0, out=others)
     result *= others
     result += odds
