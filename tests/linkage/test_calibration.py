@@ -13,9 +13,17 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from routecare.linkage.calibration import LOWEST, exclusive_odds, matched_records, pair_odds
+from routecare.linkage.calibration import (
+    LOWEST,
+    Messages,
+    exclusive_odds,
+    matched_records,
+    one_to_one_marginals,
+    pair_odds,
+)
 from routecare.linkage.dedupe import dedupe, scored_duplicates
 from routecare.linkage.matching import THRESHOLDS, Link, band_of, link
+from routecare.linkage.model import Side
 from tests.linkage.helpers import encoded, registration
 from tests.linkage.reliability import reliability
 from tests.linkage.route_data import generate
@@ -156,6 +164,26 @@ def test_exclusive_odds_are_the_one_to_one_posteriors(
     found = exclusive_odds(li, ri, np.array([p[2] for p in pairs]), same_set=same_set)
     expected = _exact_marginals(pairs, same_set)
     assert found == pytest.approx(expected, abs=1e-4)
+
+
+@settings(max_examples=40, deadline=None)
+@given(forests(), st.lists(st.floats(0.0, 1e4), min_size=11, max_size=11))
+def test_warm_started_marginals_are_the_one_to_one_posteriors(
+    drawn: tuple[list[tuple[int, int, float]], bool], earlier: list[float]
+) -> None:
+    """`refine` starts each round's belief propagation from the last round's messages,
+    computed for other odds: the marginals reached are still the exact ones."""
+    pairs, same_set = drawn
+    li, ri = np.array([p[0] for p in pairs]), np.array([p[1] for p in pairs])
+    records = max(int(li.max()), int(ri.max())) + 1 if same_set else 0
+    left, right = Side.of(li, records), Side.of(ri, records)
+    messages = Messages.none(len(pairs))
+    one_to_one_marginals(
+        np.array(earlier[: len(pairs)]), left, right, same_set=same_set, messages=messages
+    )
+    odds = np.array([p[2] for p in pairs])
+    found = one_to_one_marginals(odds, left, right, same_set=same_set, messages=messages)
+    assert found == pytest.approx(_exact_marginals(pairs, same_set), abs=1e-4)
 
 
 def test_a_namesake_matched_elsewhere_does_not_take_the_childs_score() -> None:

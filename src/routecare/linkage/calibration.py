@@ -251,7 +251,12 @@ def refine(
     pairs, on the candidate pairs `li`, `ri` (their `patterns`; `vetoed` patterns never
     link) of `left_records` × `right_records` records. Each round sums the pairs' likelihood
     ratios per record once for the number of matched records; the pairs' exclusive
-    posteriors follow by belief propagation."""
+    posteriors follow by belief propagation.
+
+    The two fixed points are iterated together: each round of m runs REFINING_MESSAGES
+    rounds of belief propagation from the last round's messages, not up to MESSAGE_ROUNDS
+    from the odds (m moves little from one round to the next). At 5,000 × 5,000 the scores
+    stay within 2e-5 of thirty rounds from the odds in every round of m."""
     records = max(left_records, right_records) if same_set else 0
     left, right = Side.of(li, records), Side.of(ri, records)
     sizes = (left_records, right_records)
