@@ -230,12 +230,12 @@ def _compared(left: EncodedSet, right: EncodedSet, li: np.ndarray, ri: np.ndarra
 def exclusive(
     li: np.ndarray, ri: np.ndarray, scores: np.ndarray, *, same_set: bool = False
 ) -> np.ndarray:
-    """Match probabilities given the competing candidates: a pair's odds o over one plus the
-    odds of all candidates of the record, o / (1 + sum), the lower of its two records'. A
-    child with one likely candidate keeps its score; three namesakes that each look certain
-    become one chance in three each. Within one set (`same_set`) a record competes on either
-    side of a pair. Candidates under COMPETING are left out of the sums, so an engine that
-    sends back only the likelier pairs (Spark) gets the same result."""
+    """Match probabilities given the competing candidates, each record at most one child
+    (`calibration.one_to_one_marginals`). A child with one likely candidate keeps its score;
+    three namesakes that each look certain become one chance in three each; a namesake that
+    is surely another child's match hardly competes. Within one set (`same_set`) a record
+    competes on either side of a pair. Candidates under COMPETING are left out of the sums,
+    so an engine that sends back only the likelier pairs (Spark) gets the same result."""
     odds = np.where(scores >= COMPETING, scores / np.maximum(1.0 - scores, 1e-12), 0.0)
     return exclusive_odds(li, ri, odds, same_set=same_set)
 
