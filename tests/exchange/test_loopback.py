@@ -11,6 +11,7 @@ deployments are data directories with their own databases, as `routecare serve` 
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import socket
@@ -128,6 +129,10 @@ def cross_border_cases(site: Site) -> Iterator[str]:
             yield row["reference"]
 
 
+def base64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
 def receipt_claims(receipt: str, jwks: str) -> dict[str, str] | None:
     """The receipt's claims if it verifies under the JWKS, by jwcrypto (not the joserfc the
     code signs with: any JOSE library must verify it); None if it does not."""
@@ -184,6 +189,14 @@ def test_referred_over_http_accepted_and_the_sender_shows_the_signed_receipt(
     assert claims is not None and claims["package_id"] == package_id
     assert claims["status"] == "accepted" and claims["case"] == received
     assert receipt_claims(receipt, niger.ok("exchange", "keys", "public")) is None
+    # Over the network, a receipt rewritten to say "declined" (Italy's signature kept) is
+    # refused by Niger's server, and the case still shows the acceptance.
+    header, _, signature = receipt.split(".")
+    declined = {**claims, "status": "declined", "reason": "forged"}
+    forged = f"{header}.{base64url(json.dumps(declined).encode())}.{signature}"
+    answer = httpx.post(f"{niger.url}/api/v1/exchange/receipts", json={"receipt": forged})
+    assert answer.status_code == 422, answer.text
+    assert sent_package(niger, package_id)["status"] == "accepted"
     # A second delivery round finds nothing left on either side.
     assert niger.ok("exchange", "deliver").startswith("delivered 0, retrying 0")
     assert italy.ok("exchange", "deliver").startswith("delivered 0, retrying 0")
