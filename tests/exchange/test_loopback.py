@@ -161,9 +161,7 @@ def case_exchange(site: Site, reference: str) -> list[dict[str, object]]:
     return list(response.json())
 
 
-def test_referred_over_http_accepted_and_the_sender_shows_the_signed_receipt(
-    pair: Pair, tmp_path: Path
-) -> None:
+def test_referred_over_http_accepted_and_the_sender_shows_the_signed_receipt(pair: Pair) -> None:
     niger, italy = pair.niger, pair.italy
     for reference in cross_border_cases(niger):
         sent = niger.cli("exchange", "send", "--case", reference, "--to", "italy",
