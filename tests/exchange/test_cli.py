@@ -126,3 +126,30 @@ def test_bad_input_is_refused_clearly(unkeyed: Exchange, tmp_path: Path) -> None
     assert result.exit_code == 1 and "not a registered partner" in result.stderr
     assert not (tmp_path / "p.jwe").exists()
     assert run_cli(a, "exchange", "keys", "create").exit_code == 1
+
+
+def test_a_plain_http_partner_url_is_refused_unless_on_loopback(
+    unkeyed: Exchange, tmp_path: Path
+) -> None:
+    """A partner is reached over HTTPS; plain HTTP only where nothing leaves the machine (the
+    loopback test, tests/exchange/test_loopback.py, runs two deployments that way)."""
+    a, b = unkeyed.sender, unkeyed.receiver
+    run_cli(b, "exchange", "keys", "create")
+    jwks = tmp_path / "b.json"
+    jwks.write_text(run_cli(b, "exchange", "keys", "public").stdout)
+    refused = [
+        "http://italy.example", "http://192.0.2.7:8000", "http://localhost.example.org",
+        "http://127.0.0.1.example.org", "http://[::ffff:192.0.2.1]:8000", "http://10.0.0.1",
+    ]  # fmt: skip
+    for number, url in enumerate(refused):
+        result = run_cli(a, "exchange", "partners", "add", f"p{number}", "--jwks", str(jwks),
+                         "--url", url, "--purposes", CONTINUITY, "--agreement", "DSA")  # fmt: skip
+        assert result.exit_code == 1 and "https://" in result.stderr, (url, result.output)
+    assert run_cli(a, "exchange", "partners", "list").stdout == ""
+    allowed = ["https://italy.example", "http://127.0.0.1:8000", "http://[::1]:8000",
+               "http://localhost:8000"]  # fmt: skip
+    for number, url in enumerate(allowed):
+        result = run_cli(a, "exchange", "partners", "add", f"ok{number}", "--jwks", str(jwks),
+                         "--url", url, "--purposes", CONTINUITY, "--agreement", "DSA")  # fmt: skip
+        assert result.exit_code == 0, (url, result.output)
+    assert len(run_cli(a, "exchange", "partners", "list").stdout.splitlines()) == len(allowed)

@@ -65,7 +65,10 @@ def partners_add(
     jwks: Annotated[Path, typer.Option("--jwks", help="The partner's public JWKS file.")],
     purposes: Annotated[str, typer.Option("--purposes", help="Allowed purposes, comma-separated.")],
     agreement: Annotated[str, typer.Option("--agreement", help="Data-sharing agreement ref.")],
-    url: Annotated[str | None, typer.Option("--url", help="Partner base URL (HTTPS).")] = None,
+    url: Annotated[
+        str | None,
+        typer.Option("--url", help="Partner base URL (https://; http:// on loopback only)."),
+    ] = None,
     dpia: Annotated[str | None, typer.Option("--dpia", help="DPIA reference.")] = None,
     organisation: Annotated[str | None, typer.Option(help="Partner organisation.")] = None,
     country: Annotated[str | None, typer.Option(help="Partner country (alpha-3).")] = None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from ipaddress import ip_address
 from typing import Any
 
 from joserfc.errors import JoseError
@@ -12,6 +13,23 @@ from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, field_validator
 from routecare.exchange.vocabulary import Purpose
 
 CURVE_OF_USE = {"sig": "Ed25519", "enc": "X25519"}
+
+
+def check_partner_url(url: AnyHttpUrl | None) -> AnyHttpUrl | None:
+    """Partners are reached over HTTPS. Plain HTTP is allowed only to a loopback address
+    (127.0.0.0/8, ::1, localhost), where nothing leaves the machine: two deployments side by
+    side in tests, or a TLS proxy on the same host. Packages are encrypted either way; HTTPS
+    also hides who talks to whom and keeps receipts from being held back by the network."""
+    if url is None or url.scheme == "https":
+        return url
+    host = (url.host or "").strip("[]")
+    try:
+        loopback = host == "localhost" or ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback:
+        raise ValueError("a partner's URL must be https:// (plain http:// only on loopback)")
+    return url
 
 
 def check_public_jwks(jwks: dict[str, Any]) -> dict[str, Any]:
@@ -48,6 +66,11 @@ class PartnerIn(BaseModel):
     agreement: str = Field(min_length=1, max_length=200)
     dpia: str | None = Field(None, max_length=200)
     expires_at: datetime | None = None
+
+    @field_validator("base_url")
+    @classmethod
+    def _https_or_loopback(cls, value: AnyHttpUrl | None) -> AnyHttpUrl | None:
+        return check_partner_url(value)
 
     @field_validator("jwks")
     @classmethod
