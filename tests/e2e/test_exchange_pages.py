@@ -66,7 +66,9 @@ def test_coordinator_decides_and_dpo_suspends(
 ) -> None:
     reference = received_from_a_partner(world, 3)
     password = world.password
-    with journey(chromium, live_server, "coordinator", password, language="en", phone=True) as j:
+    with journey(
+        chromium, live_server, "coordinator", password, language="en", device="phone"
+    ) as j:
         page = j.page
         expect(page.locator("#queue-packages li")).to_have_count(3)
         j.menu("/exchange/received")
@@ -99,7 +101,7 @@ def test_coordinator_decides_and_dpo_suspends(
         page.wait_for_url(re.compile(f".*/cases/{reference}$"))
         expect(page.locator("#exchange")).to_contain_text("Received")
     with journey(
-        chromium, live_server, "data_protection_officer", password, language="ar", phone=True
+        chromium, live_server, "data_protection_officer", password, language="ar", device="phone"
     ) as j:
         page = j.page
         j.menu("/exchange/oversight")
