@@ -19,8 +19,10 @@ from routecare.cases.schemas import CaseIn
 from routecare.cases.vocabulary import ConsentScope, GivenBy
 from routecare.demo.seed import principal_of
 from routecare.deployment import Deployment
+from routecare.exchange.actions import record_consented_fields
 from routecare.exchange.keys import create_keys
 from routecare.exchange.linkage_secrets import record_linkage_secret
+from routecare.exchange.package_schema import PURPOSE_FIELDS
 from routecare.exchange.vocabulary import Purpose
 from tests.exchange.conftest import PASSWORD, Exchange, register
 
@@ -78,19 +80,33 @@ def open_case(
     return case.reference
 
 
-def consent_to_notices(deployment: Deployment, worker: Principal, reference: str) -> int:
+def consent_to(deployment: Deployment, worker: Principal, reference: str, purpose: Purpose) -> int:
+    """A guardian's cross-border consent for the purpose, with the child's assent."""
     return record_actions.record_consent(
         deployment,
         worker,
         reference,
         ConsentIn(
             scope=ConsentScope.CROSS_BORDER,
-            purpose=Purpose.MATCH_NOTICE.value,
+            purpose=purpose.value,
             given_by=GivenBy.GUARDIAN,
             child_assent=True,
         ),
         None,
     )
+
+
+def consent_to_notices(deployment: Deployment, worker: Principal, reference: str) -> int:
+    return consent_to(deployment, worker, reference, Purpose.MATCH_NOTICE)
+
+
+def consent_to_every_field(
+    deployment: Deployment, worker: Principal, reference: str, purpose: Purpose
+) -> None:
+    """Consent for the purpose that lets every field of its package go."""
+    consent = consent_to(deployment, worker, reference, purpose)
+    fields = list(PURPOSE_FIELDS[purpose])
+    record_consented_fields(deployment, worker, reference, consent, fields)
 
 
 def set_up(unkeyed: Exchange, *, allowed: bool = True) -> Noticing:

@@ -11,17 +11,12 @@ from routecare.auth import actions as account_actions
 from routecare.auth.roles import OrganisationKind, Role
 from routecare.auth.schemas import UserIn
 from routecare.cases import actions as case_actions
-from routecare.cases import record_actions
 from routecare.cases.queries import read_case
-from routecare.cases.record_schemas import ConsentIn
 from routecare.cases.schemas import CaseIn
-from routecare.cases.vocabulary import ConsentScope, GivenBy
 from routecare.demo.seed import principal_of
-from routecare.exchange.actions import record_consented_fields
 from routecare.exchange.models import ExchangePackage
 from routecare.exchange.notice_referrals import refer_from_notice
 from routecare.exchange.outbox import deliver_due
-from routecare.exchange.package_schema import PURPOSE_FIELDS
 from routecare.exchange.queries import pending_packages
 from routecare.exchange.receiving import receive_package
 from routecare.exchange.sending import pack_case
@@ -32,7 +27,7 @@ from routecare.linkage.schemas import NoticeReviewIn
 from tests.cli_runner import run_cli
 from tests.conftest import csrf_from
 from tests.exchange.conftest import CHILD, PASSWORD, Exchange, row_counts
-from tests.exchange.notices_setup import SENDER_URL, Noticing, colleague
+from tests.exchange.notices_setup import SENDER_URL, Noticing, colleague, consent_to_every_field
 from tests.exchange.test_http import inbox_client
 from tests.exchange.test_notice_follow_up import noticed  # noqa: F401 (fixture)
 from tests.exchange.test_pages import audited, browser, post
@@ -145,20 +140,7 @@ def test_the_case_a_match_notice_ties_is_offered_and_linked_on_the_page(
     noticed: Noticing,  # noqa: F811 (the fixture imported above)
 ) -> None:
     italy, niger = noticed.receiver, noticed.sender
-    consent = record_actions.record_consent(
-        italy,
-        noticed.italy_worker,
-        noticed.italy_boy,
-        ConsentIn(
-            scope=ConsentScope.CROSS_BORDER,
-            purpose=CONTINUITY.value,
-            given_by=GivenBy.GUARDIAN,
-            child_assent=True,
-        ),
-        None,
-    )
-    fields = list(PURPOSE_FIELDS[CONTINUITY])
-    record_consented_fields(italy, noticed.italy_worker, noticed.italy_boy, consent, fields)
+    consent_to_every_field(italy, noticed.italy_worker, noticed.italy_boy, CONTINUITY)
     [notice] = list_notices(italy, noticed.italy_coordinator)
     started = refer_from_notice(italy, noticed.italy_coordinator, notice.id, CONTINUITY)
     with inbox_client(niger, SENDER_URL) as niger_inbox:

@@ -8,20 +8,22 @@ import pytest
 
 from routecare.auth.roles import Role
 from routecare.cases import record_actions
-from routecare.cases.record_schemas import ConsentIn
-from routecare.cases.vocabulary import ConsentScope, GivenBy
 from routecare.children.actions import erase_child
 from routecare.errors import Conflict
-from routecare.exchange.actions import record_consented_fields
 from routecare.exchange.match_notices import send_notices
 from routecare.exchange.notice_referrals import refer_from_notice
 from routecare.exchange.outbox import deliver_due
-from routecare.exchange.package_schema import PURPOSE_FIELDS
 from routecare.exchange.queries import pending_packages
 from routecare.exchange.vocabulary import Purpose
 from routecare.linkage.queries import list_notices
 from tests.exchange.conftest import Exchange
-from tests.exchange.notices_setup import SENDER_URL, Noticing, colleague, set_up
+from tests.exchange.notices_setup import (
+    SENDER_URL,
+    Noticing,
+    colleague,
+    consent_to_every_field,
+    set_up,
+)
 from tests.exchange.test_http import inbox_client
 
 CONTINUITY = Purpose.CONTINUITY_OF_CARE
@@ -45,20 +47,7 @@ def test_a_notice_starts_a_referral_only_under_consent(noticed: Noticing) -> Non
     with pytest.raises(Conflict, match="missing: no cross-border consent for continuity_of_care"):
         refer_from_notice(italy, coordinator, notice.id, CONTINUITY)
     assert pending_packages(noticed.sender) == []
-    consent = record_actions.record_consent(
-        italy,
-        noticed.italy_worker,
-        noticed.italy_boy,
-        ConsentIn(
-            scope=ConsentScope.CROSS_BORDER,
-            purpose=CONTINUITY.value,
-            given_by=GivenBy.GUARDIAN,
-            child_assent=True,
-        ),
-        None,
-    )
-    fields = list(PURPOSE_FIELDS[CONTINUITY])
-    record_consented_fields(italy, noticed.italy_worker, noticed.italy_boy, consent, fields)
+    consent_to_every_field(italy, noticed.italy_worker, noticed.italy_boy, CONTINUITY)
     started = refer_from_notice(italy, coordinator, notice.id, CONTINUITY)
     assert started.partner == "niger" and "prs_GivenName" in started.fields
     with inbox_client(noticed.sender, SENDER_URL) as niger_inbox:

@@ -8,6 +8,9 @@ attribute by attribute from the noisy conditional tables. Everything after the n
 post-processing, so the synthetic file is as private as the counts: epsilon in total, by
 sequential composition. Utility is reported as the same cross-tabs on real and synthetic data,
 side by side, with their total variation distance.
+
+Written here because smartnoise-synth is not on the package index this project installs from;
+private-pgm (`mbi`, the library behind MST) is, and is where this should move.
 """
 
 from __future__ import annotations
