@@ -13,4 +13,4 @@ demo:
 
 test:
 	bash scripts/install-system-packages
-	$(UV) run --frozen --extra spark pytest -n auto --dist worksteal $(ARGS)
+	$(UV) run --frozen --extra spark pytest -n auto --dist worksteal --durations=25 $(ARGS)

@@ -4,7 +4,9 @@ every answer must be one the document describes.
 Partners generate clients from `/openapi.json`, so an undocumented status, content type or
 header, or a body that breaks its declared schema, is a broken promise like a crash. Runs as the
 roles that reach the most code (case worker, data-protection officer, administrator) and without
-a token, on both backends, with records present so record routes go deep; schema-valid and
+a token on SQLite, and as the case worker and without a token on PostgreSQL (the backend changes
+what the database refuses, not what the API accepts; every role on both backends cost a tenth
+of the suite), with records present so record routes go deep; schema-valid and
 schema-breaking requests (the latter must be refused). Derandomized, so CI is reproducible. The
 operations are driven from a plain test because schemathesis' pytest plugin does not run under
 pytest 9.
@@ -32,7 +34,15 @@ from routecare.children.schemas import ChildIn
 from tests.api.operations import Case, Operation, documented_operations
 from tests.conftest import World
 
-FUZZ_ROLES = ["case_worker", "data_protection_officer", "administrator", None]
+FUZZ_ROLES = {
+    "sqlite": ["case_worker", "data_protection_officer", "administrator", None],
+    "postgresql": ["case_worker", None],
+}
+FUZZ_RUNS = [
+    pytest.param(backend, role, id=f"{backend}-{role or 'anonymous'}")
+    for backend, roles in FUZZ_ROLES.items()
+    for role in roles
+]
 EXAMPLES_PER_OPERATION = {GenerationMode.POSITIVE: 20, GenerationMode.NEGATIVE: 10}
 CHECKS = [
     not_a_server_error,
@@ -59,7 +69,7 @@ def takes_input(operation: Operation) -> bool:
     return bool(definition.get("parameters")) or "requestBody" in definition
 
 
-@pytest.mark.parametrize("role", FUZZ_ROLES, ids=lambda role: role or "anonymous")
+@pytest.mark.parametrize(("database_url", "role"), FUZZ_RUNS, indirect=["database_url"])
 def test_every_answer_is_documented_and_none_is_a_server_error(
     world: World, role: str | None
 ) -> None:
