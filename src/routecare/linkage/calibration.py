@@ -256,7 +256,7 @@ def refine(
     The two fixed points are iterated together: each round of m runs REFINING_MESSAGES
     rounds of belief propagation from the last round's messages, not up to MESSAGE_ROUNDS
     from the odds (m moves little from one round to the next). At 5,000 × 5,000 the scores
-    stay within 2e-5 of thirty rounds from the odds in every round of m."""
+    stayed within 2e-5 of thirty rounds from the odds in every round of m."""
     records = max(left_records, right_records) if same_set else 0
     left, right = Side.of(li, records), Side.of(ri, records)
     sizes = (left_records, right_records)
