@@ -49,7 +49,7 @@ REFINING = 8  # rounds of re-estimating m from exclusive posteriors (it settles 
 SETTLED = 1e-4  # relative change in the number of matched records that ends EM
 SETTLED_M = 1e-3  # largest change of an m probability that ends the refinement
 LOWEST = 0.5  # at least half a matched record: a prior of zero would never recover
-MESSAGE_ROUNDS = 30  # belief propagation rounds at most
+MESSAGE_ROUNDS = 60  # belief propagation rounds at most (a chain of eight strong pairs needs 60)
 REFINING_MESSAGES = 5  # belief propagation rounds per round of m, each from the last's messages
 SETTLED_MARGINALS = 1e-5  # largest change of a pair's probability that ends them
 ACTIVE = 1e-4  # odds under which a pair's message is its odds (it takes no one's match)
@@ -256,7 +256,7 @@ def refine(
     The two fixed points are iterated together: each round of m runs REFINING_MESSAGES
     rounds of belief propagation from the last round's messages, not up to MESSAGE_ROUNDS
     from the odds (m moves little from one round to the next). At 5,000 × 5,000 the scores
-    stay within 2e-5 of thirty rounds from the odds in every round of m."""
+    stayed within 2e-5 of thirty rounds from the odds in every round of m."""
     records = max(left_records, right_records) if same_set else 0
     left, right = Side.of(li, records), Side.of(ri, records)
     sizes = (left_records, right_records)
