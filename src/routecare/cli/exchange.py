@@ -278,7 +278,7 @@ def erasures(
 
     with open_deployment(data_dir) as deployment:
         tokens = requests_for_file(deployment, to)
-    output.write_text("".join(f"{token}\n" for token in tokens), encoding="ascii")
+    _write_tokens(output, tokens)
     typer.echo(f"{len(tokens)} erasure request(s) written")
 
 
@@ -294,7 +294,7 @@ def decisions(
 
     with open_deployment(data_dir) as deployment:
         tokens = decisions_for_file(deployment, to)
-    output.write_text("".join(f"{token}\n" for token in tokens), encoding="ascii")
+    _write_tokens(output, tokens)
     typer.echo(f"{len(tokens)} decision(s) written")
 
 
@@ -330,7 +330,7 @@ def erase(
             erased, acknowledgement = receive_erasure(deployment, line)
             acknowledgements.append(acknowledgement)
             typer.echo(f"erased {' '.join(erased)}")
-    output.write_text("".join(f"{token}\n" for token in acknowledgements), encoding="ascii")
+    _write_tokens(output, acknowledgements)
 
 
 @app.command("acknowledge")
@@ -374,3 +374,8 @@ def log(
             f"{row['recorded_at']}\t{row['direction']}\t{row['partner']}\t{row['purpose']}\t"
             f"{row['agreement']}\t{row['status']}\t{' '.join(row['fields'])}"  # type: ignore[arg-type]
         )
+
+
+def _write_tokens(output: Path, tokens: list[str]) -> None:
+    """Signed compact tokens for a partner reached by files, one a line (ASCII by JOSE)."""
+    output.write_text("".join(f"{token}\n" for token in tokens), encoding="ascii")

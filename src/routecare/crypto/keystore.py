@@ -25,7 +25,7 @@ from pathlib import Path
 from sqlalchemy import MetaData, String, delete, func, inspect, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from routecare.clock import utcnow
 from routecare.crypto.envelope import ChildCipher, new_data_key, unwrap_data_key, wrap_data_key
@@ -199,43 +199,24 @@ class KeyStore:
         list page costs the same few queries however many children it shows. A missing key
         refuses the whole read: DataKeyDestroyed if its owner was erased."""
         uids = sorted(set(owner_uids))
-        wrapped: dict[str, tuple[str, bytes]] = {}
         if not uids:
             return {}
         with self.database.transaction() as session:
-            for start in range(0, len(uids), CHUNK):
-                chunk = uids[start : start + CHUNK]
-                rows = session.execute(select(DataKey).where(DataKey.owner_uid.in_(chunk)))
-                wrapped |= {
-                    row.owner_uid: (row.master_key_id, row.wrapped_key) for row in rows.scalars()
-                }
+            wrapped = _wrapped_keys(session, uids)
             missing = [uid for uid in uids if uid not in wrapped]
             if missing:
                 erased = select(Erasure.owner_uid).where(Erasure.owner_uid.in_(missing[:CHUNK]))
                 if session.execute(erased.limit(1)).first() is not None:
                     raise DataKeyDestroyed("that record was erased")
                 raise KeyringError(f"the key store holds no data key for {missing[0]}")
-        return {
-            uid: unwrap_data_key(keyring, key_id, key, uid)
-            for uid, (key_id, key) in wrapped.items()
-        }
+        return _unwrapped(keyring, wrapped)
 
     def existing_data_keys(self, keyring: Keyring, owner_uids: Iterable[str]) -> dict[str, bytes]:
-        """The data keys of many owners in one transaction (batch readers such as the
-        observatory's refresh); owners erased or unknown are left out."""
-        uids = sorted(set(owner_uids))
-        rows: list[tuple[str, str, bytes]] = []
+        """`data_keys` for batch readers such as the observatory's refresh: owners erased or
+        unknown are left out instead of refusing the read."""
         with self.database.transaction() as session:
-            for start in range(0, len(uids), CHUNK):
-                chunk = uids[start : start + CHUNK]
-                rows += session.execute(
-                    select(DataKey.owner_uid, DataKey.master_key_id, DataKey.wrapped_key).where(
-                        DataKey.owner_uid.in_(chunk)
-                    )
-                ).all()
-        return {
-            uid: unwrap_data_key(keyring, key_id, wrapped, uid) for uid, key_id, wrapped in rows
-        }
+            wrapped = _wrapped_keys(session, sorted(set(owner_uids)))
+        return _unwrapped(keyring, wrapped)
 
     def destroy(self, owner_uids: Iterable[str]) -> None:
         """Delete the data keys and leave a tombstone for each (idempotent)."""
@@ -275,6 +256,25 @@ def new_ciphers(keyring: Keyring, owner_uids: Sequence[str]) -> dict[str, ChildC
 def new_cipher(keyring: Keyring, owner_uid: str) -> ChildCipher:
     """A cipher under a fresh data key for a new child or screening."""
     return new_ciphers(keyring, [owner_uid])[owner_uid]
+
+
+def _wrapped_keys(session: Session, uids: Sequence[str]) -> dict[str, tuple[str, bytes]]:
+    """Owner uid -> (master key id, wrapped data key), one query per CHUNK uids."""
+    wrapped: dict[str, tuple[str, bytes]] = {}
+    for start in range(0, len(uids), CHUNK):
+        rows = session.execute(
+            select(DataKey.owner_uid, DataKey.master_key_id, DataKey.wrapped_key).where(
+                DataKey.owner_uid.in_(uids[start : start + CHUNK])
+            )
+        )
+        wrapped |= {uid: (key_id, key) for uid, key_id, key in rows}
+    return wrapped
+
+
+def _unwrapped(keyring: Keyring, wrapped: dict[str, tuple[str, bytes]]) -> dict[str, bytes]:
+    return {
+        uid: unwrap_data_key(keyring, key_id, key, uid) for uid, (key_id, key) in wrapped.items()
+    }
 
 
 def cipher_of(keyring: Keyring, owner_uid: str) -> ChildCipher:

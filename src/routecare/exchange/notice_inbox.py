@@ -40,7 +40,7 @@ from routecare.exchange.match_notices import (
 from routecare.exchange.models import ExchangePackage, ExchangePartner
 from routecare.exchange.partners import partner_keys, partners_of_kid, refusal
 from routecare.exchange.receipts import sign_receipt
-from routecare.exchange.receiving import PackageRefused
+from routecare.exchange.receiving import PackageRefused, refusals_audited
 from routecare.exchange.vocabulary import Purpose
 from routecare.linkage.encoded import EncodedSet, from_encodings
 from routecare.linkage.encoding import Encoder
@@ -76,18 +76,8 @@ def receive_notices(
     PackageRefused, audited with its reason code and storing nothing else, for a package that
     does not open or verify, comes from a partner not registered, suspended, expired or not
     allowed `match_notice`, has expired, or was sealed under another secret."""
-    try:
+    with refusals_audited(deployment, "exchange.notices.receive", transport):
         return _receive(deployment, token, transport)
-    except PackageRefused as refused:
-        with deployment.database.transaction() as session:
-            audit.record(
-                session,
-                deployment.keyring.audit_key,
-                action="exchange.notices.receive",
-                outcome="refused",
-                detail={"reason": refused.code, "transport": transport},
-            )
-        raise
 
 
 def _receive(deployment: Deployment, token: str, transport: str) -> NoticeReceipt:

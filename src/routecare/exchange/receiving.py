@@ -10,6 +10,8 @@ answers the same. A refusal stores nothing but its audit entry."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -58,24 +60,32 @@ class PackageRefused(InvalidInput):
         self.code = code
 
 
+@contextmanager
+def refusals_audited(deployment: Deployment, action: str, transport: str) -> Iterator[None]:
+    """A refused package is audited with its reason code, in a transaction of its own (the
+    refused one stored nothing), then the refusal goes on to the caller."""
+    try:
+        yield
+    except PackageRefused as refused:
+        with deployment.database.transaction() as session:
+            audit.record(
+                session,
+                deployment.keyring.audit_key,
+                action=action,
+                outcome="refused",
+                detail={"reason": refused.code, "transport": transport},
+            )
+        raise
+
+
 def receive_package(
     deployment: Deployment, token: str, *, transport: str = "file", accept: bool = False
 ) -> Received:
     """Verify and keep one package (see the module docstring): in the coordinator's queue,
     or (`accept`, the operator importing a file) straight into a case. PackageRefused says
     why not; the same package again changes nothing and answers the same."""
-    try:
+    with refusals_audited(deployment, "exchange.package.receive", transport):
         return _receive(deployment, token, transport, accept)
-    except PackageRefused as refused:
-        with deployment.database.transaction() as session:
-            audit.record(
-                session,
-                deployment.keyring.audit_key,
-                action="exchange.package.receive",
-                outcome="refused",
-                detail={"reason": refused.code, "transport": transport},
-            )
-        raise
 
 
 def _receive(deployment: Deployment, token: str, transport: str, accept: bool) -> Received:
