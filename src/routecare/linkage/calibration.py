@@ -260,24 +260,33 @@ def refine(
     records = max(left_records, right_records) if same_set else 0
     left, right = Side.of(li, records), Side.of(ri, records)
     sizes = (left_records, right_records)
-    messages = Messages.none(li.size)  # each round's belief propagation starts from the last's
+    # A vetoed pair's posterior is exactly 0 and it offers no record anything: belief
+    # propagation runs over the others only (a third of the candidates on the route).
+    linkable = ~vetoed[patterns.inverse]
+    open_left, open_right = Side.of(li[linkable], records), Side.of(ri[linkable], records)
+    open_patterns = Patterns(patterns.table, patterns.inverse[linkable])
+    messages = Messages.none(open_patterns.inverse.size)  # each round starts from the last's
     rounds = 0
     while True:
         ratios = np.exp(np.clip(model.log_ratios(patterns.table), -60.0, 60.0))
-        unvetoed = np.take(ratios, patterns.inverse)
-        ratios[vetoed] = 0.0
-        per_pair = np.take(ratios, patterns.inverse)
-        # Across two sets, how many children cross counts the vetoed pairs (module docstring).
-        counted = per_pair if same_set else unvetoed
-        totals = record_totals(counted, left, right, same_set=same_set)
+        per_pair = np.take(ratios, open_patterns.inverse)
+        if same_set:  # vetoed pairs count as no match here (module docstring)
+            totals = record_totals(per_pair, open_left, open_right, same_set=True)
+        else:  # across two sets, how many children cross counts the vetoed pairs
+            totals = record_totals(np.take(ratios, patterns.inverse), left, right)
         odds = pair_odds(matched_records(totals, *sizes, same_set=same_set), *sizes)
         if rounds == REFINING:  # the prior of the last m
             break
-        weighted = odds * per_pair
+        per_pair *= odds
         posterior = one_to_one_marginals(
-            weighted, left, right, same_set=same_set, messages=messages, rounds=REFINING_MESSAGES
+            per_pair,
+            open_left,
+            open_right,
+            same_set=same_set,
+            messages=messages,
+            rounds=REFINING_MESSAGES,
         )
-        m = reestimated_m(model.m, model.u, patterns.table, patterns.weights_of(posterior))
+        m = reestimated_m(model.m, model.u, patterns.table, open_patterns.weights_of(posterior))
         moved = max(float(np.abs(new - old).max()) for new, old in zip(m, model.m, strict=True))
         model = replace(model, m=m)
         rounds = REFINING if moved < SETTLED_M else rounds + 1

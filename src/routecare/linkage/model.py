@@ -327,7 +327,8 @@ def estimate(
 ) -> Model:
     """u from random pairs; m in two rounds that cannot settle on namesakes or relatives:
     non-name fields among pairs whose given and family names agree, then name fields among
-    pairs born the same year with the same nationality and sex; finally the match share."""
+    pairs born the same year with the same nationality and sex; the match share only as far
+    as the set reading's m needs it (`calibration.refine` sets the prior)."""
     table = patterns.table
     pairs = Pairs.of(patterns, li, ri)
     u = [_frequencies(random_levels, c) for c in range(len(FIELDS))]
@@ -348,7 +349,9 @@ def estimate(
     by_role = _match_share(first, pairs, ceiling)
     posterior = pairs.posteriors(by_role.pattern_probability(table))
     m[ALL_NAMES] = _increasing(_frequencies(table, ALL_NAMES, pairs.patterns.weights_of(posterior)))
-    return _match_share(Model(m, u, by_role.prior), pairs, ceiling)
+    # The prior stays the role reading's: `calibration.refine` replaces it with one over all
+    # record pairs, so re-estimating it here would be thrown away.
+    return Model(m, u, by_role.prior)
 
 
 def _match_share(model: Model, pairs: Pairs, ceiling: float) -> Model:
