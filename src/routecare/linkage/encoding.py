@@ -35,10 +35,11 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from operator import attrgetter
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import numpy as np
 from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives import hmac as crypto_hmac
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from routecare.linkage.encoded import (
@@ -96,15 +97,17 @@ NAME_SOURCES = {
 
 class _Mac:
     """HMAC-SHA256 under one key, the key absorbed once: copying the keyed state costs less
-    than keying again, and encoding a batch computes tens of thousands of these."""
+    than keying again, and encoding a batch computes tens of thousands of these. The
+    `cryptography` HMAC copies in half the time of the standard library's, whose `copy` is
+    Python code."""
 
     def __init__(self, key: bytes) -> None:
-        self._keyed = hmac.new(key, digestmod=hashlib.sha256)
+        self._keyed = crypto_hmac.HMAC(key, hashes.SHA256())
 
     def digest(self, message: bytes) -> bytes:
         mac = self._keyed.copy()
         mac.update(message)
-        return mac.digest()
+        return mac.finalize()
 
 
 def _names(texts: tuple[str, ...]) -> NameTokens:
@@ -404,15 +407,15 @@ class Encoder:
             hashlib.blake2b(key=self._flip_key, person=f"flips{k}".encode(), digest_size=64)
             for k in range(rounds)
         ]
-
-        def digest(start: Any, record_id: str) -> bytes:
-            stream = start.copy()  # the key is absorbed once per round, not once per record
-            stream.update(record_id.encode())
-            return stream.digest()
-
-        stream = np.frombuffer(
-            b"".join(digest(start, i) for i in encoded.ids for start in keyed), dtype="<u2"
-        ).reshape(len(encoded.ids), rounds * 32)
+        digests: list[bytes] = []
+        for record_id in [i.encode() for i in encoded.ids]:
+            for start in keyed:
+                stream = start.copy()  # the key is absorbed once per round, not once per record
+                stream.update(record_id)
+                digests.append(stream.digest())
+        stream = np.frombuffer(b"".join(digests), dtype="<u2").reshape(
+            len(encoded.ids), rounds * 32
+        )
         offset = 0
         rows = np.arange(len(encoded.ids))[:, None]
         for array, width, count in zip(encoded.bloom.values(), widths, flips, strict=True):
