@@ -380,14 +380,18 @@ class Encoder:
             np.int64,
             distinct.size,
         )
-        extra = [
-            (row, self._block(f"{kind}:{text}"))
-            for row, (document, dob) in enumerate(zip(documents, dobs, strict=True))
-            for kind, text in (("dob", dob), ("doc", document))
-            if text
-        ]
-        record = np.concatenate([record, np.array([e[0] for e in extra], dtype=np.int64)])
-        keys = np.concatenate([keyed[which.reshape(-1)], np.array([e[1] for e in extra], np.int64)])
+        records_of, keys_of = [record], [keyed[which.reshape(-1)]]
+        for kind, column in (("dob", dobs), ("doc", documents)):  # each distinct value once
+            values, rows_of_value = _distinct(column)
+            hashed = np.fromiter(
+                (self._block(f"{kind}:{text}") if text else -1 for text in values),
+                np.int64,
+                len(values),
+            )[rows_of_value]
+            present = np.flatnonzero(hashed >= 0)  # a key has BLOCK_BITS bits: never -1
+            records_of.append(present)
+            keys_of.append(hashed[present])
+        record, keys = np.concatenate(records_of), np.concatenate(keys_of)
         order = np.lexsort((keys, record))
         record, keys = record[order], keys[order]
         new = np.ones(keys.size, dtype=bool)
