@@ -10,12 +10,18 @@ Each token also yields a consonant skeleton, because Arabic script usually omits
 
 from __future__ import annotations
 
+import importlib.resources
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
 from anyascii import anyascii
+
+# anyascii reads a table per Unicode block through importlib.resources on first use, and that
+# first use imports the resource readers and zipfile (6 ms): imported here, with the rest of
+# the module, not inside the first batch's encoding. No table is read.
+importlib.resources.files("anyascii._data")
 
 ARABIC = re.compile(r"[\u0600-\u06FF]")
 COMPOUND_PREFIXES = ("abd", "abdel", "abdul", "abdoul", "abdal", "abdou", "abdu", "abde")
