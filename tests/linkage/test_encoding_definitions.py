@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from routecare.linkage.encoding import FLIP_PROBABILITY, Encoder
+from routecare.linkage.names import LATIN_RULES, _fold_latin
 from routecare.linkage.records import Registration
 
 ENCODER = Encoder(b"partners secret 0123456789")
@@ -61,3 +62,14 @@ def test_each_records_flips_are_the_keyed_stream_of_its_id(ids: list[str]) -> No
         for row, record_id in enumerate(ids):
             expected = _flipped_by_definition(clean.bloom[field][row], record_id, field_index)
             assert np.array_equal(hardened.bloom[field][row], expected)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="abcdeghijkloqstuwxy", max_size=10) | st.text(max_size=8))
+def test_latin_folding_skips_only_rules_that_cannot_match(token: str) -> None:
+    """`_fold_latin` runs a rule only when its letters are in the token; every rule in
+    turn, unconditionally, is the definition."""
+    folded = token
+    for _, pattern, replacement in LATIN_RULES:
+        folded = pattern.sub(replacement, folded)
+    assert _fold_latin(token) == folded
