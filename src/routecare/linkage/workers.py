@@ -14,7 +14,8 @@ The result travels as pickle protocol 5 with its arrays out of band: the helper 
 memory straight into the pipe (no copy into one pickle), after a header of lengths that lets
 this process read each array into memory allocated once; on Linux the pipe is widened, so a
 helper that finishes first leaves its result in a few writes instead of waiting for this
-process at every 64 KiB. Together that took 10 ms off a 5,000-record set.
+process at every 64 KiB. For a 5,000-record set, from the helper's last array to the
+result here: 13 ms before, 5 ms after (medians of 8, in turns, on a loaded machine).
 """
 
 from __future__ import annotations
