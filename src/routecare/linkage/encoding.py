@@ -419,9 +419,9 @@ class Encoder:
         digests: list[bytes] = []
         for record_id in [i.encode() for i in encoded.ids]:
             for start in keyed:
-                stream = start.copy()  # the key is absorbed once per round, not once per record
-                stream.update(record_id)
-                digests.append(stream.digest())
+                keyed_id = start.copy()  # the key is absorbed once per round, not per record
+                keyed_id.update(record_id)
+                digests.append(keyed_id.digest())
         stream = np.frombuffer(b"".join(digests), dtype="<u2").reshape(
             len(encoded.ids), rounds * 32
         )

@@ -23,13 +23,14 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import gc
+import io
 import os
 import pickle
 import signal
 import struct
 import traceback
 from collections.abc import Callable, Sequence
-from typing import Any, BinaryIO
+from typing import Any
 
 CORES = max(1, min(os.cpu_count() or 1, 8))
 PIPE_BYTES = 1 << 20  # Linux's default /proc/sys/fs/pipe-max-size
@@ -80,12 +81,16 @@ def _fork(function: Callable[..., Any], item: tuple[Any, ...]) -> tuple[int, int
         parts = _parts((True, function(*item)))
     except BaseException:  # noqa: BLE001 - everything goes back to the parent
         parts = _parts((False, traceback.format_exc()))
-    with os.fdopen(writing, "wb", buffering=0) as out:
-        header = struct.pack(f"<{len(parts) + 1}Q", len(parts), *(p.nbytes for p in parts))
-        for part in (memoryview(header), *parts):
-            while part.nbytes:  # a write to a pipe may take only part of it
-                part = part[out.write(part) :]
-    os._exit(0)
+    status = 1  # a result not written whole (the parent gone) ends the helper in failure
+    try:
+        with os.fdopen(writing, "wb", buffering=0) as out:
+            header = struct.pack(f"<{len(parts) + 1}Q", len(parts), *(p.nbytes for p in parts))
+            for part in (memoryview(header), *parts):
+                while part.nbytes:  # a write to a pipe may take only part of it
+                    part = part[out.write(part) :]
+        status = 0
+    finally:
+        os._exit(status)
 
 
 def _parts(message: object) -> list[memoryview]:
@@ -95,20 +100,23 @@ def _parts(message: object) -> list[memoryview]:
     return [memoryview(frame), *(b.raw() for b in buffers)]
 
 
-def _received(reading: BinaryIO) -> list[bytearray] | None:
+def _received(reading: io.BufferedReader) -> list[bytearray] | None:
     """What `_fork`'s helper wrote: the pickle, then each array's memory; None if it stopped
     before the end (killed, out of memory)."""
     count = _exactly(reading, 8)
-    if count is None:
-        return None
-    lengths = _exactly(reading, 8 * struct.unpack("<Q", count)[0])
+    lengths = count and _exactly(reading, 8 * struct.unpack("<Q", count)[0])
     if lengths is None:
         return None
-    parts = [_exactly(reading, n) for n in struct.unpack(f"<{len(lengths) // 8}Q", lengths)]
-    return None if any(p is None for p in parts) else parts  # type: ignore[return-value]
+    parts = []
+    for size in struct.unpack(f"<{len(lengths) // 8}Q", lengths):
+        part = _exactly(reading, size)
+        if part is None:
+            return None
+        parts.append(part)
+    return parts
 
 
-def _exactly(reading: BinaryIO, size: int) -> bytearray | None:
+def _exactly(reading: io.BufferedReader, size: int) -> bytearray | None:
     """`size` bytes, into memory allocated once (writable: arrays built on it can change)."""
     data = bytearray(size)
     view, done = memoryview(data), 0
