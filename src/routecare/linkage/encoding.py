@@ -353,7 +353,7 @@ class Encoder:
         present = np.fromiter(map(bool, values), bool, len(values))
         if rows is not None:
             filters, present = np.take(filters, rows, axis=0), present[rows]
-        encoded.bloom[key][:], encoded.has_bloom[key][:] = filters, present
+        encoded.bloom[key], encoded.has_bloom[key] = filters, present  # new arrays: no copy
 
     def _record_blocks(
         self,
