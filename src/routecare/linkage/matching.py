@@ -97,13 +97,20 @@ def candidate_pairs(
     return np.concatenate([b[0] for b in batches]), np.concatenate([b[1] for b in batches])
 
 
-def _random_levels(left: EncodedSet, right: EncodedSet, seed: int = 0) -> np.ndarray:
-    """Comparison levels of random pairs, nearly all non-matches: what u is measured on."""
+def _random_levels(
+    left: EncodedSet, right: EncodedSet, *, same_set: bool = False, seed: int = 0
+) -> np.ndarray:
+    """Comparison levels of random pairs, nearly all non-matches: what u is measured on.
+    Within one set a record is never drawn against itself: it agrees with itself on every
+    field, and would make agreement look common among non-matches."""
     rng = default_rng(seed)
     count = min(RANDOM_PAIRS, len(left) * len(right))
-    return compare(
-        left, right, rng.integers(0, len(left), count), rng.integers(0, len(right), count)
-    )
+    li = rng.integers(0, len(left), count)
+    if same_set and len(left) > 1:
+        ri = (li + rng.integers(1, len(left), count)) % len(left)
+    else:
+        ri = rng.integers(0, len(right), count)
+    return compare(left, right, li, ri)
 
 
 def sibling_veto(levels: np.ndarray) -> np.ndarray:
@@ -144,8 +151,10 @@ def fit(
     `left_records` left records (default: the whole left side; fewer for a sample)."""
     patterns = Patterns.of(levels_of(left, right, li, ri))
     rows = len(left) if left_records is None else left_records
-    model = estimate(patterns, _random_levels(left, right), min(rows, len(right)), li, ri)
-    return with_prior(model, patterns, li, ri, rows, len(right), same_set=left is right)
+    same_set = left is right
+    random_levels = _random_levels(left, right, same_set=same_set)
+    model = estimate(patterns, random_levels, min(rows, len(right)), li, ri)
+    return with_prior(model, patterns, li, ri, rows, len(right), same_set=same_set)
 
 
 def with_prior(
@@ -193,7 +202,7 @@ def scored_candidates(
     lefts, rights, parts = [], [], []
     cores = max(1, cores)
     with ThreadPoolExecutor(cores) as threads:
-        random_levels = threads.submit(_random_levels, left, right)
+        random_levels = threads.submit(_random_levels, left, right, same_set=same_set)
         for li, ri in candidate_batches(left, right, same_set=same_set):
             lefts.append(li.astype(np.int32))
             rights.append(ri.astype(np.int32))
