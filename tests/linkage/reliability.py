@@ -16,6 +16,9 @@ from routecare.linkage.matching import THRESHOLDS, Link
 
 BINS = np.linspace(0.1, 1.0, 10)  # [0.1, 0.2), …, [0.9, 1.0]
 LOWEST = float(BINS[0])  # links below this are not measured (too few, never shown)
+# "Links scored at least p are right at least p of the time" is read at every one of these p,
+# not only at the two thresholds.
+CUTS = np.round(np.arange(LOWEST, 0.951, 0.05), 2)
 
 
 @dataclass(frozen=True)
@@ -33,7 +36,7 @@ class Reliability:
     expected_calibration_error: float
     precision: dict[str, float]  # per threshold name: links scored at or above it
     recall: dict[str, float]
-    worst_shortfall: float  # max over thresholds p of p - precision(score >= p), or 0
+    worst_shortfall: float  # max over p in CUTS of p - precision(score >= p), or 0
 
     def f1(self, band: str) -> float:
         p, r = self.precision[band], self.recall[band]
@@ -61,10 +64,13 @@ def reliability(links: list[Link], truth: set[tuple[str, str]]) -> Reliability:
             )
     total = sum(b.links for b in bins)
     ece = sum(b.links * abs(b.mean_score - b.right) for b in bins) / max(total, 1)
-    precision, recall, shortfall = {}, {}, 0.0
+    precision, recall = {}, {}
     for band, cut in THRESHOLDS.items():
         kept = scores >= cut
         precision[band] = float(right[kept].mean()) if kept.any() else 1.0
         recall[band] = float(right[kept].sum()) / max(len(truth), 1)
-        shortfall = max(shortfall, cut - precision[band])
-    return Reliability(bins, float(ece), precision, recall, shortfall)
+    shortfall = max(
+        (float(cut - right[scores >= cut].mean()) for cut in CUTS if (scores >= cut).any()),
+        default=0.0,
+    )
+    return Reliability(bins, float(ece), precision, recall, max(shortfall, 0.0))
