@@ -1,8 +1,8 @@
 """Scores mean what they say on route data shaped unlike the default generator: on every
 variant of the family (`route_shapes.VARIANTS`), links scored at or above p are right at
 least p − 0.05 of the time (every p from 0.1 to 0.95 in steps of 0.05), and `probable`
-keeps its precision; `linkage dedupe` does not merge namesakes. Nothing in the model is set on a variant: it learns each one
-without labels."""
+keeps its precision; `linkage dedupe` does not merge namesakes. Nothing in the model is set
+on a variant: it learns each one without labels."""
 
 from __future__ import annotations
 
