@@ -13,6 +13,7 @@ import pytest
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
+from routecare.linkage import calibration
 from routecare.linkage.calibration import (
     LOWEST,
     Messages,
@@ -189,6 +190,20 @@ def test_warm_started_marginals_are_the_one_to_one_posteriors(
     odds = np.array([p[2] for p in pairs])
     found = one_to_one_marginals(odds, left, right, same_set=same_set, messages=messages)
     assert found == pytest.approx(_exact_marginals(pairs, same_set), abs=1e-4)
+
+
+def test_marginals_do_not_depend_on_how_the_rounds_are_split(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Large sets run each round a chunk at a time on one thread per core: the same
+    marginals, to the last bit, as one chunk after another on one thread."""
+    rng = np.random.default_rng(7)
+    li, ri = rng.integers(0, 3000, 40_000), rng.integers(0, 3000, 40_000)
+    odds = rng.lognormal(-2.0, 3.0, 40_000)
+    alone = exclusive_odds(li, ri, odds)
+    monkeypatch.setattr(calibration, "CHUNK", 1000)
+    monkeypatch.setattr(calibration, "THREADED", 1)
+    assert np.array_equal(exclusive_odds(li, ri, odds), alone)
 
 
 def test_a_namesake_matched_elsewhere_does_not_take_the_childs_score() -> None:

@@ -38,11 +38,13 @@ for any encoding whose levels EM learns m and u for.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
 import numpy as np
 
 from routecare.linkage.model import Model, Patterns, Side, reestimated_m
+from routecare.linkage.workers import CORES
 
 ROUNDS = 100
 REFINING = 8  # rounds of re-estimating m from exclusive posteriors (it settles in about 5)
@@ -135,7 +137,7 @@ def one_to_one_marginals(
     *,
     same_set: bool = False,
     messages: Messages | None = None,
-    rounds: int = MESSAGE_ROUNDS,
+    rounds_at_most: int = MESSAGE_ROUNDS,
 ) -> np.ndarray:
     """Each pair's probability of being a match when every record is at most one child and
     the pairs have prior-times-likelihood odds `odds`: the marginals of that one-to-one
@@ -154,8 +156,8 @@ def one_to_one_marginals(
     o / (1 + sum) exactly.
 
     The rounds run in place in buffers allocated once (`model.Pairs` does the same for EM):
-    fresh arrays each round cost as much as the arithmetic. `rounds` caps them: `refine`
-    iterates its rounds of m and of belief propagation together (see there)."""
+    fresh arrays each round cost as much as the arithmetic. `rounds_at_most` caps them:
+    `refine` iterates its rounds of m and of belief propagation together (see there)."""
     if messages is None:
         messages = Messages.none(odds.size)
     # Pairs too unlikely to compete keep their odds as messages, summed once; only the rest
@@ -168,8 +170,6 @@ def one_to_one_marginals(
     live = np.take(odds, active)
     li, ri = np.take(left.index, active), np.take(right.index, active)
     sides = Side.of(li, left.records), Side.of(ri, right.records)
-    # 1 + the resting pairs' messages at each pair's records: what 1 + "others" starts from.
-    base_left, base_right = np.take(fixed[0], li) + 1.0, np.take(fixed[1], ri) + 1.0
     # Warm start: the last messages scaled as their pairs' odds moved; a message of nothing
     # would stay nothing, so such a pair starts from its odds.
     before = np.take(messages.odds, active)
@@ -177,32 +177,13 @@ def one_to_one_marginals(
     moved = np.divide(live, before, out=np.ones_like(live), where=known)
     to_left = np.where(known, np.take(messages.to_left, active) * moved, live)
     to_right = np.where(known, np.take(messages.to_right, active) * moved, live)
-    # 1 + what each pair's left (right) record gets from its other pairs.
-    others_left, others_right = np.empty_like(live), np.empty_like(live)
-    marginal, previous, spare = live / (1.0 + live), np.empty_like(live), np.empty_like(live)
-    for _ in range(rounds if live.size else 0):  # (bincount of nothing is integers)
+    marginal = live / (1.0 + live)
+    rounds = _Rounds(live, li, ri, to_left, to_right, marginal)
+    rest_left, rest_right = fixed[0] + 1.0, fixed[1] + 1.0  # 1 + the resting pairs' messages
+    for _ in range(rounds_at_most if live.size else 0):  # (bincount of nothing is integers)
         by_left, by_right = _record_sums(to_left, to_right, *sides, same_set)
-        for others, by, index, base, own in (
-            (others_left, by_left, li, base_left, to_left),
-            (others_right, by_right, ri, base_right, to_right),
-        ):
-            np.take(by, index, out=others, mode="clip")
-            others += base
-            others -= own
-            np.maximum(others, 1.0, out=others)
-        marginal, previous = previous, marginal
-        np.multiply(others_left, others_right, out=marginal)
-        marginal += live
-        np.divide(live, marginal, out=marginal)
-        np.subtract(marginal, previous, out=spare)
-        if float(np.abs(spare, out=spare).max(initial=0.0)) < SETTLED_MARGINALS:
+        if rounds.run(by_left + rest_left, by_right + rest_right) < SETTLED_MARGINALS:
             break
-        # Damped (geometric mean with the last round): undamped messages can oscillate on
-        # cycles of look-alikes.
-        for own, others in ((to_left, others_right), (to_right, others_left)):
-            np.divide(live, others, out=spare)
-            own *= spare
-            np.sqrt(own, out=own)
     messages.odds.fill(0.0)  # a resting pair's messages are its odds, none kept
     messages.odds[active], messages.to_left[active], messages.to_right[active] = (
         live,
@@ -223,6 +204,74 @@ def one_to_one_marginals(
     np.divide(odds, result, out=result)
     result[active] = marginal
     return result
+
+
+CHUNK = 65_536  # pairs updated together: their intermediate arrays stay in the cache
+THREADED = 1_000_000  # from this many iterated pairs on, the chunks are shared by threads
+
+
+class _Rounds:
+    """One round of belief propagation over the iterated pairs, given what each record gets:
+    a chunk of pairs at a time, every step of a chunk in buffers that fit the processor's
+    cache. Over whole arrays each step was a pass through memory (fifteen per round); at
+    100,000 × 100,000, 22.6 million pairs, that made a round 0.45 s and sixty of them half
+    the run. From THREADED pairs on, the chunks are shared by one thread per core (NumPy
+    releases the interpreter lock inside each step)."""
+
+    def __init__(
+        self,
+        live: np.ndarray,
+        li: np.ndarray,
+        ri: np.ndarray,
+        to_left: np.ndarray,
+        to_right: np.ndarray,
+        marginal: np.ndarray,
+    ) -> None:
+        self.live, self.li, self.ri = live, li, ri
+        self.to_left, self.to_right, self.marginal = to_left, to_right, marginal
+        threads = CORES if live.size >= THREADED else 1
+        share = max(1, -(-live.size // threads))
+        self.shares = [(s, min(s + share, live.size)) for s in range(0, live.size, share)]
+
+    def run(self, by_left: np.ndarray, by_right: np.ndarray) -> float:
+        """Each pair's marginal from the records' sums `by_left`, `by_right` (1 + every
+        message each record gets), and its messages damped towards the new ones; the
+        largest change of a marginal."""
+        if len(self.shares) == 1:
+            return self._share(by_left, by_right, *self.shares[0])
+        with ThreadPoolExecutor(len(self.shares)) as threads:
+            changes = threads.map(lambda share: self._share(by_left, by_right, *share), self.shares)
+            return max(changes)
+
+    def _share(self, by_left: np.ndarray, by_right: np.ndarray, start: int, stop: int) -> float:
+        size = min(CHUNK, stop - start)
+        others_left, others_right, new, spare = np.empty((4, size))
+        changed = 0.0
+        for first in range(start, stop, CHUNK):
+            chunk = slice(first, min(first + CHUNK, stop))
+            count = chunk.stop - chunk.start
+            ol, orr, m, sp = others_left[:count], others_right[:count], new[:count], spare[:count]
+            live, to_left, to_right = self.live[chunk], self.to_left[chunk], self.to_right[chunk]
+            # 1 + what each pair's left (right) record gets from its other pairs.
+            np.take(by_left, self.li[chunk], out=ol, mode="clip")
+            ol -= to_left
+            np.maximum(ol, 1.0, out=ol)
+            np.take(by_right, self.ri[chunk], out=orr, mode="clip")
+            orr -= to_right
+            np.maximum(orr, 1.0, out=orr)
+            np.multiply(ol, orr, out=m)
+            m += live
+            np.divide(live, m, out=m)
+            np.subtract(m, self.marginal[chunk], out=sp)
+            changed = max(changed, float(np.abs(sp, out=sp).max()))
+            self.marginal[chunk] = m
+            # Damped (geometric mean with the last round): undamped messages can oscillate
+            # on cycles of look-alikes.
+            for own, others in ((to_left, orr), (to_right, ol)):
+                np.divide(live, others, out=sp)
+                own *= sp
+                np.sqrt(own, out=own)
+        return changed
 
 
 def _record_sums(
@@ -284,7 +333,7 @@ def refine(
             open_right,
             same_set=same_set,
             messages=messages,
-            rounds=REFINING_MESSAGES,
+            rounds_at_most=REFINING_MESSAGES,
         )
         m = reestimated_m(model.m, model.u, patterns.table, open_patterns.weights_of(posterior))
         moved = max(float(np.abs(new - old).max()) for new, old in zip(m, model.m, strict=True))
