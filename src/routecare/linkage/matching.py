@@ -20,7 +20,7 @@ birth do not agree is never linked.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 
@@ -201,8 +201,12 @@ def scored_candidates(
     comparison is made of, so threads share the encoded sets without copying them."""
     lefts, rights, parts = [], [], []
     cores = max(1, cores)
+    compared = partial(_compared, left, right)
     with ThreadPoolExecutor(cores) as threads:
         random_levels = threads.submit(_random_levels, left, right, same_set=same_set)
+        comparing: list[Future[Patterns]] = []
+        # Blocking finds the next batch's pairs while the threads compare this batch's (at
+        # 100,000 × 100,000 it takes a core for a second per batch, twenty times over).
         for li, ri in candidate_batches(left, right, same_set=same_set):
             lefts.append(li.astype(np.int32))
             rights.append(ri.astype(np.int32))
@@ -210,10 +214,16 @@ def scored_candidates(
             # piece does not run alone.
             count = -(-li.size // (PIECE * cores)) * cores
             size = -(-li.size // count)
-            slices = [slice(s, s + size) for s in range(0, li.size, size)]
-            compared = partial(_compared, left, right)
-            parts += threads.map(compared, [li[s] for s in slices], [ri[s] for s in slices])
-            progress(f"compared {sum(p.inverse.size for p in parts):,} candidate pairs")
+            pieces = [
+                threads.submit(compared, li[s : s + size], ri[s : s + size])
+                for s in range(0, li.size, size)
+            ]
+            parts += [piece.result() for piece in comparing]
+            comparing = pieces
+            if parts:
+                progress(f"compared {sum(p.inverse.size for p in parts):,} candidate pairs")
+        parts += [piece.result() for piece in comparing]
+        progress(f"compared {sum(p.inverse.size for p in parts):,} candidate pairs")
     if not parts:
         empty = np.empty(0, dtype=np.int32)
         return empty, empty, np.empty(0)
