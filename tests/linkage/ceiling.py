@@ -268,7 +268,7 @@ def _labelled(route: Route) -> tuple[Side, Side, np.ndarray, np.ndarray, np.ndar
 
 
 def _classifier(seed: int) -> HistGradientBoostingClassifier:
-    # One pair in 500 is true: without a penalty on leaf values, a leaf holding only true
+    # About one pair in 500 is true: without a penalty on leaf values, a leaf holding only true
     # pairs (hessians near 0) takes a Newton step so large that the ensemble diverges. The
     # penalty and leaf size were chosen on seed 2 (trained on 102) of `namesakes`, `sparse`
     # and `estimated`, against 1.0 and 20: recall at precision 0.95 0.52 → 0.57, 0.36 → 0.55,
