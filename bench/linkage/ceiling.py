@@ -49,7 +49,9 @@ def kind_of(left: Person, right: Person) -> str:
     return "other"
 
 
-def _wrong_links(name: str, found: Ceiling, truth: set, people: dict[str, Person]) -> str:
+def _wrong_links(
+    name: str, found: Ceiling, truth: set[tuple[str, str]], people: dict[str, Person]
+) -> str:
     wrong = [
         lk
         for lk in found.links

@@ -13,7 +13,7 @@ likely to reach the target. Shared by `test_ceiling.py` and `bench/linkage/ceili
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -128,8 +128,8 @@ def blocked(left: Side, right: Side) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _by_value(
-    left: list,
-    right: list,
+    left: Sequence[Hashable],
+    right: Sequence[Hashable],
     li: np.ndarray,
     ri: np.ndarray,
     compare: Callable[[object, object], float],
