@@ -82,6 +82,7 @@ class Person:
     born: date
     nationality: str
     place: str
+    kin: int = 0  # the family a child travels with: siblings and a grandfather's namesake share it
 
 
 def _synthetic(count: int, taken: set[str], kind: str) -> list[str]:
@@ -144,7 +145,9 @@ class Names:
 def _people(count: int, rng: random.Random, shape: RouteShape = DEFAULT) -> list[Person]:
     names = Names.of(shape)
     people: list[Person] = []
+    kin = 0
     while len(people) < count:
+        kin += 1
         family, father = names.pick(names.family, rng), names.pick(names.male, rng)
         mother, mother_family = names.pick(names.female, rng), names.pick(names.family, rng)
         nationality, place = rng.choice(NATIONALITIES), rng.choice(PLACES)
@@ -167,6 +170,7 @@ def _people(count: int, rng: random.Random, shape: RouteShape = DEFAULT) -> list
                     eldest + timedelta(days=gap),
                     nationality,
                     place,
+                    kin,
                 )
             )
         if shape.grandfather and rng.random() < shape.grandfather:
@@ -184,6 +188,7 @@ def _people(count: int, rng: random.Random, shape: RouteShape = DEFAULT) -> list
                     eldest + timedelta(days=rng.randint(-700, 700)),
                     nationality,
                     place,
+                    kin,
                 )
             )
     return people[:count]
@@ -304,6 +309,26 @@ def _row(
     }
 
 
+def _travellers(
+    size: int, rng: random.Random, shape: RouteShape, overlap: float
+) -> tuple[list[Person], list[Person], int]:
+    """The children registered on the left, those on the right, and how many are on both
+    (the first ones of each list)."""
+    people = _people(int(size * (2 - overlap)) + 1, rng, shape)
+    shared = int(size * overlap)
+    return people[:size], people[:shared] + people[size : size + size - shared], shared
+
+
+def people_of(
+    size: int, seed: int = 1, overlap: float | None = None, shape: RouteShape = DEFAULT
+) -> dict[str, Person]:
+    """Who each record of `generate` (same arguments) is, by record id: to tell twins,
+    siblings, cousins and unrelated namesakes apart among wrong links."""
+    overlap = shape.overlap if overlap is None else overlap
+    left, right, _ = _travellers(size, random.Random(seed), shape, overlap)
+    return {f"N{k}": p for k, p in enumerate(left)} | {f"I{k}": p for k, p in enumerate(right)}
+
+
 def generate(
     size: int, seed: int = 1, overlap: float | None = None, shape: RouteShape = DEFAULT
 ) -> tuple[list[dict[str, str]], list[dict[str, str]], set[tuple[str, str]]]:
@@ -312,10 +337,7 @@ def generate(
     rng = random.Random(seed)
     variants = load_variants()
     overlap = shape.overlap if overlap is None else overlap
-    people = _people(int(size * (2 - overlap)) + 1, rng, shape)
-    left_people = people[:size]
-    shared = int(size * overlap)
-    right_people = people[:shared] + people[size : size + size - shared]
+    left_people, right_people, shared = _travellers(size, rng, shape, overlap)
     home = Clerk(
         shape.left_convention,
         0.0,
