@@ -37,7 +37,10 @@ THRESHOLDS = {"probable": 0.85, "possible": 0.50}
 COMPETING = 0.001  # candidates less likely than this do not compete for a record
 MAX_BLOCK = 2000  # blocks larger than this (a very common name pair) are skipped
 BATCH = 5000  # left rows blocked and compared together
-PIECE = 50_000  # pairs compared at a time: a piece's arrays stay in the processor's cache
+# Pairs compared at a time: a piece's arrays stay in the processor's cache, and the threads
+# seldom wait on each other for the interpreter between NumPy calls (50,000 → 100,000: route
+# 5,000 × 5,000 blocked and compared in 86 → 78 ms, 100,000 × 100,000 no slower).
+PIECE = 100_000
 RANDOM_PAIRS = 20_000
 TRAINING_PAIRS = 4_000_000  # beyond this, weights are estimated on a sample of left records
 GIVEN, ALL_NAMES, BIRTH_DATE = (FIELDS.index(f) for f in ("given", "all_names", "birth_date"))
