@@ -66,12 +66,17 @@ def _anchor_row(variant: str, method: str, quality: dict[str, float]) -> str:
     return f"| {variant} | {method} | – | {p:.3f} | {r:.3f} | {f:.3f} | | | |"
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def variant_arguments(description: str) -> argparse.Namespace:
+    """--size, --seed and --variants, as the benchmarks over the generator family take them."""
+    parser = argparse.ArgumentParser(description=description.split("\n\n")[0])
     parser.add_argument("--size", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--variants", default=",".join(VARIANTS))
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def main() -> None:
+    args = variant_arguments(__doc__)
     rows, diagrams, wrong = [], [], []
     with tempfile.TemporaryDirectory() as directory:
         work = Path(directory)

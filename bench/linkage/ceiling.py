@@ -17,10 +17,10 @@ from the generator's truth (twins, other siblings, cousins, unrelated namesakes)
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections import Counter
 
+from calibration import variant_arguments  # bench/linkage/calibration.py, beside this file
 from run import ROOT  # bench/linkage/run.py, beside this file
 
 sys.path.insert(0, str(ROOT))
@@ -66,11 +66,7 @@ def _wrong_links(
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--size", type=int, default=2000)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--variants", default=",".join(VARIANTS))
-    args = parser.parse_args()
+    args = variant_arguments(__doc__)
     rows, wrong = [], []
     for name in args.variants.split(","):
         shape = VARIANTS[name]
