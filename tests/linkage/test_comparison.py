@@ -1,7 +1,10 @@
 """Comparison levels are the Dice similarity of the filters cut into levels, whatever shortcut
-computes them (level tables, reused buffers, pieces on threads)."""
+computes them (level tables, reused buffers, pieces on threads); years of birth are levelled
+by how many years apart they are."""
 
 from __future__ import annotations
+
+from datetime import date
 
 import numpy as np
 from hypothesis import given, settings
@@ -9,6 +12,8 @@ from hypothesis import strategies as st
 
 from routecare.linkage.comparison import FIELDS, NAME_CUTS, compare
 from routecare.linkage.encoded import EncodedSet
+from routecare.linkage.encoding import Encoder
+from routecare.linkage.records import Registration
 
 BITS = st.sets(st.integers(0, 255), max_size=40)  # few bits: Dice lands exactly on the cuts too
 
@@ -49,3 +54,24 @@ def test_exact_cuts_reach_their_level() -> None:
         left, right = _side([a], "given"), _side([b], "given")
         zero = np.zeros(1, dtype=np.int64)
         assert compare(left, right, zero, zero)[0, FIELDS.index("given")] == level
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(1990, 2025), st.integers(1990, 2025)), min_size=1))
+def test_year_levels_say_how_many_years_apart(years: list[tuple[int, int]]) -> None:
+    """3: the same year of birth, 2: one year apart, 1: two, 0: further (the right record's
+    window of neighbouring years tells which), through real encodings of the years."""
+    encoder = Encoder(b"a secret for the years")
+    left, right = (
+        encoder.encode_set([_born(f"{side}{i}", pair[k]) for i, pair in enumerate(years)])
+        for k, side in ((0, "L"), (1, "R"))
+    )
+    rows = np.arange(len(years))
+    levels = compare(left, right, rows, rows)[:, FIELDS.index("year")]
+    assert list(levels) == [max(0, 3 - abs(a - b)) for a, b in years]
+
+
+def _born(record_id: str, year: int) -> Registration:
+    return Registration(
+        record_id, "Awa", "Moussa", "Diallo", "f", date(year, 5, 1), None, None, "GIN", "", ""
+    )

@@ -32,7 +32,8 @@ NAME_LEVELS = ("disagrees", "partly agrees", "similar", "agrees")
 TOKEN_LEVELS = {
     "sex": ("disagrees", "agrees"),
     "nationality": ("disagrees", "neighbouring", "agrees"),
-    "year": ("disagrees", "within two years", "agrees"),
+    # Two years apart or one: the same words, as the API has always said them.
+    "year": ("disagrees", "within two years", "within two years", "agrees"),
     "birth_date": ("disagrees", "agrees"),
 }
 LABEL_WEIGHT = 5.0  # one human decision counts as this many EM pseudo-pairs

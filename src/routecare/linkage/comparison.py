@@ -20,7 +20,7 @@ LEVELS = {
     "document": len(NAME_CUTS) + 1,
     "sex": 2,
     "nationality": 3,
-    "year": 3,
+    "year": 4,
     "birth_date": 2,
 }
 MISSING = -1
@@ -159,11 +159,13 @@ def compare(left: EncodedSet, right: EncodedSet, li: np.ndarray, ri: np.ndarray)
     levels[:, FIELDS.index("nationality")] = np.where(
         both, np.where(same, 2, np.where(group, 1, 0)), MISSING
     )
-    year, both, same = _token_levels(left, right, li, ri, "year")
-    near = np.zeros(li.size, dtype=bool)
+    year, both, _ = _token_levels(left, right, li, ri, "year")
+    # The right record's window holds its year's neighbours: the offset that matches is how
+    # many years apart the two are (3: the same year, 2: one apart, 1: two, 0: further).
+    level = np.zeros(li.size, dtype=np.int8)
+    middle = right.year_window.shape[1] // 2
     for offset in range(right.year_window.shape[1]):
-        near |= np.take(right.year_window[:, offset], ri) == year
-    levels[:, FIELDS.index("year")] = np.where(
-        both, np.where(same, 2, np.where(near, 1, 0)), MISSING
-    )
+        matches = np.take(right.year_window[:, offset], ri) == year
+        level[matches] = middle + 1 - abs(offset - middle)
+    levels[:, FIELDS.index("year")] = np.where(both, level, MISSING)
     return levels

@@ -335,7 +335,7 @@ def estimate(
     m = [_initial_m(c) for c in range(len(FIELDS))]
     same_names = _at_least(table, "given", 2) & _at_least(table, "family", 2)
     same_birth = (
-        _at_least(table, "year", 2)
+        _at_least(table, "year", LEVELS["year"] - 1)
         & _at_least(table, "nationality", 2)
         & _at_least(table, "sex", 1)
     )
