@@ -47,3 +47,31 @@ def add_overdue_task(deployment: Deployment, client: TestClient, reference: str)
             .where(CaseTask.id == created.json()["id"])
             .values(due_at=datetime(2020, 1, 1, 9, tzinfo=UTC))
         )
+
+
+def move_stage(client: TestClient, reference: str, to: str) -> Any:
+    return client.post(f"/api/v1/cases/{reference}/stage", json={"to": to})
+
+
+def fill_case(client: TestClient, reference: str, **fields: Any) -> None:
+    etag = client.get(f"/api/v1/cases/{reference}").headers["ETag"]
+    response = patch(client, reference, etag, **fields)
+    assert response.status_code == 200, response.text
+
+
+# What each stage asks for before the next, and the stage it then moves to.
+TO_CARE_PLAN = [
+    ("risk_level", "low", "registration"),
+    ("family_tracing_status", "not_needed", "assessment"),
+    ("assessment_summary", "Done", "care_plan"),
+]
+
+
+def case_at_care_plan(client: TestClient, steps: list[tuple[str, str, str]] = TO_CARE_PLAN) -> str:
+    """A new case walked to the care-plan stage through the API, filling what each stage asks."""
+    reference = str(create_case(client, unaccompanied=False)["reference"])
+    for field, value, stage in steps:
+        fill_case(client, reference, **{field: value})
+        moved = move_stage(client, reference, stage)
+        assert moved.status_code == 200, moved.text
+    return reference

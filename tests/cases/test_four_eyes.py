@@ -11,24 +11,10 @@ from routecare.auth import actions as account_actions
 from routecare.auth.roles import Role
 from routecare.auth.schemas import UserIn
 from routecare.config import Settings
-from tests.cases.helpers import create_case
-from tests.cases.test_stages import _fill, _move
+from tests.cases.helpers import case_at_care_plan, fill_case
 from tests.conftest import PASSWORD, World, csrf_from, https_client, sign_in
 
 APPROVE = "Approve the care plan"
-
-
-def _case_at_care_plan(world: World) -> str:
-    worker = world.api("case_worker")
-    reference = str(create_case(worker, unaccompanied=False)["reference"])
-    for field, value, stage in [
-        ("risk_level", "low", "registration"),
-        ("family_tracing_status", "not_needed", "assessment"),
-        ("assessment_summary", "Done", "care_plan"),
-    ]:
-        _fill(worker, reference, **{field: value})
-        assert _move(worker, reference, stage).status_code == 200
-    return reference
 
 
 def test_the_author_cannot_approve_their_own_care_plan(world: World) -> None:
@@ -37,9 +23,9 @@ def test_the_author_cannot_approve_their_own_care_plan(world: World) -> None:
         organisation_id=world.organisation_ids["home"],
         user=UserIn(username="second_supervisor", password=PASSWORD, role=Role.SUPERVISOR),
     )
-    reference = _case_at_care_plan(world)
+    reference = case_at_care_plan(world.api("case_worker"))
     author = world.api("supervisor")
-    _fill(author, reference, care_plan="Shelter, guardian, schooling")
+    fill_case(author, reference, care_plan="Shelter, guardian, schooling")
     path = f"/api/v1/cases/{reference}/approvals"
     refused = author.post(path, json={"stage": "care_plan"})
     assert refused.status_code == 403

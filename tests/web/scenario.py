@@ -5,11 +5,8 @@ sent to a shelter, a bed held there, and an escalated emergency request."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-from fastapi.testclient import TestClient
-
-from tests.cases.helpers import add_overdue_task, create_case, patch
+from tests.cases.helpers import add_overdue_task, case_at_care_plan, fill_case
 from tests.conftest import World
 from tests.services.helpers import add_shelter_organisation, shelter
 
@@ -25,29 +22,19 @@ class Queues:
     escalated_id: int  # an emergency request nobody could place
 
 
-def _fill(client: TestClient, reference: str, **fields: Any) -> None:
-    etag = client.get(f"/api/v1/cases/{reference}").headers["ETag"]
-    assert patch(client, reference, etag, **fields).status_code == 200
-
-
-def _move(client: TestClient, reference: str, to: str) -> None:
-    moved = client.post(f"/api/v1/cases/{reference}/stage", json={"to": to})
-    assert moved.status_code == 200, moved.text
-
-
 def fill_every_queue(world: World) -> Queues:
     add_shelter_organisation(world)
     place = shelter(world)
     worker = world.api("case_worker")
-    reference = create_case(worker, unaccompanied=False)["reference"]
-    for field, value, stage in [
-        ("risk_level", "high", "registration"),
-        ("family_tracing_status", "in_progress", "assessment"),
-        ("assessment_summary", "Needs shelter and a guardian", "care_plan"),
-    ]:
-        _fill(worker, reference, **{field: value})
-        _move(worker, reference, stage)
-    _fill(worker, reference, care_plan="Shelter, guardian, schooling")
+    reference = case_at_care_plan(
+        worker,
+        [
+            ("risk_level", "high", "registration"),
+            ("family_tracing_status", "in_progress", "assessment"),
+            ("assessment_summary", "Needs shelter and a guardian", "care_plan"),
+        ],
+    )
+    fill_case(worker, reference, care_plan="Shelter, guardian, schooling")
     add_overdue_task(world.deployment, worker, reference)
     consent = worker.post(
         f"/api/v1/cases/{reference}/consents",

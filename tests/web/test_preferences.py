@@ -14,8 +14,7 @@ from sqlalchemy import select, update
 from routecare.audit.models import AuditEntry
 from routecare.auth.models import User
 from routecare.cases.models import Case
-from tests.cases.helpers import create_case
-from tests.cases.test_stages import _fill, _move
+from tests.cases.helpers import case_at_care_plan, fill_case
 from tests.conftest import World, csrf_from, https_client, sign_in
 
 # 13:00 UTC on a summer day: 14:00 in Niamey (UTC+1 all year), 15:00 in Rome (UTC+2 in July).
@@ -24,15 +23,8 @@ APPROVED_AT = datetime(2026, 7, 6, 13, 0, tzinfo=UTC)
 
 def _approved_case(world: World) -> str:
     worker = world.api("case_worker")
-    reference = str(create_case(worker, unaccompanied=False)["reference"])
-    for field, value, stage in [
-        ("risk_level", "low", "registration"),
-        ("family_tracing_status", "not_needed", "assessment"),
-        ("assessment_summary", "Done", "care_plan"),
-    ]:
-        _fill(worker, reference, **{field: value})
-        assert _move(worker, reference, stage).status_code == 200
-    _fill(worker, reference, care_plan="Shelter, guardian, schooling")
+    reference = case_at_care_plan(worker)
+    fill_case(worker, reference, care_plan="Shelter, guardian, schooling")
     approved = world.api("supervisor").post(
         f"/api/v1/cases/{reference}/approvals", json={"stage": "care_plan"}
     )
