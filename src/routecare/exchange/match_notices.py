@@ -125,7 +125,7 @@ def send_notices(
                 ],
             )
             token = seal(body.model_dump_json().encode(), signer, recipient, typ=NOTICE_TYP)
-            session.add(_sent_row(partner, body, now))
+            session.add(package_row(partner, body, "sent", "sent", now))
             if outbox:
                 queue(session, partner, body.package_id, token, now)
             packed.append(Packed(package_id=body.package_id, token=token, fields=[CARRIED]))
@@ -190,17 +190,20 @@ def _listed(matches: object) -> list[object]:
     return matches
 
 
-def _sent_row(partner: ExchangePartner, body: NoticePackage, now: datetime) -> ExchangePackage:
+def package_row(
+    partner: ExchangePartner, body: NoticePackage, direction: str, status: str, now: datetime
+) -> ExchangePackage:
+    """A notice package's trace, sent or received: ids and dates, no encoding (they are not
+    kept)."""
     return ExchangePackage(
         package_id=body.package_id,
-        direction="sent",
+        direction=direction,
         partner_id=partner.id,
         purpose=body.purpose,
         schema_version=body.schema_version,
-        case_id=None,
         fields=CARRIED,
-        issued_at=now,
+        issued_at=body.issued_at,
         expires_at=body.expires_at,
         recorded_at=now,
-        status="sent",
+        status=status,
     )

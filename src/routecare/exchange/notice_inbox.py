@@ -31,11 +31,11 @@ from routecare.exchange.jose import (
 from routecare.exchange.keys import decryption_keys
 from routecare.exchange.linkage_secrets import encoder_for
 from routecare.exchange.match_notices import (
-    CARRIED,
     NOTICE_TYP,
     RECORD_ID_LENGTH,
     NoticePackage,
     children_by_exported_id,
+    package_row,
 )
 from routecare.exchange.models import ExchangePackage, ExchangePartner
 from routecare.exchange.partners import partner_keys, partners_of_kid, refusal
@@ -97,7 +97,7 @@ def _receive(deployment: Deployment, token: str, transport: str) -> NoticeReceip
             action = "exchange.notices.repeat"
         else:
             matches, created = _match(session, deployment, encoder, partner, theirs, now)
-            session.add(_received_row(partner, body, now))
+            session.add(package_row(partner, body, "received", MATCHED, now))
             action = "exchange.notices.receive"
         audit.record(
             session,
@@ -242,19 +242,3 @@ def _named(
         "score": score,
         "band": band,
     }
-
-
-def _received_row(partner: ExchangePartner, body: NoticePackage, now: datetime) -> ExchangePackage:
-    """The package's trace: ids and dates, no encoding (they are not kept)."""
-    return ExchangePackage(
-        package_id=body.package_id,
-        direction="received",
-        partner_id=partner.id,
-        purpose=body.purpose,
-        schema_version=body.schema_version,
-        fields=CARRIED,
-        issued_at=body.issued_at,
-        expires_at=body.expires_at,
-        recorded_at=now,
-        status=MATCHED,
-    )
