@@ -16,6 +16,7 @@ import typer
 from routecare.cli.deployment import open_deployment, refusals
 from routecare.cli.exchange_notices import notices_app
 from routecare.cli.options import DataDir
+from routecare.cli.token_files import token_lines, write_tokens
 
 app = typer.Typer(
     help="Transnational exchange: this deployment's keys, its partners, signed and encrypted "
@@ -278,7 +279,7 @@ def erasures(
 
     with open_deployment(data_dir) as deployment:
         tokens = requests_for_file(deployment, to)
-    _write_tokens(output, tokens)
+    write_tokens(output, tokens)
     typer.echo(f"{len(tokens)} erasure request(s) written")
 
 
@@ -294,7 +295,7 @@ def decisions(
 
     with open_deployment(data_dir) as deployment:
         tokens = decisions_for_file(deployment, to)
-    _write_tokens(output, tokens)
+    write_tokens(output, tokens)
     typer.echo(f"{len(tokens)} decision(s) written")
 
 
@@ -308,7 +309,7 @@ def receipts(
     from routecare.exchange.receipts import receive_receipt
 
     with open_deployment(data_dir) as deployment:
-        for line in _lines(decisions):
+        for line in token_lines(decisions):
             claims = receive_receipt(deployment, line)
             typer.echo(f"{claims['package_id']} {claims['status']}")
 
@@ -326,11 +327,11 @@ def erase(
 
     acknowledgements = []
     with open_deployment(data_dir) as deployment:
-        for line in _lines(requests):
+        for line in token_lines(requests):
             erased, acknowledgement = receive_erasure(deployment, line)
             acknowledgements.append(acknowledgement)
             typer.echo(f"erased {' '.join(erased)}")
-    _write_tokens(output, acknowledgements)
+    write_tokens(output, acknowledgements)
 
 
 @app.command("acknowledge")
@@ -342,17 +343,8 @@ def acknowledge(
     from routecare.exchange.erasure import receive_acknowledgement
 
     with open_deployment(data_dir) as deployment:
-        for line in _lines(acknowledgements):
+        for line in token_lines(acknowledgements):
             typer.echo(f"erased {' '.join(receive_acknowledgement(deployment, line))}")
-
-
-def _lines(path: Path) -> list[str]:
-    try:
-        text = path.read_text(encoding="ascii")
-    except (OSError, UnicodeDecodeError) as error:
-        typer.secho(f"error: {path.name}: not a readable file", err=True, fg="red")
-        raise typer.Exit(1) from error
-    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 @app.command("log")
@@ -374,8 +366,3 @@ def log(
             f"{row['recorded_at']}\t{row['direction']}\t{row['partner']}\t{row['purpose']}\t"
             f"{row['agreement']}\t{row['status']}\t{' '.join(row['fields'])}"  # type: ignore[arg-type]
         )
-
-
-def _write_tokens(output: Path, tokens: list[str]) -> None:
-    """Signed compact tokens for a partner reached by files, one a line (ASCII by JOSE)."""
-    output.write_text("".join(f"{token}\n" for token in tokens), encoding="ascii")

@@ -11,6 +11,7 @@ import typer
 
 from routecare.cli.deployment import open_deployment
 from routecare.cli.options import DataDir
+from routecare.cli.token_files import read_file, token_lines, write_tokens
 
 notices_app = typer.Typer(
     help="Match notices with partners: sealed linkage encodings, never identities.",
@@ -30,7 +31,7 @@ def secret(
     """Keep the linkage secret agreed with a partner (encrypted in the key store)."""
     from routecare.exchange.linkage_secrets import record_linkage_secret
 
-    secret_bytes = _read(secret_file)
+    secret_bytes = read_file(secret_file)
     with open_deployment(data_dir) as deployment:
         record_linkage_secret(deployment, name, secret_bytes)
     typer.echo(f"linkage secret recorded for {name}")
@@ -52,7 +53,7 @@ def send(
     with open_deployment(data_dir) as deployment:
         packed = send_notices(deployment, to, outbox=output is None)
     if output is not None:
-        _write(output, [package.token for package in packed])
+        write_tokens(output, [package.token for package in packed])
     for package in packed:
         typer.echo(package.package_id)
 
@@ -70,11 +71,11 @@ def receive(
 
     receipts = []
     with open_deployment(data_dir) as deployment:
-        for line in _lines(packages):
+        for line in token_lines(packages):
             noticed = receive_notices(deployment, line)
             receipts.append(noticed.receipt)
             typer.echo(f"{noticed.package_id}: {noticed.created} new notice(s)")
-    _write(output, receipts)
+    write_tokens(output, receipts)
 
 
 @notices_app.command("answers")
@@ -87,29 +88,6 @@ def answers(
     from routecare.exchange.receipts import receive_receipt
 
     with open_deployment(data_dir) as deployment:
-        for line in _lines(receipts):
+        for line in token_lines(receipts):
             claims = receive_receipt(deployment, line)
             typer.echo(f"{claims['package_id']}: {claims['status']}")
-
-
-def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as error:
-        typer.secho(f"error: {path.name}: not a readable file", err=True, fg="red")
-        raise typer.Exit(1) from error
-
-
-def _lines(path: Path) -> list[str]:
-    try:
-        text = _read(path).decode("ascii")
-    except UnicodeDecodeError as error:
-        typer.secho(f"error: {path.name}: not a package file", err=True, fg="red")
-        raise typer.Exit(1) from error
-    return [line.strip() for line in text.splitlines() if line.strip()]
-
-
-def _write(path: Path, tokens: list[str]) -> None:
-    temporary = path.with_name(path.name + ".part")
-    temporary.write_text("".join(f"{token}\n" for token in tokens), encoding="ascii")
-    temporary.replace(path)
