@@ -74,18 +74,10 @@ def request_erasure(
             )
             .values(status="cancelled", token="")
         )
-        token = _sign(session, deployment, {"type": REQUEST, "erase": ids})
-        queue(session, partner, f"e{uuid.uuid4().hex}", token, now, kind="erasure")
         for package in packages:
             package.status = ASKED
-        audit.record(
-            session,
-            deployment.keyring.audit_key,
-            action="exchange.erasure.request",
-            subject_type="case",
-            subject_id=case_id,
-            detail={"packages": ids, "partner": partner.name},
-        )
+        claims = {"type": REQUEST, "erase": ids}
+        _queue_request(session, deployment, partner, case_id, claims, {"packages": ids}, now)
         queued += 1
     if purpose in (None, Purpose.MATCH_NOTICE.value):
         queued += _request_notice_erasure(session, deployment, case_id, now)
@@ -99,17 +91,31 @@ def _request_notice_erasure(
     record id for it (`routecare.exchange.notice_erasure`)."""
     noticed = noticed_records(session, deployment, case_id)
     for partner, record in noticed:
-        token = _sign(session, deployment, {"type": REQUEST, "erase": [], "records": [record]})
-        queue(session, partner, f"e{uuid.uuid4().hex}", token, now, kind="erasure")
-        audit.record(
-            session,
-            deployment.keyring.audit_key,
-            action="exchange.erasure.request",
-            subject_type="case",
-            subject_id=case_id,
-            detail={"records": [record], "partner": partner.name},
-        )
+        claims = {"type": REQUEST, "erase": [], "records": [record]}
+        _queue_request(session, deployment, partner, case_id, claims, {"records": [record]}, now)
     return len(noticed)
+
+
+def _queue_request(
+    session: Session,
+    deployment: Deployment,
+    partner: ExchangePartner,
+    case_id: int,
+    claims: dict[str, object],
+    detail: dict[str, object],
+    now: datetime,
+) -> None:
+    """Sign an erasure request, queue it for the partner and audit it, in one transaction."""
+    token = _sign(session, deployment, claims)
+    queue(session, partner, f"e{uuid.uuid4().hex}", token, now, kind="erasure")
+    audit.record(
+        session,
+        deployment.keyring.audit_key,
+        action="exchange.erasure.request",
+        subject_type="case",
+        subject_id=case_id,
+        detail={**detail, "partner": partner.name},
+    )
 
 
 def receive_erasure(deployment: Deployment, request: str) -> tuple[list[str], str]:
