@@ -11,15 +11,19 @@ expected to beat, not a fit to the test data. Prints per variant the candidate p
 blocking keeps and the true pairs among them, the highest recall of one-to-one links at
 precision ≥ 0.95 over every cut (and the cut; "greedy only": the same without making the
 probabilities exclusive first), precision and recall at 0.85; routecare's
-`link` the same on the encoded records; then who the ceiling's wrong links at 0.85 are, read
-from the generator's truth (twins, other siblings, cousins, unrelated namesakes).
+`link` the same on the encoded records, and once more with m read from the true pairs (the
+rest estimated as `link` does: what better estimation alone would give); then who the
+ceiling's wrong links at 0.85 are, read from the generator's truth (twins, other siblings,
+cousins, unrelated namesakes).
 """
 
 from __future__ import annotations
 
 import sys
 from collections import Counter
+from dataclasses import replace
 
+import numpy as np
 from calibration import variant_arguments  # bench/linkage/calibration.py, beside this file
 from run import ROOT  # bench/linkage/run.py, beside this file
 
@@ -31,7 +35,18 @@ from tests.linkage.reliability import LOWEST, reliability  # noqa: E402
 from tests.linkage.route_data import Person, generate, people_of  # noqa: E402
 from tests.linkage.route_shapes import VARIANTS  # noqa: E402
 
-from routecare.linkage.matching import THRESHOLDS, link  # noqa: E402
+from routecare.linkage.comparison import FIELDS, LEVELS  # noqa: E402
+from routecare.linkage.encoded import EncodedSet  # noqa: E402
+from routecare.linkage.matching import (  # noqa: E402
+    THRESHOLDS,
+    Link,
+    candidate_pairs,
+    fit,
+    levels_of,
+    link,
+    links_of,
+    score_pairs,
+)
 
 TRAINING_SEED = 100  # the model learns on seed + this, never on the data it is measured on
 KINDS = ("twins", "siblings", "cousins", "unrelated namesakes", "other")
@@ -65,6 +80,23 @@ def _wrong_links(
     )
 
 
+def with_true_m(left: EncodedSet, right: EncodedSet, truth: set[tuple[str, str]]) -> list[Link]:
+    """routecare's links with m read from the true pairs among its candidates (u, the prior
+    and the rest as `link` estimates them): how far better estimation of m alone could take
+    the model on its own comparison levels."""
+    li, ri = candidate_pairs(left, right)
+    model = fit(left, right, li, ri)
+    levels = levels_of(left, right, li, ri)
+    true = np.array([(left.ids[a], right.ids[b]) in truth for a, b in zip(li, ri, strict=True)])
+    m = []
+    for column, field in enumerate(FIELDS):
+        seen = levels[true, column]
+        counts = np.bincount(seen[seen >= 0], minlength=LEVELS[field]) + 1.0  # as EM smooths
+        m.append(counts / counts.sum())
+    scores = score_pairs(replace(model, m=m), left, right, li, ri)
+    return links_of(left, right, li, ri, scores, LOWEST)
+
+
 def main() -> None:
     args = variant_arguments(__doc__)
     rows, wrong = [], []
@@ -73,15 +105,20 @@ def main() -> None:
         test = generate(args.size, seed=args.seed, shape=shape)
         found = ceiling(generate(args.size, seed=args.seed + TRAINING_SEED, shape=shape), test)
         left, right, truth = test
-        ours = link(encoded(left), encoded(right), LOWEST)
+        left_set, right_set = encoded(left), encoded(right)
+        ours = link(left_set, right_set, LOWEST)
         ours_recall, ours_cut = best_recall(ours, truth)
         measured = reliability(ours, truth)
+        told = with_true_m(left_set, right_set, truth)
+        told_measured = reliability(told, truth)
         rows.append(
             f"| {name} | {found.pairs:,} | {found.kept:,} / {found.true_pairs:,} "
             f"| {found.recall:.3f} ({found.cut:.3f}) | {found.pairwise_recall:.3f} "
             f"| {found.precision_at_probable:.3f} | {found.recall_at_probable:.3f} "
             f"| {ours_recall:.3f} ({ours_cut:.3f}) "
-            f"| {measured.precision['probable']:.3f} | {measured.recall['probable']:.3f} |"
+            f"| {measured.precision['probable']:.3f} | {measured.recall['probable']:.3f} "
+            f"| {best_recall(told, truth)[0]:.3f} | {told_measured.precision['probable']:.3f} "
+            f"| {told_measured.recall['probable']:.3f} |"
         )
         wrong.append(_wrong_links(name, found, truth, people_of(args.size, args.seed, shape=shape)))
         print(f"{name} measured", file=sys.stderr, flush=True)
@@ -90,8 +127,8 @@ def main() -> None:
     print(
         "\n| variant | pairs blocked | true pairs kept | ceiling R at P ≥ 0.95 (cut) "
         "| greedy only | ceiling P at 0.85 | R | routecare R at P ≥ 0.95 (cut) "
-        "| routecare P (probable) | R |"
-        "\n|---|---|---|---|---|---|---|---|---|---|"
+        "| routecare P (probable) | R | m from the truth: R at P ≥ 0.95 | P (probable) | R |"
+        "\n|---|---|---|---|---|---|---|---|---|---|---|---|---|"
     )
     print("\n".join(rows))
     print("\nThe ceiling's wrong links scored 0.85 and above, by who they join\n")
