@@ -49,7 +49,8 @@ def test_name_levels_are_dice_cut_into_levels(pairs: list[tuple[set[int], set[in
 def test_exact_cuts_reach_their_level() -> None:
     # 2 × 17 / 40 = 0.85 exactly: the top cut is reached; one bit fewer in common is not.
     a = set(range(20))
-    for common, level in ((17, 3), (16, 2)):
+    top = len(NAME_CUTS)
+    for common, level in ((17, top), (16, top - 1)):  # 0.80 reaches the next cut down (0.75)
         b = set(range(common)) | set(range(100, 100 + 20 - common))
         left, right = _side([a], "given"), _side([b], "given")
         zero = np.zeros(1, dtype=np.int64)

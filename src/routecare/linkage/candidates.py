@@ -28,7 +28,9 @@ from routecare.linkage.matching import (
 from routecare.linkage.model import Model
 from routecare.linkage.records import Registration
 
-NAME_LEVELS = ("disagrees", "partly agrees", "similar", "agrees")
+# Dice under 0.55, 0.55–0.65, 0.65–0.85, 0.85 and above (`comparison.NAME_CUTS`): the words
+# the API has always used for these ranges.
+NAME_LEVELS = ("disagrees", "disagrees", "partly agrees", "similar", "similar", "agrees")
 TOKEN_LEVELS = {
     "sex": ("disagrees", "agrees"),
     "nationality": ("disagrees", "neighbouring", "agrees"),
