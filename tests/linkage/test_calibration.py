@@ -33,12 +33,12 @@ from tests.linkage.route_shapes import VARIANTS
 SIZE = 1500
 TOLERANCE = 0.05
 # Where precision at `probable` reaches 0.95 and recall 0.45 (docs/linkage.md). On "sparse" a
-# fifth of the children cross, so the few wrong links (siblings with similar given names,
-# names swapped between fields) weigh more: precision there is 0.93-0.97 by seed at 2,000,
-# calibrated within the tolerance. On "namesakes" (twins, cousins named after their
+# fifth of the children cross, so the few wrong links (a child who never crossed and a
+# namesake of the same place and age) weigh more: precision there is 0.94-0.99 by seed at
+# 2,000, calibrated within the tolerance. On "namesakes" (twins, cousins named after their
 # grandfather, six family names) fewer children can be told apart from a look-alike, so
-# recall is lower (0.37-0.40); on "sparse" it is 0.44-0.55 by seed. "estimated" reaches
-# 0.479 here (0.447 with the former competition, which counted matched namesakes in full).
+# recall is lower (0.36-0.37 at 2,000); on "sparse" it is 0.48-0.53 by seed. "estimated"
+# reaches 0.469 here.
 PRECISION_HOLDS = [name for name in VARIANTS if name != "sparse"]
 RECALL_HOLDS = [name for name in VARIANTS if name not in ("sparse", "namesakes")]
 

@@ -12,9 +12,9 @@ from routecare.linkage.encoded import FIELD_BITS, EncodedSet
 # Dice similarity cut into levels. Both sides spelled in Latin: compare canonical spellings;
 # otherwise only consonant skeletons exist on one side, which agree more by chance: stricter cuts.
 # Five cuts, not three (0.85, 0.70, 0.55): the same name spelled by two clerks lands anywhere
-# from 0.45 to 0.95, and how far down it lands is evidence EM can weigh (route F1 at 5,000:
-# 0.710 → 0.736; recall at `probable` up 0.02–0.04 on six of seven generator variants). Above
-# 0.85 a finer cut reads the flips of the encoding, not the names (identical names: 0.87–0.93).
+# from 0.45 to 0.95, and how far down it lands is evidence EM can weigh (docs/linkage.md, step
+# 3). Above 0.85 a finer cut reads the flips of the encoding, not the names (identical names:
+# 0.87–0.93).
 NAME_CUTS = (0.85, 0.75, 0.65, 0.55, 0.45)
 SKELETON_CUTS = (0.88, 0.80, 0.72, 0.62, 0.52)
 SIMILAR = sum(cut <= 0.65 for cut in NAME_CUTS)  # the level of names spelled alike (≥ 0.65)
