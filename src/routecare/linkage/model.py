@@ -26,13 +26,16 @@ import numpy as np
 from routecare.linkage.comparison import FIELDS, LEVELS, SIMILAR
 
 SMOOTHING = 1.0
-# Matches whose names are read as a set rather than by role: clerks swap fields in about one
-# registration in ten and write the father's name as the given name in about as many. The
-# mixture replaced the likelier of the two readings where the sets agreed: a maximum of two
-# likelihood ratios is optimistic among non-matches, and where few children are registered
-# twice `dedupe` was over-confident (`sparse` ECE 0.12–0.15; 0.065–0.070 with the mixture).
-# Not estimated: EM settles on 0.02–0.07 and `dedupe`'s precision at `probable` falls with
-# it (docs/linkage.md).
+# The share of matches whose names are read as a set rather than by role. The mixture replaced
+# the likelier of the two readings where the sets agreed: a maximum of two likelihood ratios
+# is optimistic among non-matches, and where few children are registered twice `dedupe` was
+# over-confident (`sparse` ECE 0.12–0.15; 0.062–0.070 with the mixture). The share is not
+# known from the field: one in five is the route generator's (on the partner's side, a tenth
+# of registrations with the given and family names swapped, a tenth with the father's name as
+# the given name). Nor
+# is it estimated: EM settles on 0.02–0.07 and `dedupe`'s precision at `probable` falls with
+# it. At 0.1 and 0.4 instead, no figure of the seven generator variants moves by more than
+# 0.025 (docs/linkage.md).
 SET_SHARE = 0.2
 ITERATIONS = 40
 CONVERGED = 1e-3  # an EM round stops once no m probability moves by more than this
