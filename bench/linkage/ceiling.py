@@ -35,7 +35,7 @@ from tests.linkage.reliability import LOWEST, reliability  # noqa: E402
 from tests.linkage.route_data import Person, generate, people_of  # noqa: E402
 from tests.linkage.route_shapes import VARIANTS  # noqa: E402
 
-from routecare.linkage.comparison import FIELDS, LEVELS  # noqa: E402
+from routecare.linkage.comparison import FIELDS  # noqa: E402
 from routecare.linkage.encoded import EncodedSet  # noqa: E402
 from routecare.linkage.matching import (  # noqa: E402
     THRESHOLDS,
@@ -47,6 +47,7 @@ from routecare.linkage.matching import (  # noqa: E402
     links_of,
     score_pairs,
 )
+from routecare.linkage.model import level_frequencies  # noqa: E402
 
 TRAINING_SEED = 100  # the model learns on seed + this, never on the data it is measured on
 KINDS = ("twins", "siblings", "cousins", "unrelated namesakes", "other")
@@ -88,11 +89,7 @@ def with_true_m(left: EncodedSet, right: EncodedSet, truth: set[tuple[str, str]]
     model = fit(left, right, li, ri)
     levels = levels_of(left, right, li, ri)
     true = np.array([(left.ids[a], right.ids[b]) in truth for a, b in zip(li, ri, strict=True)])
-    m = []
-    for column, field in enumerate(FIELDS):
-        seen = levels[true, column]
-        counts = np.bincount(seen[seen >= 0], minlength=LEVELS[field]) + 1.0  # as EM smooths
-        m.append(counts / counts.sum())
+    m = [level_frequencies(levels, column, true.astype(float)) for column in range(len(FIELDS))]
     scores = score_pairs(replace(model, m=m), left, right, li, ri)
     return links_of(left, right, li, ri, scores, LOWEST)
 

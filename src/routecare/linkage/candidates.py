@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from routecare.linkage.comparison import FIELDS, MISSING, compare
+from routecare.linkage.comparison import FIELDS, MISSING, NAME_CUTS, compare
 from routecare.linkage.encoded import EncodedSet, from_encodings
 from routecare.linkage.encoding import Encoder
 from routecare.linkage.matching import (
@@ -28,9 +28,13 @@ from routecare.linkage.matching import (
 from routecare.linkage.model import Model
 from routecare.linkage.records import Registration
 
-# Dice under 0.55, 0.55–0.65, 0.65–0.85, 0.85 and above (`comparison.NAME_CUTS`): the words
-# the API has always used for these ranges.
-NAME_LEVELS = ("disagrees", "disagrees", "partly agrees", "similar", "similar", "agrees")
+# The words the API has always used for a name's Dice similarity, from these values up; each
+# level of `comparison.NAME_CUTS` takes the word of the cut it reaches.
+NAME_WORDS = ((0.85, "agrees"), (0.65, "similar"), (0.55, "partly agrees"))
+NAME_LEVELS = ("disagrees",) + tuple(
+    next((word for edge, word in NAME_WORDS if cut >= edge), "disagrees")
+    for cut in sorted(NAME_CUTS)
+)
 TOKEN_LEVELS = {
     "sex": ("disagrees", "agrees"),
     "nationality": ("disagrees", "neighbouring", "agrees"),

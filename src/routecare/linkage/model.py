@@ -32,10 +32,9 @@ SMOOTHING = 1.0
 # over-confident (`sparse` ECE 0.12–0.15; 0.062–0.070 with the mixture). The share is not
 # known from the field: one in five is the route generator's (on the partner's side, a tenth
 # of registrations with the given and family names swapped, a tenth with the father's name as
-# the given name). Nor
-# is it estimated: EM settles on 0.02–0.07 and `dedupe`'s precision at `probable` falls with
-# it. At 0.1 and 0.4 instead, no figure of the seven generator variants moves by more than
-# 0.025 (docs/linkage.md).
+# the given name). Nor is it estimated: EM settles on 0.02–0.07 and `dedupe`'s precision at
+# `probable` falls with it. At 0.1 and 0.4 instead, no figure of the seven generator
+# variants moves by more than 0.025 (docs/linkage.md).
 SET_SHARE = 0.2
 ITERATIONS = 40
 CONVERGED = 1e-3  # an EM round stops once no m probability moves by more than this
@@ -167,7 +166,11 @@ class Patterns:
         return np.bincount(self.inverse, weights=posterior, minlength=len(self.table))
 
 
-def _frequencies(table: np.ndarray, column: int, weights: np.ndarray | None = None) -> np.ndarray:
+def level_frequencies(
+    table: np.ndarray, column: int, weights: np.ndarray | None = None
+) -> np.ndarray:
+    """How often each level of `column` occurs among the rows of `table` (each row counted
+    by its weight), missing rows left out, smoothed so that no level is impossible."""
     count = LEVELS[FIELDS[column]]
     shifted = table[:, column] + 1  # MISSING counts in bin 0, which is dropped
     tallies = np.bincount(shifted, weights=weights, minlength=count + 1)[1:]
@@ -299,7 +302,7 @@ def reestimated_m(
     agreement)."""
     result = list(m)
     for column in range(len(FIELDS)) if columns is None else columns:
-        estimated = _frequencies(table, column, weights)
+        estimated = level_frequencies(table, column, weights)
         if FIELDS[column] != "sex":
             estimated = _increasing(estimated)
         top = len(estimated) - 1
@@ -341,7 +344,7 @@ def estimate(
     as the set reading's m needs it (`calibration.refine` sets the prior)."""
     table = patterns.table
     pairs = Pairs.of(patterns, li, ri)
-    u = [_frequencies(random_levels, c) for c in range(len(FIELDS))]
+    u = [level_frequencies(random_levels, c) for c in range(len(FIELDS))]
     m = [_initial_m(c) for c in range(len(FIELDS))]
     same_names = _at_least(table, "given", SIMILAR) & _at_least(table, "family", SIMILAR)
     same_birth = (
@@ -358,7 +361,8 @@ def estimate(
     first = Model(m, u, ceiling / 2, names_as_set=False)
     by_role = _match_share(first, pairs, ceiling)
     posterior = pairs.posteriors(by_role.pattern_probability(table))
-    m[ALL_NAMES] = _increasing(_frequencies(table, ALL_NAMES, pairs.patterns.weights_of(posterior)))
+    weights = pairs.patterns.weights_of(posterior)
+    m[ALL_NAMES] = _increasing(level_frequencies(table, ALL_NAMES, weights))
     # The prior stays the role reading's: `calibration.refine` replaces it with one over all
     # record pairs, so re-estimating it here would be thrown away.
     return Model(m, u, by_role.prior)
