@@ -47,7 +47,7 @@ from routecare.linkage.matching import (  # noqa: E402
     links_of,
     score_pairs,
 )
-from routecare.linkage.model import level_frequencies  # noqa: E402
+from routecare.linkage.model import match_frequencies  # noqa: E402
 
 TRAINING_SEED = 100  # the model learns on seed + this, never on the data it is measured on
 KINDS = ("twins", "siblings", "cousins", "unrelated namesakes", "other")
@@ -89,7 +89,7 @@ def with_true_m(left: EncodedSet, right: EncodedSet, truth: set[tuple[str, str]]
     model = fit(left, right, li, ri)
     levels = levels_of(left, right, li, ri)
     true = np.array([(left.ids[a], right.ids[b]) in truth for a, b in zip(li, ri, strict=True)])
-    m = [level_frequencies(levels, column, true.astype(float)) for column in range(len(FIELDS))]
+    m = [match_frequencies(levels, column, true.astype(float)) for column in range(len(FIELDS))]
     scores = score_pairs(replace(model, m=m), left, right, li, ri)
     return links_of(left, right, li, ri, scores, LOWEST)
 
